@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+// Chaincode Admin Gateway. Layering (lower never imports higher):
+//   C shims < SystemIO, HTTP1, TLSCrypto, Archive, Store < EventLoop < WebServer, GRPCClient
+//   < Fabric, ChaincodePackages < AdminAPI < Gateway (executable)
+// Each C shim module is imported by exactly one Swift module.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "chaincode-gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chaincode-gateway", targets: ["Gateway"]),
+    ],
+    dependencies: [
+        // Command-line parsing for `serve` / `token` subcommands.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Structured logging API; the server's access log and every module log through it.
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Runtime for the generated Fabric protobuf messages (Sources/FabricProtos).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        // YAML configuration files (network config, Fabric connection profiles).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C shims: one module map + header each; no Swift code.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .systemLibrary(name: "CNGHTTP2", path: "Sources/CNGHTTP2"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "EventLoop", dependencies: ["SystemIO"], swiftSettings: strict),
+        .target(name: "HTTP1", swiftSettings: strict),
+        .target(name: "WebServer", dependencies: [
+            "SystemIO", "EventLoop", "HTTP1", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "TLSCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "GRPCClient", dependencies: [
+            "CNGHTTP2", "TLSCrypto", "SystemIO", "EventLoop", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "FabricProtos", dependencies: [
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "Fabric", dependencies: [
+            "FabricProtos", "GRPCClient", "TLSCrypto",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "Archive", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "AdminAPI", dependencies: [
+            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "Gateway", dependencies: [
+            "AdminAPI", "WebServer", "Store", "Fabric",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
+        .testTarget(name: "TLSCryptoTests", dependencies: ["TLSCrypto"]),
+        .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
+        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
+        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Module AdminAPI. See docs/architecture.md for the layering.

@@ -1,0 +1,1 @@
+// Module Archive. See docs/architecture.md for the layering.

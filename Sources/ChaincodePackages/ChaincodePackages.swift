@@ -1,0 +1,1 @@
+// Module ChaincodePackages. See docs/architecture.md for the layering.

@@ -1,0 +1,1 @@
+// Module EventLoop. See docs/architecture.md for the layering.

@@ -1,0 +1,1 @@
+// Module Fabric. See docs/architecture.md for the layering.

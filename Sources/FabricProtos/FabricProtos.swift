@@ -1,0 +1,1 @@
+// Generated Fabric protobuf types live here (scripts/generate-protos.sh).

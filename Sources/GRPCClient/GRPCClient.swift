@@ -1,0 +1,1 @@
+// Module GRPCClient. See docs/architecture.md for the layering.

@@ -1,0 +1,2 @@
+// chaincode-gateway executable: configuration, wiring, signals. No logic lives here.
+print("chaincode-gateway: not yet wired")

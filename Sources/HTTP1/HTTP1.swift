@@ -1,0 +1,1 @@
+// Module HTTP1. See docs/architecture.md for the layering.

@@ -1,0 +1,1 @@
+// Module Store. See docs/architecture.md for the layering.

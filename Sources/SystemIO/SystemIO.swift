@@ -1,0 +1,1 @@
+// Module SystemIO. See docs/architecture.md for the layering.

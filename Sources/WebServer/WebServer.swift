@@ -1,0 +1,1 @@
+// Module WebServer. See docs/architecture.md for the layering.
