@@ -27,4 +27,7 @@ static inline const STACK_OF(GENERAL_NAME) *copenssl_X509_get_sans(X509 *x) { re
 static inline int copenssl_sk_GENERAL_NAME_num(const STACK_OF(GENERAL_NAME) *s) { return sk_GENERAL_NAME_num(s); }
 static inline GENERAL_NAME *copenssl_sk_GENERAL_NAME_value(const STACK_OF(GENERAL_NAME) *s, int i) { return sk_GENERAL_NAME_value(s, i); }
 static inline void copenssl_GENERAL_NAMES_free(const STACK_OF(GENERAL_NAME) *s) { GENERAL_NAMES_free((STACK_OF(GENERAL_NAME) *)s); }
+// Wrappers split by owner to keep edits apart: TLS sessions vs. keys/X.509/ECDSA.
+#include "shim_tls.h"
+#include "shim_crypto.h"
 #endif

@@ -1,0 +1,3 @@
+// Key, X.509 and ECDSA wrappers. Included from shim.h.
+#pragma once
+#include <openssl/evp.h>
