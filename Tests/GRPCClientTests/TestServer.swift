@@ -41,11 +41,16 @@ final class TestServer: @unchecked Sendable {
         self.port = port
     }
 
-    /// Kills the server and waits for it to exit.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until it has exited.
+    /// Polls `isRunning`: Foundation's `waitUntilExit` can block forever off the main thread.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
         try? stdin.fileHandleForWriting.close()
+        guard process.isRunning else { return }
+        process.terminate()
+        for attempt in 0..<1000 where process.isRunning {
+            if attempt == 500 { kill(process.processIdentifier, SIGKILL) }
+            usleep(10_000)
+        }
     }
 
     deinit { stop() }
@@ -56,7 +61,7 @@ final class TestServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "certs", directory.path]
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { usleep(10_000) }
         guard process.terminationStatus == 0 else { throw TestServerError(message: "certificate generation failed") }
     }
 }

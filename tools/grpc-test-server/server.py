@@ -117,7 +117,9 @@ def serve(args):
         port = server.add_insecure_port(address)
     server.start()
     print(f"PORT {port}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: server.stop(0))
+    # SIGTERM: cancel every call (GOAWAY), then exit at once; a normal interpreter shutdown
+    # would wait for handler threads and trip over the stdin watcher thread.
+    signal.signal(signal.SIGTERM, lambda *_: (server.stop(0).wait(2), os._exit(0)))
     if args.watch_stdin:
         threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
     server.wait_for_termination()
