@@ -135,3 +135,10 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
         }
     }
 }
+
+extension GRPCChannelCore {
+    /// Open connections (tests; loop thread only).
+    var connectionCount: Int { connections.count }
+    /// Calls waiting or running on any connection (tests; loop thread only).
+    var activeCallCount: Int { connections.values.reduce(0) { $0 + $1.waitingCalls.count + $1.activeCalls.count } }
+}
