@@ -147,9 +147,9 @@ public final class EventLoop: @unchecked Sendable {
         guard slot < slots.count, slots[slot].generation == generation, let handler = slots[slot].handler else {
             return // stale event for a descriptor deregistered earlier in this pass
         }
-        handler.ioReady(readable: events.contains(.readable) || events.contains(.readHangup),
+        handler.ioReady(readable: events.contains(.readable),
                         writable: events.contains(.writable),
-                        hangup: !events.isDisjoint(with: [.hangup, .error]))
+                        hangup: !events.isDisjoint(with: [.hangup, .error, .readHangup]))
     }
 
     /// Runs tasks queued from other threads; returns true when a stop was requested.

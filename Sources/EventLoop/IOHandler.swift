@@ -7,6 +7,8 @@ public struct IOInterest: OptionSet, Sendable, Hashable {
 }
 
 /// The owner of a registered descriptor. Called on the loop thread only.
+/// `hangup` covers EPOLLHUP, EPOLLERR and EPOLLRDHUP (the peer closed its write side): epoll is
+/// level-triggered, so a handler that does not read must deregister or close on hangup.
 public protocol IOHandler: AnyObject {
     func ioReady(readable: Bool, writable: Bool, hangup: Bool)
 }

@@ -13,6 +13,17 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// Declared body framing.
     public var bodyFraming: BodyFraming
 
+    public init(method: String, target: String, minorVersion: Int = 1, headers: HTTPHeaders = HTTPHeaders(),
+                keepAlive: Bool = true, expectsContinue: Bool = false, bodyFraming: BodyFraming = .none) {
+        self.method = method
+        self.target = target
+        self.minorVersion = minorVersion
+        self.headers = headers
+        self.keepAlive = keepAlive
+        self.expectsContinue = expectsContinue
+        self.bodyFraming = bodyFraming
+    }
+
     public enum BodyFraming: Sendable, Equatable {
         case none
         case contentLength(Int)

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Synchronization
 import Testing
@@ -89,3 +90,4 @@ final class Locked<Value: Sendable>: Sendable {
         #expect(got == Array("ping".utf8))
     }
 }
+
