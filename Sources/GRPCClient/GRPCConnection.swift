@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import EventLoop
 import SystemIO
 import TLSCrypto
@@ -98,7 +99,7 @@ final class GRPCConnection: @unchecked Sendable {
     /// Tries the resolved addresses in order until one accepts the TCP connection.
     func connectNextAddress(lastError: (any Error)?) {
         guard !addresses.isEmpty else {
-            fail(.connectFailed(target.description, lastError.map { "\($0)" } ?? "no address left"))
+            fail(.connectFailed(target.description, lastError.map(Self.describe) ?? "no address left"))
             return
         }
         let address = addresses.removeFirst()
@@ -126,6 +127,12 @@ final class GRPCConnection: @unchecked Sendable {
             becomeReady()
         }
         pump(readable: false)
+    }
+
+    /// A system error as its errno text ("Connection refused"); the target is named already.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? SystemError else { return "\(error)" }
+        return String(cString: strerror(error.code))
     }
 
     func closeSocket() {
