@@ -17,6 +17,8 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
     private var isClosed = false
     private var failedAttempts = 0
     private var lastFailureNanos: UInt64 = 0
+    /// Connections opened so far (tests read it to see reconnects).
+    private(set) var connectionsOpened = 0
 
     init(target: GRPCTarget, loop: EventLoop, options: GRPCConnectionOptions) {
         self.target = target
@@ -61,6 +63,7 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
             throw GRPCConnectionError.connectFailed(target.description, error.message)
         }
         connection.delegate = self
+        connectionsOpened += 1
         current = connection
         connections[ObjectIdentifier(connection)] = connection
         connection.start(afterNanos: backoffDelayNanos())

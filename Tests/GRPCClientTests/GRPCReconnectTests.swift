@@ -41,6 +41,23 @@ struct GRPCReconnectTests {
         server.stop()
     }
 
+    @Test("GOAWAY: the call in flight completes, the next call opens a new connection")
+    func goAway() async throws {
+        let server = try TestServer(["--max-connection-age-ms", "300"])
+        let channel = Fixtures.channel(server)
+        // Sleeps across the server's GOAWAY (connection age 300 ms, grace 10 s).
+        let slow = try await channel.unary(path: "/test.Echo/Sleep", request: Array("1500".utf8))
+        #expect(String(decoding: slow, as: UTF8.self) == "slept")
+        let opened = await onLoop { channel.core.connectionsOpened }
+        let response = try await channel.unary(path: "/test.Echo/Unary", request: Array("next".utf8))
+        #expect(String(decoding: response, as: UTF8.self) == "next")
+        let reopened = await onLoop { channel.core.connectionsOpened }
+        #expect(opened == 1)
+        #expect(reopened == 2)
+        await channel.close()
+        server.stop()
+    }
+
     @Test("calls after close fail with a closed-channel error")
     func closed() async throws {
         let channel = Fixtures.channel(Fixtures.plaintext)
@@ -48,5 +65,9 @@ struct GRPCReconnectTests {
         await channel.close()
         let error = await #expect(throws: GRPCConnectionError.self) { _ = try await channel.unary(path: "/test.Echo/Unary", request: []) }
         #expect(error?.message == "channel to 127.0.0.1:\(Fixtures.plaintext.port) is closed")
+    }
+
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { done in Fixtures.loop.loop.execute { done.resume(returning: body()) } }
     }
 }

@@ -4,9 +4,10 @@
 Usage:
   server.py certs DIR                 write a test CA, server/client certs and a second,
                                       unrelated CA into DIR (keys made now, never committed)
-  server.py serve [--port N] [--tls DIR] [--mtls] [--watch-stdin]
+  server.py serve [--port N] [--tls DIR] [--mtls] [--watch-stdin] [--max-connection-age-ms N]
                                       serve test.Echo; prints "PORT <n>" once listening;
-                                      --watch-stdin exits when stdin closes (parent died)
+                                      --watch-stdin exits when stdin closes (parent died);
+                                      --max-connection-age-ms makes the server send GOAWAY
 
 Methods of service test.Echo (requests/responses are raw bytes):
   Unary           echo the request
@@ -102,7 +103,8 @@ def serve(args):
             ("grpc.max_receive_message_length", MAX_MESSAGE),
             ("grpc.max_send_message_length", MAX_MESSAGE),
             ("grpc.so_reuseport", 1),
-        ],
+        ] + ([("grpc.max_connection_age_ms", args.max_connection_age_ms),
+              ("grpc.max_connection_age_grace_ms", 10000)] if args.max_connection_age_ms else []),
     )
     server.add_generic_rpc_handlers((handler(),))
     address = f"127.0.0.1:{args.port}"
@@ -193,6 +195,7 @@ def main():
     s.add_argument("--tls")
     s.add_argument("--mtls", action="store_true")
     s.add_argument("--watch-stdin", action="store_true")
+    s.add_argument("--max-connection-age-ms", type=int)
     args = parser.parse_args()
     if args.command == "certs":
         make_certs(args.directory)
