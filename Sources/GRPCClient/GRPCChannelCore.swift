@@ -145,3 +145,13 @@ extension GRPCChannelCore {
     /// Calls waiting or running on any connection (tests; loop thread only).
     var activeCallCount: Int { connections.values.reduce(0) { $0 + $1.waitingCalls.count + $1.activeCalls.count } }
 }
+
+extension GRPCChannelCore {
+    /// Keepalive PINGs sent and still unanswered, over open connections (tests; loop thread only).
+    var keepaliveCounts: (sent: Int, outstanding: Int) {
+        connections.values.reduce((0, 0)) { total, connection in
+            guard let keepalive = connection.keepalive else { return total }
+            return (total.0 + keepalive.pingsSent, total.1 + (keepalive.pingOutstanding ? 1 : 0))
+        }
+    }
+}

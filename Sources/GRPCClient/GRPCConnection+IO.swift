@@ -49,7 +49,7 @@ extension GRPCConnection: IOHandler {
             let result = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
             guard case .processed(let count) = result else { return }
             guard count > 0 else { throw peerClosed() }
-            lastReceivedNanos = Sys.monotonicNanos()
+            keepalive?.received(now: Sys.monotonicNanos())
             try readBuffer.withUnsafeBytes { try received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             if count < readBuffer.count { return }
         }

@@ -8,8 +8,9 @@ extension GRPCConnection {
         wasReady = true
         if let connectTimer { loop.cancelTimer(connectTimer) }
         connectTimer = nil
-        lastReceivedNanos = Sys.monotonicNanos()
-        scheduleKeepalive()
+        keepalive = GRPCKeepalive(intervalNanos: GRPCConnectionOptions.nanos(options.keepaliveInterval),
+                                  now: Sys.monotonicNanos())
+        keepaliveDue()
         let calls = waitingCalls
         waitingCalls = []
         for call in calls { open(call) }
@@ -58,31 +59,27 @@ extension GRPCConnection {
 
     // MARK: keepalive (fabric-protocol.md §11: never more often than every 60 s, only when idle)
 
-    func scheduleKeepalive() {
-        let interval = GRPCConnectionOptions.nanos(options.keepaliveInterval)
-        let idleFor = Sys.monotonicNanos() &- lastReceivedNanos
-        let wait = idleFor >= interval ? interval : interval - idleFor
-        keepaliveTimer = loop.scheduleTimer(afterNanos: wait) { [self] in keepaliveDue() }
-    }
-
     private func keepaliveDue() {
         keepaliveTimer = nil
-        guard state == .ready else { return }
-        let interval = GRPCConnectionOptions.nanos(options.keepaliveInterval)
-        if Sys.monotonicNanos() &- lastReceivedNanos >= interval && pingTimeoutTimer == nil {
+        guard state == .ready, var policy = keepalive else { return }
+        let decision = policy.decide(now: Sys.monotonicNanos())
+        keepalive = policy
+        switch decision {
+        case .wait(let nanos):
+            keepaliveTimer = loop.scheduleTimer(afterNanos: nanos) { [self] in keepaliveDue() }
+        case .ping:
             http2.ping()
             pingTimeoutTimer = loop.scheduleTimer(afterNanos: GRPCConnectionOptions.nanos(options.keepaliveTimeout)) { [self] in
                 pingTimeoutTimer = nil
                 fail(.lost(target.description, "keepalive ping not answered within \(options.keepaliveTimeout)"))
             }
             pump(readable: false)
-            // Count the ping as activity so the next one waits a full interval.
-            lastReceivedNanos = Sys.monotonicNanos()
+            keepaliveDue()
         }
-        if state == .ready { scheduleKeepalive() }
     }
 
     func pingAcknowledged() {
+        keepalive?.acknowledged()
         if let pingTimeoutTimer { loop.cancelTimer(pingTimeoutTimer) }
         pingTimeoutTimer = nil
     }

@@ -45,7 +45,7 @@ final class GRPCConnection: @unchecked Sendable {
     var connectTimer: TimerID?
     var keepaliveTimer: TimerID?
     var pingTimeoutTimer: TimerID?
-    var lastReceivedNanos: UInt64 = 0
+    var keepalive: GRPCKeepalive?
     var addresses: [SocketAddress] = []
 
     init(target: GRPCTarget, loop: EventLoop, options: GRPCConnectionOptions,
