@@ -60,8 +60,8 @@ public final class PackageStagingFile: @unchecked Sendable {
     /// Ends the upload; returns the lowercase hex SHA-256 of everything appended.
     @discardableResult
     public func finish() -> String {
-        precondition(!done, "finish after commit/discard")
         if let digest { return digest }
+        precondition(!done, "finish after discard")
         let hex = hasher.take()!.finalize().hexString
         digest = hex
         return hex
