@@ -48,6 +48,15 @@ struct PackageInspectorTests {
         expectPackageError(.invalidPackage, message) { _ = try inspector.inspect(fileAt: path) }
     }
 
+    @Test("a PAX global header (as git archive writes) is a non-regular entry to the peer")
+    func paxGlobalHeader() throws {
+        let dir = try TemporaryDirectory()
+        let path = try pythonPackage([metadata(), goCode], in: dir, paxGlobalHeader: true)
+        expectPackageError(.invalidPackage, "tar entry ././@PaxHeader is not a regular file, type 103") {
+            _ = try inspector.inspect(fileAt: path)
+        }
+    }
+
     @Test("not gzip, empty and truncated files fail as the peer's gzip reader does")
     func notGzip() throws {
         let dir = try TemporaryDirectory()

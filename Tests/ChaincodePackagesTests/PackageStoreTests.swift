@@ -89,4 +89,21 @@ struct PackageStoreTests {
         let sum = try run(["sha256sum", path], in: dir.url).prefix(64)
         #expect(stored.record.packageID == "basic_1.0:" + sum)
     }
+
+    @Test("a 24 MiB upload streams through staging, nested inspection and storage")
+    func largeUpload() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Self.open(dir)
+        let path = try pythonPackage([metadata(), .randomCode(bytes: 24 << 20)], in: dir)
+        let source = try #require(FileHandle(forReadingAtPath: path))
+        let staged = try store.beginUpload()
+        while let chunk = try source.read(upToCount: 64 * 1024), !chunk.isEmpty {
+            try staged.append([UInt8](chunk))
+        }
+        let stored = try await store.store(staged, uploadedBy: nil)
+        #expect(stored.entries.map(\.name) == ["src/blob.bin"])
+        #expect(stored.entries[0].size == 24 << 20)
+        let sum = try run(["sha256sum", path], in: dir.url).prefix(64)
+        #expect(stored.record.sha256 == String(sum))
+    }
 }

@@ -61,7 +61,7 @@ func run(_ arguments: [String], in directory: URL) throws -> String {
 /// argv: output path, then a JSON spec {"outer": [[name, kind, payload]...]} where kind is
 /// "file" (payload: text), "code" (payload: [[name, text]...] gzip-tarred), "symlink", "dir".
 let pythonPackager = #"""
-import io, json, sys, tarfile, gzip
+import io, json, os, sys, tarfile, gzip
 out, spec = sys.argv[1], json.loads(sys.argv[2])
 def tar_bytes(entries, gz=True):
     buf = io.BytesIO()
@@ -73,13 +73,15 @@ def tar_bytes(entries, gz=True):
     raw = buf.getvalue()
     return gzip.compress(raw, mtime=0) if gz else raw
 outer = io.BytesIO()
-with tarfile.open(fileobj=outer, mode='w', format=tarfile.USTAR_FORMAT) as t:
+extra = {'format': tarfile.PAX_FORMAT, 'pax_headers': {'comment': 'global'}} if spec.get('global') else {'format': tarfile.USTAR_FORMAT}
+with tarfile.open(fileobj=outer, mode='w', **extra) as t:
     for name, kind, payload in spec['outer']:
         i = tarfile.TarInfo(name); i.mode = 0o100644
         if kind == 'file': data = payload.encode()
         elif kind == 'code': data = tar_bytes(payload)
         elif kind == 'bomb': data = gzip.compress(tar_bytes([['zeros', '\0' * payload]], gz=False), 9)
         elif kind == 'rawcode': data = payload.encode()
+        elif kind == 'random': data = tar_bytes([['src/blob.bin', os.urandom(payload)]])
         elif kind == 'symlink': i.type = tarfile.SYMTYPE; i.linkname = payload; data = b''
         elif kind == 'dir': i.type = tarfile.DIRTYPE; i.mode = 0o40755; data = b''
         i.size = len(data)
@@ -95,6 +97,8 @@ enum OuterEntry: Sendable {
     case rawCode(String)
     case symlink(String, target: String)
     case dir(String)
+    /// code.tar.gz holding `bytes` random (incompressible) bytes.
+    case randomCode(bytes: Int)
 
     var json: [Any] {
         switch self {
@@ -104,13 +108,15 @@ enum OuterEntry: Sendable {
         case .rawCode(let text): return ["code.tar.gz", "rawcode", text]
         case .symlink(let name, let target): return [name, "symlink", target]
         case .dir(let name): return [name, "dir", ""]
+        case .randomCode(let count): return ["code.tar.gz", "random", count]
         }
     }
 }
 
 /// Writes a package with the Python packager; returns its path.
-func pythonPackage(_ outer: [OuterEntry], in dir: TemporaryDirectory, name: String = "p.tar.gz") throws -> String {
-    let spec = try JSONSerialization.data(withJSONObject: ["outer": outer.map(\.json)])
+func pythonPackage(_ outer: [OuterEntry], in dir: TemporaryDirectory, name: String = "p.tar.gz",
+                   paxGlobalHeader: Bool = false) throws -> String {
+    let spec = try JSONSerialization.data(withJSONObject: ["outer": outer.map(\.json), "global": paxGlobalHeader] as [String: Any])
     try run(pythonExecutable() + ["-c", pythonPackager, dir.path(name), String(decoding: spec, as: UTF8.self)], in: dir.url)
     return dir.path(name)
 }
