@@ -31,28 +31,49 @@ public final class DatabaseQueue: Sendable {
 
     deinit { worker.stop() }
 
+    /// True when called on this queue's database thread (for assertions and tests).
+    public var isOnDatabaseThread: Bool {
+        guard let thread = worker.threadID else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
     /// Runs `body` on the database thread outside any explicit transaction.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(body)
+    public func read<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in try await run(body) }
     }
 
-    /// Runs `body` on the database thread inside `BEGIN IMMEDIATE` … `COMMIT`.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run { connection in try connection.transaction { try body(connection) } }
+    /// Runs `body` on the database thread inside `BEGIN IMMEDIATE` … `COMMIT` (rolled back if it throws).
+    public func write<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            try await run { connection in try connection.transaction { try body(connection) } }
+        }
     }
 
+    /// Queues `body` and waits for it. The job drops its reference to `body` before resuming the
+    /// caller, which is what lets `read`/`write` take non-escaping closures.
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let worker = self.worker
+        let pending = PendingBody(body)
         return try await withCheckedThrowingContinuation { continuation in
             worker.enqueue {
-                guard let connection = worker.connection else {
-                    continuation.resume(throwing: DatabaseError(code: 21, message: "database queue is closed"))
-                    return
+                let result: Result<T, any Error>
+                if let connection = worker.connection {
+                    result = Result { try pending.body!(connection) }
+                } else {
+                    result = .failure(DatabaseError(code: 21, message: "database queue is closed"))
                 }
-                continuation.resume(with: Result { try body(connection) })
+                pending.body = nil
+                continuation.resume(with: result)
             }
         }
     }
+}
+
+/// Holds a job's closure so the job can release it before resuming its caller.
+private final class PendingBody<T>: @unchecked Sendable {
+    var body: (@Sendable (Connection) throws -> T)?
+
+    init(_ body: @escaping @Sendable (Connection) throws -> T) { self.body = body }
 }
 
 /// The serial thread and its job list. `connection` is only touched on the thread.
@@ -61,10 +82,13 @@ private final class Worker: @unchecked Sendable {
     private var jobs: [@Sendable () -> Void] = []
     private var stopping = false
     var connection: Connection?
+    /// The worker's pthread; written once on the worker before any job runs.
+    private(set) var threadID: pthread_t?
 
     func start() {
         let thread = Thread { [self] in
-            // Set from inside: on Linux a name set before start() is not applied to the thread.
+            self.threadID = pthread_self()
+            // Best effort (shows in debuggers); on Linux a name set before start() is not applied.
             Thread.current.name = "DatabaseQueue"
             self.loop()
         }

@@ -9,8 +9,9 @@ struct DatabaseQueueTests {
         let dir = try TemporaryDirectory()
         let queue = try DatabaseQueue(path: dir.path("q.db"))
         try await queue.write { try $0.execute("CREATE TABLE t (x INTEGER) STRICT") }
-        let name = try await queue.read { _ in Thread.current.name }
-        #expect(name == "DatabaseQueue")
+        #expect(try await queue.read { _ in queue.isOnDatabaseThread })
+        #expect(try await queue.write { _ in queue.isOnDatabaseThread })
+        #expect(!queue.isOnDatabaseThread)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<50 {
                 group.addTask { try await queue.write { try $0.execute("INSERT INTO t VALUES (?)", [i]) } }
