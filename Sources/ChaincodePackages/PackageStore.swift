@@ -32,6 +32,11 @@ public final class PackageStore: Sendable {
     /// thrown; the same bytes uploaded again return the existing record with `created: false`.
     public func store(_ staged: PackageStagingFile, uploadedBy: String?) async throws -> StoredPackage {
         let sha = staged.finish()
+        // Same bytes already stored: they were valid then, so skip re-inspection.
+        if let existing = try await details(sha256: sha) {
+            staged.discard()
+            return StoredPackage(record: existing.record, entries: existing.entries, created: false)
+        }
         let inspector = PackageInspector(limits: limits)
         let inspection: PackageInspection
         do {
@@ -39,10 +44,6 @@ public final class PackageStore: Sendable {
         } catch {
             staged.discard()
             throw error
-        }
-        if let existing = try await details(sha256: sha) {
-            staged.discard()
-            return StoredPackage(record: existing.record, entries: existing.entries, created: false)
         }
         let (record, entries) = Self.record(for: inspection, sha256: sha, size: staged.size,
                                             fileName: staged.fileName, uploadedBy: uploadedBy)
