@@ -70,28 +70,37 @@ public final class Statement {
 
     // MARK: Columns (0-based indices)
 
+    /// Number of result columns.
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
+    /// True when the column of the current row is NULL.
     public func isNull(_ column: Int) -> Bool {
         sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL
     }
 
+    /// The column as a 64-bit integer (NULL reads as 0).
     public func int64(_ column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
 
+    /// The column as an `Int` (NULL reads as 0).
     public func int(_ column: Int) -> Int { Int(int64(column)) }
 
+    /// The column as a `Double` (NULL reads as 0).
     public func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
 
+    /// The column as UTF-8 text (NULL reads as "").
     public func string(_ column: Int) -> String {
         guard let text = sqlite3_column_text(handle, Int32(column)) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// The column as text, nil when NULL.
     public func optionalString(_ column: Int) -> String? { isNull(column) ? nil : string(column) }
 
+    /// The column as an integer, nil when NULL.
     public func optionalInt64(_ column: Int) -> Int64? { isNull(column) ? nil : int64(column) }
 
+    /// The column as bytes (NULL reads as empty).
     public func blob(_ column: Int) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))
         guard count > 0, let base = sqlite3_column_blob(handle, Int32(column)) else { return [] }

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Testing
 @testable import ChaincodePackages
@@ -139,6 +140,37 @@ struct PackageInspectorTests {
         let path = try pythonPackage([metadata(type: "ccaas"), goCode], in: dir)
         expectPackageError(.invalidConnection, "connection.json not found at the root of code.tar.gz") {
             _ = try inspector.inspect(fileAt: path)
+        }
+    }
+}
+
+@Suite("PackageInspector streaming")
+struct PackageInspectorStreamingTests {
+    /// Hands out at most `step` bytes per read.
+    final class DripSource: ByteSource {
+        let bytes: [UInt8]
+        let step: Int
+        var offset = 0
+
+        init(_ bytes: [UInt8], step: Int) {
+            self.bytes = bytes
+            self.step = step
+        }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            let n = min(step, buffer.count, bytes.count - offset)
+            for i in 0..<max(n, 0) { buffer[i] = bytes[offset + i] }
+            offset += max(n, 0)
+            return max(n, 0)
+        }
+    }
+
+    @Test("the same inspection whatever the read sizes of the file stream")
+    func dripFed() throws {
+        let built = try CCaaSPackageBuilder().build(CCaaSPackageBuilderTests.tlsInput)
+        let whole = try PackageInspector().inspect(bytes: built.bytes)
+        for step in [1, 3, 10, 511, 4096] {
+            #expect(try PackageInspector().inspect(source: DripSource(built.bytes, step: step)) == whole)
         }
     }
 }
