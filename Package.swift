@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Archive", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto"], swiftSettings: strict),
+        .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
             "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto",
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto"]),
+        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages"]),
     ],
