@@ -127,7 +127,7 @@ class Endorser:
     def _interest(self, u):
         if u.cc in SYSCCS:
             return None
-        i = proposal.ChaincodeInterest()
+        i = presp.ChaincodeInterest()
         i.chaincodes.add(name=u.cc)
         return i
 
@@ -166,7 +166,9 @@ class Endorser:
             return presp.ProposalResponse(response=presp.Response(status=500, message=(
                 f"make sure the chaincode {name} has been successfully defined on channel {ch} "
                 f"and try again: {detail}")))
+        # Like Fabric's lifecycle cache: only the Sequence read lands in the tx's read set.
         seq = lcstate.current_sequence(sim, name)
+        sim, real_sim = TxSimulator(p.ledgers[ch]), sim
         if seq == 0:
             return undefined(f"chaincode {name} not found")
         d = lcstate.committed(sim, name)
@@ -176,6 +178,8 @@ class Endorser:
         pkg = lcstate.approved_package(sim, p.mspid, name, seq)
         if not pkg or not p.packages.has(pkg):
             return undefined(f"chaincode definition for '{name}' exists, but chaincode is not installed")
+
+        sim = real_sim
 
         def sim_err(m):
             return presp.ProposalResponse(response=presp.Response(status=500, message=(

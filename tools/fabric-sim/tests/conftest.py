@@ -69,3 +69,22 @@ def deploy(lc, name, orgs, pkg=None, seq=1, **kw):
     code, r = lc.commit(list(orgs), name, seq, **kw)
     assert code == 0, r.response.message if r else code
     return pid
+
+
+def invoke(net, cc, args, endorsers=("Org1MSP", "Org2MSP"), is_init=False, submitter="Org1MSP"):
+    """Endorse on one peer per org, order, and wait; returns (code, first response)."""
+    from fabclient import Proposal
+    p = Proposal(net.user(submitter), "mychannel", cc, args, is_init=is_init)
+    resps = [net.propose(m, p) for m in endorsers]
+    for r in resps:
+        if not (200 <= r.response.status < 400):
+            return None, r
+    b = net.broadcast(p.envelope(resps))
+    assert b.status == 200, b.info
+    code, _ = net.wait_tx(endorsers[0], p.tx_id)
+    return code, resps[0]
+
+
+def query(net, cc, args, mspid="Org1MSP"):
+    from fabclient import Proposal
+    return net.propose(mspid, Proposal(net.user(mspid), "mychannel", cc, args))
