@@ -29,14 +29,25 @@ def _up(a):
     ready = netconfig.write_ready(net, httpd.server_address[1])
     print(f"fabric-sim ready: {ready}", flush=True)
     stop.wait()
-    for p in (ready, pidfile):
-        try:
-            os.remove(p)
-        except OSError:
-            pass
+    try:
+        os.remove(ready)
+    except OSError:
+        pass
     httpd.shutdown()
     net.shutdown()
+    try:
+        os.remove(pidfile)      # last: `down` waits for it
+    except OSError:
+        pass
     return 0
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _down(a):
@@ -51,12 +62,10 @@ def _down(a):
     except ProcessLookupError:
         os.remove(pidfile)
         return 0
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+    for _ in range(200):
+        if not os.path.exists(pidfile) or not _alive(pid):
             return 0
-        time.sleep(0.1)
+        time.sleep(0.05)
     print(f"simulator pid {pid} did not stop", file=sys.stderr)
     return 1
 

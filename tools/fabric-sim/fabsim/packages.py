@@ -66,13 +66,13 @@ def build(label: str, cc_type: str, code_files=None, path="") -> bytes:
     """Build an install package like `peer lifecycle chaincode package` (test helper)."""
     def tgz(files):
         bio = io.BytesIO()
-        with tarfile.open(fileobj=bio, mode="w:gz") as tf:
+        with tarfile.open(fileobj=bio, mode="w", format=tarfile.USTAR_FORMAT) as tf:
             for name, body in files:
                 ti = tarfile.TarInfo(name)
                 ti.size = len(body)
                 ti.mode = 0o100644
                 tf.addfile(ti, io.BytesIO(body))
-        return bio.getvalue()
+        return gzip.compress(bio.getvalue(), mtime=0)     # deterministic => stable package ID
     code = tgz(code_files or [("connection.json", b'{"address":"127.0.0.1:9999"}')])
     meta = json.dumps({"path": path, "type": cc_type, "label": label}).encode()
     return tgz([("metadata.json", meta), ("code.tar.gz", code)])

@@ -1,0 +1,93 @@
+"""gateway.Gateway Evaluate/Endorse/Submit/CommitStatus (doc §5)."""
+import json
+
+import grpc
+import pytest
+
+from conftest import deploy, install, make_pkg
+from fabclient import Proposal, lc_prop
+from fabsim.pb import common, gateway as gw, lifecycle, transaction
+
+
+def endorse_submit(net, prop, mspid="Org1MSP", orgs=()):
+    g = net.gateway(mspid)
+    er = g.Endorse(gw.EndorseRequest(transaction_id=prop.tx_id, channel_id="mychannel",
+                                     proposed_transaction=prop.signed, endorsing_organizations=list(orgs)),
+                   timeout=30)
+    env = er.prepared_transaction
+    assert not env.signature
+    env.signature = prop.ident.sign(env.payload)
+    g.Submit(gw.SubmitRequest(transaction_id=prop.tx_id, channel_id="mychannel", prepared_transaction=env),
+             timeout=30)
+    req = gw.CommitStatusRequest(transaction_id=prop.tx_id, channel_id="mychannel",
+                                 identity=prop.ident.creator).SerializeToString()
+    st = g.CommitStatus(gw.SignedCommitStatusRequest(request=req, signature=prop.ident.sign(req)), timeout=30)
+    return st, er
+
+
+def test_approve_and_commit_through_gateway(net2, ccname):
+    from fabclient import Lifecycle
+    lc = Lifecycle(net2)
+    pid = None
+    for m in ("Org1MSP", "Org2MSP"):
+        pid = install(lc, m, make_pkg("basic_1"))
+        a = lifecycle.ApproveChaincodeDefinitionForMyOrgArgs(sequence=1, name=ccname, version="1.0")
+        a.source.local_package.package_id = pid
+        p = lc_prop(net2.admin(m), "mychannel", "ApproveChaincodeDefinitionForMyOrg", a)
+        st, _ = endorse_submit(net2, p, m, orgs=[m])
+        assert st.result == transaction.VALID and st.block_number > 0
+    a = lifecycle.CommitChaincodeDefinitionArgs(sequence=1, name=ccname, version="1.0")
+    p = lc_prop(net2.admin("Org1MSP"), "mychannel", "CommitChaincodeDefinition", a)
+    st, er = endorse_submit(net2, p)          # discovery-like: gathers a LifecycleEndorsement majority
+    assert st.result == transaction.VALID
+    payload = common.Payload.FromString(er.prepared_transaction.payload)
+    tx = transaction.Transaction.FromString(payload.data)
+    cap = transaction.ChaincodeActionPayload.FromString(tx.actions[0].payload)
+    assert len(cap.action.endorsements) == 2
+    q = lc_prop(net2.user("Org2MSP"), "mychannel", "QueryChaincodeDefinition",
+                lifecycle.QueryChaincodeDefinitionArgs(name=ccname))
+    r = net2.gateway("Org2MSP").Evaluate(gw.EvaluateRequest(transaction_id=q.tx_id, channel_id="mychannel",
+                                                             proposed_transaction=q.signed), timeout=10)
+    assert lifecycle.QueryChaincodeDefinitionResult.FromString(r.result.payload).sequence == 1
+
+
+def test_invoke_and_evaluate_user_chaincode(net2, lc2, ccname):
+    deploy(lc2, ccname, ["Org1MSP", "Org2MSP"])
+    p = Proposal(net2.user("Org1MSP"), "mychannel", ccname, ["InitLedger"])
+    st, _ = endorse_submit(net2, p)
+    assert st.result == transaction.VALID
+    q = Proposal(net2.user("Org2MSP"), "mychannel", ccname, ["ReadAsset", "asset4"])
+    r = net2.gateway("Org2MSP").Evaluate(gw.EvaluateRequest(transaction_id=q.tx_id, channel_id="mychannel",
+                                                             proposed_transaction=q.signed), timeout=10)
+    assert json.loads(r.result.payload)["Owner"] == "Max"
+    q = Proposal(net2.user("Org2MSP"), "mychannel", ccname, ["ReadAsset", "zzz"])
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org2MSP").Evaluate(gw.EvaluateRequest(proposed_transaction=q.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.UNKNOWN
+    assert ei.value.details() == "chaincode response 500, the asset zzz does not exist"
+
+
+def test_gateway_errors(net2, ccname):
+    q = lc_prop(net2.admin("Org1MSP"), "", "QueryInstalledChaincodes", lifecycle.QueryInstalledChaincodesArgs())
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Evaluate(gw.EvaluateRequest(proposed_transaction=q.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    p = Proposal(net2.user("Org1MSP"), "mychannel", ccname, ["InitLedger"])
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Submit(gw.SubmitRequest(channel_id="mychannel",
+                                                        prepared_transaction=common.Envelope(payload=b"x")))
+    assert (ei.value.code(), ei.value.details()) == (grpc.StatusCode.INVALID_ARGUMENT,
+                                                     "prepared transaction must be signed")
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.ABORTED
+    assert ei.value.details().startswith("failed to collect enough transaction endorsements")
+    req = gw.CommitStatusRequest(transaction_id="nope", channel_id="mychannel",
+                                 identity=p.ident.creator).SerializeToString()
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").CommitStatus(gw.SignedCommitStatusRequest(request=req, signature=b"bad"), timeout=5)
+    assert ei.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").CommitStatus(
+            gw.SignedCommitStatusRequest(request=req, signature=p.ident.sign(req)), timeout=0.5)
+    assert ei.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
