@@ -161,6 +161,10 @@ class Endorser:
 
     def _user(self, u):
         p, sim, name, ch = self.peer, u.sim, u.cc, u.channel
+        if not ch:
+            return presp.ProposalResponse(response=presp.Response(status=500, message=(
+                f"make sure the chaincode {name} has been successfully defined on channel  and try "
+                "again: could not get channel config for channel ''")))
 
         def undefined(detail):
             return presp.ProposalResponse(response=presp.Response(status=500, message=(

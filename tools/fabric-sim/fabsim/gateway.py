@@ -94,8 +94,6 @@ class Gateway:
                 break
         if first is None or (orgs and seen_orgs != set(orgs)) or \
                 (not orgs and not self._satisfied(cfg, led, u, first, endorsements)):
-            if first is None and len(errors) == 1 and not orgs:
-                pass
             raise GatewayError(grpc.StatusCode.ABORTED,
                                "failed to collect enough transaction endorsements, see attached details "
                                "for more info: " + "; ".join(f"{p.name} ({p.mspid}): {m}" for p, m in errors))
@@ -108,6 +106,9 @@ class Gateway:
         rws = rwset.TxReadWriteSet.FromString(act.results)
         idents = validator.endorsement_identities(cfg, first.payload, endorsements)
         _ = txparse
+        if u.cc == "_lifecycle":
+            # discovery plans _lifecycle with its plain policy (LifecycleEndorsement), whatever it writes
+            return validator.satisfied(cfg, ("ref", "/Channel/Application/LifecycleEndorsement"), idents)
         return validator.endorsement_ok(cfg, led, u.cc, rws, idents)
 
     def _assemble(self, u, first, endorsements):

@@ -47,7 +47,10 @@ class TxSimulator:
         return cur[0] if cur else None
 
     def get_private_hash(self, ns, coll, key):
+        """Like GetPrivateDataHash: records a hashed read (so concurrent approvals can MVCC-conflict)."""
         cur = self.ledger.get_hashed(ns, coll, key)
+        kh = hashlib.sha256(key.encode()).digest()
+        self.hreads.setdefault((ns, coll), {}).setdefault(kh, cur[1] if cur else None)
         return cur[0] if cur else None
 
     def put_private(self, ns, coll, key, value: bytes):

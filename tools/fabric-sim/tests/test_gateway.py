@@ -91,3 +91,13 @@ def test_gateway_errors(net2, ccname):
         net2.gateway("Org1MSP").CommitStatus(
             gw.SignedCommitStatusRequest(request=req, signature=p.ident.sign(req)), timeout=0.5)
     assert ei.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_approve_through_gateway_needs_endorsing_organizations(net2, ccname):
+    """Without endorsing_organizations the gateway plans on LifecycleEndorsement and asks a foreign org too."""
+    a = lifecycle.ApproveChaincodeDefinitionForMyOrgArgs(sequence=1, name=ccname, version="1.0")
+    p = lc_prop(net2.admin("Org1MSP"), "mychannel", "ApproveChaincodeDefinitionForMyOrg", a)
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.ABORTED
+    assert "Failed to authorize invocation due to failed ACL check" in ei.value.details()
