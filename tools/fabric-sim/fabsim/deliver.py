@@ -2,7 +2,6 @@
 import datetime
 import hashlib
 
-from google.protobuf.timestamp_pb2 import Timestamp  # noqa: F401 (type of chdr.timestamp)
 
 from .pb import ab, common, events
 from .pb import transaction as T

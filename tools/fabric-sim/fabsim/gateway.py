@@ -1,12 +1,11 @@
 """gateway.Gateway service (internal/pkg/gateway), in-process fan-out to the network's peers."""
 import grpc
 
-from . import validator
+from . import crypto, validator
 from .endorser import EndorserError, unpack
 from .msp import MSPError
-from .pb import common, gateway as gw, presp, transaction
+from .pb import common, gateway as gw, presp, proposal, rwset, transaction
 from .policy import PolicyError
-from . import crypto
 
 
 class GatewayError(Exception):
@@ -100,19 +99,15 @@ class Gateway:
         return gw.EndorseResponse(prepared_transaction=self._assemble(u, first, endorsements))
 
     def _satisfied(self, cfg, led, u, first, endorsements):
-        from . import txparse
-        from .pb import proposal, rwset
         act = proposal.ChaincodeAction.FromString(presp.ProposalResponsePayload.FromString(first.payload).extension)
         rws = rwset.TxReadWriteSet.FromString(act.results)
         idents = validator.endorsement_identities(cfg, first.payload, endorsements)
-        _ = txparse
         if u.cc == "_lifecycle":
             # discovery plans _lifecycle with its plain policy (LifecycleEndorsement), whatever it writes
             return validator.satisfied(cfg, ("ref", "/Channel/Application/LifecycleEndorsement"), idents)
         return validator.endorsement_ok(cfg, led, u.cc, rws, idents)
 
     def _assemble(self, u, first, endorsements):
-        from .pb import proposal
         cpp = proposal.ChaincodeProposalPayload(input=u.cpp.input).SerializeToString()
         cap = transaction.ChaincodeActionPayload(
             chaincode_proposal_payload=cpp,

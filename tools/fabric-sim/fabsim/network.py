@@ -1,5 +1,4 @@
 """Assemble and serve a whole network: peers + orderer on 127.0.0.1, one gRPC server each."""
-import json
 import logging
 import os
 import socket

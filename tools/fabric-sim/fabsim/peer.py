@@ -3,6 +3,8 @@ import logging
 import os
 
 from . import validator
+from .blocks import tx_id_of
+from .crypto import load_key
 from .channelconfig import ChannelConfig
 from .ledger import Ledger
 from .lifecycle import Lifecycle
@@ -22,7 +24,7 @@ class Peer:
         self.name = node.name
         self.mspid = org.mspid
         self.network = network
-        self.signer = Signer(org.mspid, node.sign_cert_pem, _load_key(node.sign_key_pem))
+        self.signer = Signer(org.mspid, node.sign_cert_pem, load_key(node.sign_key_pem))
         self.local_msps = MSPManager([MSP(org.mspid, [org.ca_cert_pem], [org.tlsca_cert_pem])])
         self.dir = os.path.join(data_dir, self.name)
         self.packages = PackageStore(os.path.join(self.dir, "packages"))
@@ -57,7 +59,6 @@ class Peer:
         b.metadata.metadata[common.TRANSACTIONS_FILTER] = bytes(codes)
         pvt = {}
         for i, env in enumerate(block.data.data):
-            from .blocks import tx_id_of
             writes = self.network.transient.get(tx_id_of(env))
             if writes and codes[i] == 0:
                 own = [w for w in writes if w[1] == f"_implicit_org_{self.mspid}"]
@@ -70,8 +71,3 @@ class Peer:
             oled = orderer.ledgers.get(ch)
             while oled is not None and led.height < oled.height:
                 self.commit(ch, oled.block(led.height))
-
-
-def _load_key(pem):
-    from .crypto import load_key
-    return load_key(pem)

@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from fabsim import crypto, cryptogen  # noqa: E402
-from fabsim.pb import (ab, ab_grpc, chaincode, common, events, events_grpc, gateway,  # noqa: E402
+from fabsim.pb import (ab, ab_grpc, chaincode, common, events_grpc,  # noqa: E402
                        gateway_grpc, identities, lifecycle, peer_grpc, proposal, transaction)
 from google.protobuf.timestamp_pb2 import Timestamp  # noqa: E402
 

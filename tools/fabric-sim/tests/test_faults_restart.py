@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import deploy, install, invoke, make_pkg, query
-from fabclient import Lifecycle, Net, Proposal, lc_prop, start_sim, stop_sim
+from fabclient import Lifecycle, Net, lc_prop, start_sim, stop_sim
 from fabsim.pb import ab, common, lifecycle
 
 SIM = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fabric_sim.py")
