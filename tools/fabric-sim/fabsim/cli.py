@@ -15,6 +15,14 @@ from .network import Network
 
 def _up(a):
     os.makedirs(a.dir, exist_ok=True)
+    pidfile = os.path.join(os.path.abspath(a.dir), "sim.pid")
+    try:
+        other = int(open(pidfile).read().strip())
+        if other != os.getpid() and _alive(other):
+            print(f"a simulator (pid {other}) is already running on {a.dir}", file=sys.stderr)
+            return 1
+    except (OSError, ValueError):
+        pass
     tls = "plaintext" if a.plaintext else "mutual" if a.mutual_tls else "tls"
     net = Network(a.dir, a.orgs, a.peers_per_org, tls, a.channels.split(","), a.base_port)
     stop = threading.Event()
@@ -22,7 +30,6 @@ def _up(a):
         signal.signal(s, lambda *_: stop.set())
     net.start()
     httpd = control.serve(net, a.control_port)
-    pidfile = os.path.join(net.dir, "sim.pid")
     with open(pidfile, "w") as f:
         f.write(str(os.getpid()))
     netconfig.write_gateway_yaml(net)

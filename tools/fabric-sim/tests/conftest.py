@@ -81,7 +81,7 @@ def invoke(net, cc, args, endorsers=("Org1MSP", "Org2MSP"), is_init=False, submi
             return None, r
     b = net.broadcast(p.envelope(resps))
     assert b.status == 200, b.info
-    code, _ = net.wait_tx(endorsers[0], p.tx_id)
+    code, _ = net.wait_all(p.tx_id)
     return code, resps[0]
 
 

@@ -158,12 +158,24 @@ class Net:
                                          ["GetChainInfo", channel]))
         return ledger.BlockchainInfo.FromString(r.response.payload).height
 
-    def wait_tx(self, mspid, tx_id, channel="mychannel", timeout=15):
+    def wait_all(self, tx_id, channel="mychannel"):
+        """Wait until every peer of the network has committed tx_id; returns the first peer's result."""
+        results = []
+        for p in self.ready["peers"]:
+            i = [q["name"] for q in self.ready["peers"] if q["mspId"] == p["mspId"]].index(p["name"])
+            try:
+                results.append(self.wait_tx(p["mspId"], tx_id, channel, i=i))
+            except grpc.RpcError as e:       # a peer stopped by a fault test
+                if e.code() != grpc.StatusCode.UNAVAILABLE:
+                    raise
+        return results[0]
+
+    def wait_tx(self, mspid, tx_id, channel="mychannel", timeout=15, i=0):
         """Wait on DeliverFiltered from block 0 for tx_id; returns (code, block number)."""
         ident = self.user(mspid)
         env = self.seek_envelope(ident, channel, ab.SeekPosition(oldest=ab.SeekOldest()),
                                  ab.SeekPosition(specified=ab.SeekSpecified(number=2 ** 64 - 1)))
-        stream = self.deliver(mspid).DeliverFiltered(iter([env]), timeout=timeout)
+        stream = self.deliver(mspid, i).DeliverFiltered(iter([env]), timeout=timeout)
         try:
             for resp in stream:
                 if resp.WhichOneof("Type") == "status":
@@ -174,14 +186,14 @@ class Net:
         finally:
             stream.cancel()
 
-    def transact(self, prop, endorsers, wait_on=None):
-        """Endorse on each (mspid, idx), broadcast, wait; returns (code, responses)."""
+    def transact(self, prop, endorsers):
+        """Endorse on each (mspid, idx), broadcast, wait for all peers; returns (code, responses)."""
         resps = [self.propose(m, prop, i) for m, i in endorsers]
         for r in resps:
             assert 200 <= r.response.status < 400, r.response.message
         b = self.broadcast(prop.envelope(resps))
         assert b.status == common.SUCCESS, b.info
-        code, _ = self.wait_tx(wait_on or endorsers[0][0], prop.tx_id)
+        code, _ = self.wait_all(prop.tx_id)
         return code, resps
 
 
@@ -234,7 +246,7 @@ class Lifecycle:
             return None, bad[0]
         b = self.net.broadcast(p.envelope(resps))
         assert b.status == common.SUCCESS, b.info
-        code, _ = self.net.wait_tx(endorsing[0], p.tx_id)
+        code, _ = self.net.wait_all(p.tx_id, self.ch)
         return code, resps[0]
 
     def query(self, mspid, fn, msg, result_cls, admin=True):

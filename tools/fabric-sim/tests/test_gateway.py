@@ -22,6 +22,7 @@ def endorse_submit(net, prop, mspid="Org1MSP", orgs=()):
     req = gw.CommitStatusRequest(transaction_id=prop.tx_id, channel_id="mychannel",
                                  identity=prop.ident.creator).SerializeToString()
     st = g.CommitStatus(gw.SignedCommitStatusRequest(request=req, signature=prop.ident.sign(req)), timeout=30)
+    net.wait_all(prop.tx_id)       # other peers commit asynchronously
     return st, er
 
 
