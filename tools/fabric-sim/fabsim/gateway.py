@@ -9,9 +9,34 @@ from .policy import PolicyError
 
 
 class GatewayError(Exception):
-    def __init__(self, code, message):
+    """A gRPC status plus per-node ErrorDetails (sent in grpc-status-details-bin)."""
+
+    def __init__(self, code, message, details=()):
         super().__init__(message)
         self.code = code
+        self.details = list(details)     # [(peer, message)]
+
+    def status_details_bin(self) -> bytes:
+        """Serialized google.rpc.Status{code, message, details: [Any(gateway.ErrorDetail)]}."""
+        def field(num, data):
+            return _varint(num << 3 | 2) + _varint(len(data)) + data
+        out = _varint(1 << 3) + _varint(self.code.value[0]) + field(2, str(self).encode())
+        for node, msg in self.details:
+            d = gw.ErrorDetail(address=f"127.0.0.1:{node.port}", msp_id=node.mspid, message=msg)
+            anyb = field(1, b"type.googleapis.com/gateway.ErrorDetail") + field(2, d.SerializeToString())
+            out += field(3, anyb)
+        return out
+
+
+def _varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
 
 
 class Gateway:
@@ -42,7 +67,7 @@ class Gateway:
             if target is self.peer:
                 raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION,
                                    f"evaluate call to endorser returned error: {e}")
-            raise GatewayError(grpc.StatusCode.UNAVAILABLE, str(e))
+            raise GatewayError(grpc.StatusCode.UNAVAILABLE, str(e), [(target, str(e))])
         return gw.EvaluateResponse(result=self._result(pr))
 
     def _result(self, pr):
@@ -95,7 +120,7 @@ class Gateway:
                 (not orgs and not self._satisfied(cfg, led, u, first, endorsements)):
             raise GatewayError(grpc.StatusCode.ABORTED,
                                "failed to collect enough transaction endorsements, see attached details "
-                               "for more info: " + "; ".join(f"{p.name} ({p.mspid}): {m}" for p, m in errors))
+                               "for more info", errors)
         return gw.EndorseResponse(prepared_transaction=self._assemble(u, first, endorsements))
 
     def _satisfied(self, cfg, led, u, first, endorsements):

@@ -80,6 +80,12 @@ class Network:
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=32),
                              interceptors=[FaultInterceptor(node.faults)],
                              options=[("grpc.so_reuseport", 0),
+                                      # Fabric keepalive policy: clients may ping every 60 s, even idle
+                                      ("grpc.http2.min_ping_interval_without_data_ms", 60000),
+                                      ("grpc.keepalive_permit_without_calls", 1),
+                                      ("grpc.http2.max_ping_strikes", 2),
+                                      ("grpc.keepalive_time_ms", 7200000),
+                                      ("grpc.keepalive_timeout_ms", 20000),
                                       ("grpc.max_receive_message_length", MAX_MSG),
                                       ("grpc.max_send_message_length", MAX_MSG)])
         mutual = self.tls == "mutual"

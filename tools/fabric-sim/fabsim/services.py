@@ -49,6 +49,8 @@ class GatewayServicer(gateway_grpc.GatewayServicer):
         try:
             return fn(*args)
         except GatewayError as e:
+            if e.details:
+                context.set_trailing_metadata([("grpc-status-details-bin", e.status_details_bin())])
             context.abort(e.code, str(e))
         except EndorserError as e:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(e))

@@ -9,6 +9,35 @@ from fabclient import Proposal, lc_prop
 from fabsim.pb import common, gateway as gw, lifecycle, transaction
 
 
+def _error_details(err):
+    """Decode grpc-status-details-bin: google.rpc.Status -> [gateway.ErrorDetail] (hand-decoded)."""
+    from google.protobuf import any_pb2
+    raw = dict(err.trailing_metadata())["grpc-status-details-bin"]
+    out, i = [], 0
+
+    def varint(b, i):
+        n = shift = 0
+        while True:
+            c = b[i]
+            i += 1
+            n |= (c & 0x7F) << shift
+            shift += 7
+            if c < 0x80:
+                return n, i
+    while i < len(raw):
+        key, i = varint(raw, i)
+        if key & 7 == 0:
+            _, i = varint(raw, i)
+            continue
+        ln, i = varint(raw, i)
+        body, i = raw[i:i + ln], i + ln
+        if key >> 3 == 3:
+            a = any_pb2.Any.FromString(body)
+            assert a.type_url == "type.googleapis.com/gateway.ErrorDetail"
+            out.append(gw.ErrorDetail.FromString(a.value))
+    return out
+
+
 def endorse_submit(net, prop, mspid="Org1MSP", orgs=()):
     g = net.gateway(mspid)
     er = g.Endorse(gw.EndorseRequest(transaction_id=prop.tx_id, channel_id="mychannel",
@@ -82,7 +111,11 @@ def test_gateway_errors(net2, ccname):
     with pytest.raises(grpc.RpcError) as ei:
         net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
     assert ei.value.code() == grpc.StatusCode.ABORTED
-    assert ei.value.details().startswith("failed to collect enough transaction endorsements")
+    assert ei.value.details() == ("failed to collect enough transaction endorsements, see attached details "
+                                  "for more info")
+    details = _error_details(ei.value)
+    assert {d.msp_id for d in details} == {"Org1MSP", "Org2MSP"}
+    assert all(d.message.startswith("make sure the chaincode") for d in details)
     req = gw.CommitStatusRequest(transaction_id="nope", channel_id="mychannel",
                                  identity=p.ident.creator).SerializeToString()
     with pytest.raises(grpc.RpcError) as ei:
@@ -101,4 +134,6 @@ def test_approve_through_gateway_needs_endorsing_organizations(net2, ccname):
     with pytest.raises(grpc.RpcError) as ei:
         net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
     assert ei.value.code() == grpc.StatusCode.ABORTED
-    assert "Failed to authorize invocation due to failed ACL check" in ei.value.details()
+    details = _error_details(ei.value)
+    assert [d.msp_id for d in details] == ["Org2MSP"]
+    assert details[0].message.startswith("Failed to authorize invocation due to failed ACL check")
