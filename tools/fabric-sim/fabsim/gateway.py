@@ -1,42 +1,15 @@
-"""gateway.Gateway service (internal/pkg/gateway), in-process fan-out to the network's peers."""
+"""gateway.Gateway service (internal/pkg/gateway/api.go), in-process fan-out to the network's peers."""
 import grpc
 
-from . import crypto, validator
-from .endorser import EndorserError, unpack
+from . import crypto
+from .endorser import unpack, EndorserError
+from .gateway_errors import GatewayError
+from .gateway_plan import call, has_chaincode, satisfiable, satisfied_by
 from .msp import MSPError
-from .pb import common, gateway as gw, presp, proposal, rwset, transaction
+from .pb import common, gateway as gw, presp, proposal, transaction
 from .policy import PolicyError
 
-
-class GatewayError(Exception):
-    """A gRPC status plus per-node ErrorDetails (sent in grpc-status-details-bin)."""
-
-    def __init__(self, code, message, details=()):
-        super().__init__(message)
-        self.code = code
-        self.details = list(details)     # [(peer, message)]
-
-    def status_details_bin(self) -> bytes:
-        """Serialized google.rpc.Status{code, message, details: [Any(gateway.ErrorDetail)]}."""
-        def field(num, data):
-            return _varint(num << 3 | 2) + _varint(len(data)) + data
-        out = _varint(1 << 3) + _varint(self.code.value[0]) + field(2, str(self).encode())
-        for node, msg in self.details:
-            d = gw.ErrorDetail(address=f"127.0.0.1:{node.port}", msp_id=node.mspid, message=msg)
-            anyb = field(1, b"type.googleapis.com/gateway.ErrorDetail") + field(2, d.SerializeToString())
-            out += field(3, anyb)
-        return out
-
-
-def _varint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
+__all__ = ["Gateway", "GatewayError"]
 
 
 class Gateway:
@@ -44,132 +17,171 @@ class Gateway:
         self.peer = peer
         self.network = network
 
-    def _peers_for(self, orgs=None):
-        own = [self.peer] if self.peer.running else []
-        others = [p for p in self.network.peers if p is not self.peer and p.running]
-        ps = own + sorted(others, key=lambda p: (p.mspid != self.peer.mspid, p.name))
-        if orgs:
-            ps = [p for p in ps if p.mspid in orgs]
-        return ps
-
-    def evaluate(self, req):
-        u = unpack(req.proposed_transaction)
-        if not u.channel:
-            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "no channel id provided")
-        targets = self._peers_for(list(req.target_organizations))
-        if not targets:
-            raise GatewayError(grpc.StatusCode.UNAVAILABLE, "no peers available to evaluate chaincode "
-                               f"{u.cc} in channel {u.channel}")
-        target = targets[0]
+    def _unpack(self, sp):
+        if not sp.proposal_bytes:
+            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "failed to unpack transaction proposal: "
+                               "a signed proposal is required")
         try:
-            pr = target.endorser.process(req.proposed_transaction)
+            u = unpack(sp)
         except EndorserError as e:
-            if target is self.peer:
-                raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION,
-                                   f"evaluate call to endorser returned error: {e}")
-            raise GatewayError(grpc.StatusCode.UNAVAILABLE, str(e), [(target, str(e))])
-        return gw.EvaluateResponse(result=self._result(pr))
+            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, f"failed to unpack transaction proposal: {e}")
+        if not u.channel:
+            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT,
+                               "failed to unpack transaction proposal: no channel id provided")
+        if u.channel not in self.peer.channels:
+            raise GatewayError(grpc.StatusCode.UNAVAILABLE, f"channel '{u.channel}' not found")
+        return u
 
-    def _result(self, pr):
-        r = pr.response
-        if r.status >= 500 and not pr.payload:
-            raise GatewayError(grpc.StatusCode.ABORTED, r.message)
-        if r.status >= 400:
-            raise GatewayError(grpc.StatusCode.UNKNOWN, f"chaincode response {r.status}, {r.message}")
-        return r
+    def _candidates(self, u, orgs=None):
+        """Running peers with the chaincode: own peer, own org, then others (registry order)."""
+        ps = sorted((p for p in self.network.peers if p.running and has_chaincode(p, u.channel, u.cc)),
+                    key=lambda p: (p is not self.peer, p.mspid != self.peer.mspid, p.mspid, p.name))
+        return [p for p in ps if not orgs or p.mspid in orgs]
 
+    # ------------------------------------------------------------ Evaluate
+    def evaluate(self, req):
+        u = self._unpack(req.proposed_transaction)
+        peers = self._candidates(u, list(req.target_organizations))
+        if not peers:
+            raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION,
+                               f"no peers available to evaluate chaincode {u.cc} in channel {u.channel}")
+        errors, code = [], grpc.StatusCode.UNAVAILABLE
+        for p in peers:
+            code, msg, retry, pr = call(p, req.proposed_transaction, p is self.peer)
+            if code == grpc.StatusCode.OK:
+                r = presp.Response()
+                r.CopyFrom(pr.response)
+                if pr.payload:
+                    act = proposal.ChaincodeAction.FromString(
+                        presp.ProposalResponsePayload.FromString(pr.payload).extension)
+                    r.payload = act.response.payload
+                return gw.EvaluateResponse(result=r)
+            errors.append((p, msg))
+            if not retry:
+                raise GatewayError(code, "evaluate call to endorser returned error: " + msg, errors)
+        raise GatewayError(code, "failed to evaluate transaction, see attached details for more info", errors)
+
+    # ------------------------------------------------------------ Endorse
     def endorse(self, req):
         sp = req.proposed_transaction
-        u = unpack(sp)
-        if not u.channel:
-            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "no channel id provided")
+        u = self._unpack(sp)
+        cfg, led = self.peer.channels[u.channel], self.peer.ledgers[u.channel]
         orgs = list(req.endorsing_organizations)
-        peers = self._peers_for(orgs)
         if orgs:
-            missing = sorted(set(orgs) - {p.mspid for p in peers})
-            if missing:
-                raise GatewayError(grpc.StatusCode.UNAVAILABLE,
-                                   f"failed to find any endorsing peers for org(s): {', '.join(missing)}")
-        cfg = self.peer.channels[u.channel]
-        led = self.peer.ledgers[u.channel]
-        first, endorsements, seen_orgs, errors = None, [], set(), []
-        for p in peers:
-            if not orgs and p.mspid in seen_orgs:
-                continue
-            try:
-                pr = p.endorser.process(sp)
-            except EndorserError as e:
-                errors.append((p, str(e)))
-                continue
-            if pr.response.status < 200 or pr.response.status >= 400 or not pr.HasField("endorsement"):
-                errors.append((p, pr.response.message))
-                if first is None and p is self.peer and pr.response.status >= 400 and pr.payload:
-                    raise GatewayError(grpc.StatusCode.UNKNOWN,
-                                       f"chaincode response {pr.response.status}, {pr.response.message}")
-                continue
-            if first is None:
+            return self._endorse_for_orgs(u, sp, orgs)
+        peers = self._candidates(u)
+        if not peers:      # discovery has no endorsers for this chaincode at all
+            raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION,
+                               f'failed constructing descriptor for chaincodes:<name:"{u.cc}" >')
+        errors, first, ends, done_orgs = [], None, [], set()
+        for p in [q for q in peers if q.mspid == self.peer.mspid] or peers[:1]:
+            code, msg, _, pr = call(p, sp, p is self.peer)
+            if code == grpc.StatusCode.OK:
                 first = pr
+                ends.append(pr.endorsement)
+                done_orgs.add(p.mspid)
+                break
+            errors.append((p, msg))
+        if first is None:
+            raise GatewayError(grpc.StatusCode.ABORTED, "failed to endorse transaction, see attached details "
+                               "for more info", errors)
+        if not satisfiable(cfg, led, u.cc, first, peers):
+            raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION,
+                               "no combination of peers can be derived which satisfy the endorsement policy: "
+                               f"required chaincodes are not installed on sufficient peers")
+        for p in peers:
+            if satisfied_by(cfg, led, u.cc, first, ends):
+                break
+            if p.mspid in done_orgs:
+                continue
+            code, msg, _, pr = call(p, sp, p is self.peer)
+            if code != grpc.StatusCode.OK:
+                errors.append((p, msg))
             elif pr.payload != first.payload:
                 errors.append((p, "ProposalResponsePayloads do not match"))
-                continue
-            endorsements.append(pr.endorsement)
-            seen_orgs.add(p.mspid)
-            if not orgs and self._satisfied(cfg, led, u, first, endorsements):
-                break
-        if first is None or (orgs and seen_orgs != set(orgs)) or \
-                (not orgs and not self._satisfied(cfg, led, u, first, endorsements)):
-            raise GatewayError(grpc.StatusCode.ABORTED,
-                               "failed to collect enough transaction endorsements, see attached details "
-                               "for more info", errors)
-        return gw.EndorseResponse(prepared_transaction=self._assemble(u, first, endorsements))
+            else:
+                ends.append(pr.endorsement)
+                done_orgs.add(p.mspid)
+        if not satisfied_by(cfg, led, u.cc, first, ends):
+            raise GatewayError(grpc.StatusCode.ABORTED, "failed to collect enough transaction endorsements, "
+                               "see attached details for more info", errors)
+        return gw.EndorseResponse(prepared_transaction=self._assemble(u, first, ends))
 
-    def _satisfied(self, cfg, led, u, first, endorsements):
-        act = proposal.ChaincodeAction.FromString(presp.ProposalResponsePayload.FromString(first.payload).extension)
-        rws = rwset.TxReadWriteSet.FromString(act.results)
-        idents = validator.endorsement_identities(cfg, first.payload, endorsements)
-        if u.cc == "_lifecycle":
-            # discovery plans _lifecycle with its plain policy (LifecycleEndorsement), whatever it writes
-            return validator.satisfied(cfg, ("ref", "/Channel/Application/LifecycleEndorsement"), idents)
-        return validator.endorsement_ok(cfg, led, u.cc, rws, idents)
+    def _endorse_for_orgs(self, u, sp, orgs):
+        peers = self._candidates(u, orgs)
+        missing = [o for o in orgs if o not in {p.mspid for p in peers}]
+        if missing:
+            raise GatewayError(grpc.StatusCode.UNAVAILABLE,
+                               f"failed to find any endorsing peers for org(s): {', '.join(missing)}")
+        errors, first, ends = [], None, []
+        for org in dict.fromkeys(orgs):
+            ok = False
+            for p in [q for q in peers if q.mspid == org]:
+                code, msg, _, pr = call(p, sp, p is self.peer)
+                if code == grpc.StatusCode.OK and (first is None or pr.payload == first.payload):
+                    first = first or pr
+                    ends.append(pr.endorsement)
+                    ok = True
+                    break
+                errors.append((p, msg or "ProposalResponsePayloads do not match"))
+            if not ok:
+                raise GatewayError(grpc.StatusCode.ABORTED, "failed to collect enough transaction endorsements, "
+                                   "see attached details for more info", errors)
+        return gw.EndorseResponse(prepared_transaction=self._assemble(u, first, ends))
 
     def _assemble(self, u, first, endorsements):
         cpp = proposal.ChaincodeProposalPayload(input=u.cpp.input).SerializeToString()
+        seen, unique = set(), []
+        for e in endorsements:
+            if e.endorser not in seen:
+                seen.add(e.endorser)
+                unique.append(e)
         cap = transaction.ChaincodeActionPayload(
             chaincode_proposal_payload=cpp,
-            action=transaction.ChaincodeEndorsedAction(proposal_response_payload=first.payload,
-                                                       endorsements=endorsements))
+            action=transaction.ChaincodeEndorsedAction(proposal_response_payload=first.payload, endorsements=unique))
         tx = transaction.Transaction(actions=[transaction.TransactionAction(
             header=u.hdr.signature_header, payload=cap.SerializeToString())])
         payload = common.Payload(header=u.hdr, data=tx.SerializeToString())
         return common.Envelope(payload=payload.SerializeToString())
 
+    # ------------------------------------------------------------ Submit / CommitStatus
     def submit(self, req):
         env = req.prepared_transaction
+        if not req.HasField("prepared_transaction"):
+            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "a prepared transaction is required")
         if not env.signature:
             raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "prepared transaction must be signed")
+        if req.channel_id not in self.peer.channels:
+            raise GatewayError(grpc.StatusCode.FAILED_PRECONDITION, f"channel '{req.channel_id}' not found")
         o = self.network.orderer
         if not o.running:
-            raise GatewayError(grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction")
+            raise GatewayError(grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction",
+                               [(o, "connection refused: orderer is stopped")])
         status, info = o.broadcast(env)
-        if status != common.SUCCESS:
-            if status == common.SERVICE_UNAVAILABLE:
-                raise GatewayError(grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction")
-            raise GatewayError(grpc.StatusCode.ABORTED, "received unsuccessful response from orderer: "
-                               f"status={common.Status.Name(status)}, info={info}")
-        return gw.SubmitResponse()
+        if status == common.SUCCESS:
+            return gw.SubmitResponse()
+        msg = f"received unsuccessful response from orderer: status={common.Status.Name(status)}, info={info}"
+        if 400 <= status < 500:
+            raise GatewayError(grpc.StatusCode.ABORTED, msg)
+        raise GatewayError(grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction",
+                           [(o, msg)])
 
     def commit_status(self, req, timeout):
+        if not req.request:
+            raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, "a commit status request is required")
         r = gw.CommitStatusRequest.FromString(req.request)
         cfg = self.peer.channels.get(r.channel_id)
         if cfg is None:
-            raise GatewayError(grpc.StatusCode.NOT_FOUND, f"channel '{r.channel_id}' not found")
+            raise GatewayError(grpc.StatusCode.PERMISSION_DENIED, f"channel '{r.channel_id}' not found")
         try:
             ident = cfg.msps.deserialize(r.identity)
             ident.validate()
             ident.verify(req.request, req.signature)
             cfg.evaluate("/Channel/Application/Readers", [ident])
         except (MSPError, crypto.SignatureError, PolicyError) as e:
-            raise GatewayError(grpc.StatusCode.PERMISSION_DENIED, str(e))
+            raise GatewayError(grpc.StatusCode.PERMISSION_DENIED,
+                               f"Failed evaluating policy on signed data during check policy on channel "
+                               f"[{r.channel_id}] with policy [/Channel/Application/Readers]: [{e}]")
         loc = self.peer.ledgers[r.channel_id].wait_for_tx(r.transaction_id, timeout)
         if loc is None:
             raise GatewayError(grpc.StatusCode.DEADLINE_EXCEEDED, "context deadline exceeded")

@@ -3,7 +3,7 @@ import grpc
 
 from . import deliver
 from .endorser import EndorserError
-from .gateway import GatewayError
+from .gateway_errors import GatewayError
 from .pb import ab, ab_grpc, events, events_grpc, gateway_grpc, peer_grpc
 
 

@@ -94,7 +94,7 @@ def test_invoke_and_evaluate_user_chaincode(net2, lc2, ccname):
     with pytest.raises(grpc.RpcError) as ei:
         net2.gateway("Org2MSP").Evaluate(gw.EvaluateRequest(proposed_transaction=q.signed), timeout=10)
     assert ei.value.code() == grpc.StatusCode.UNKNOWN
-    assert ei.value.details() == "chaincode response 500, the asset zzz does not exist"
+    assert ei.value.details() == "evaluate call to endorser returned error: chaincode response 500, the asset zzz does not exist"
 
 
 def test_gateway_errors(net2, ccname):
@@ -108,14 +108,15 @@ def test_gateway_errors(net2, ccname):
                                                         prepared_transaction=common.Envelope(payload=b"x")))
     assert (ei.value.code(), ei.value.details()) == (grpc.StatusCode.INVALID_ARGUMENT,
                                                      "prepared transaction must be signed")
-    with pytest.raises(grpc.RpcError) as ei:
+    with pytest.raises(grpc.RpcError) as ei:      # undefined chaincode: discovery finds no endorsers
         net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
-    assert ei.value.code() == grpc.StatusCode.ABORTED
-    assert ei.value.details() == ("failed to collect enough transaction endorsements, see attached details "
-                                  "for more info")
-    details = _error_details(ei.value)
-    assert {d.msp_id for d in details} == {"Org1MSP", "Org2MSP"}
-    assert all(d.message.startswith("make sure the chaincode") for d in details)
+    assert ei.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert ei.value.details() == f'failed constructing descriptor for chaincodes:<name:"{ccname}" >'
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed,
+                                                          endorsing_organizations=["Org1MSP"]), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert ei.value.details() == "failed to find any endorsing peers for org(s): Org1MSP"
     req = gw.CommitStatusRequest(transaction_id="nope", channel_id="mychannel",
                                  identity=p.ident.creator).SerializeToString()
     with pytest.raises(grpc.RpcError) as ei:
@@ -127,6 +128,25 @@ def test_gateway_errors(net2, ccname):
     assert ei.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
 
+def test_endorse_details_when_an_org_did_not_approve(net2, lc2, ccname):
+    """Org2 approved without a package, so its peer does not advertise the chaincode: discovery cannot
+    find a majority (FAILED_PRECONDITION) and an explicit Org2 has no endorsing peer (UNAVAILABLE)."""
+    pid = install(lc2, "Org1MSP", make_pkg("basic_1"))
+    assert lc2.approve("Org1MSP", ccname, 1, pid)[0] == 0
+    assert lc2.approve("Org2MSP", ccname, 1)[0] == 0
+    assert lc2.commit(["Org1MSP", "Org2MSP"], ccname, 1)[0] == 0
+    p = Proposal(net2.user("Org1MSP"), "mychannel", ccname, ["InitLedger"])
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert ei.value.details().startswith("no combination of peers can be derived which satisfy the endorsement policy")
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed,
+                                                          endorsing_organizations=["Org1MSP", "Org2MSP"]), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert ei.value.details() == "failed to find any endorsing peers for org(s): Org2MSP"
+
+
 def test_approve_through_gateway_needs_endorsing_organizations(net2, ccname):
     """Without endorsing_organizations the gateway plans on LifecycleEndorsement and asks a foreign org too."""
     a = lifecycle.ApproveChaincodeDefinitionForMyOrgArgs(sequence=1, name=ccname, version="1.0")
@@ -136,4 +156,19 @@ def test_approve_through_gateway_needs_endorsing_organizations(net2, ccname):
     assert ei.value.code() == grpc.StatusCode.ABORTED
     details = _error_details(ei.value)
     assert [d.msp_id for d in details] == ["Org2MSP"]
-    assert details[0].message.startswith("Failed to authorize invocation due to failed ACL check")
+    assert details[0].message.startswith("chaincode response 500, Failed to authorize invocation due to failed ACL check")
+
+
+def test_commit_through_gateway_without_majority_approval(net2, ccname):
+    from fabclient import Lifecycle
+    assert Lifecycle(net2).approve("Org1MSP", ccname, 1)[0] == 0
+    a = lifecycle.CommitChaincodeDefinitionArgs(sequence=1, name=ccname, version="1.0")
+    p = lc_prop(net2.admin("Org1MSP"), "mychannel", "CommitChaincodeDefinition", a)
+    with pytest.raises(grpc.RpcError) as ei:
+        net2.gateway("Org1MSP").Endorse(gw.EndorseRequest(proposed_transaction=p.signed), timeout=10)
+    assert ei.value.code() == grpc.StatusCode.ABORTED
+    assert ei.value.details() == "failed to collect enough transaction endorsements, see attached details for more info"
+    (d,) = _error_details(ei.value)
+    assert d.msp_id == "Org2MSP"
+    assert d.message == ("chaincode response 500, failed to invoke backing implementation of "
+                         "'CommitChaincodeDefinition': chaincode definition not agreed to by this org (Org2MSP)")
