@@ -77,7 +77,7 @@ class Network:
                                            require_client_auth=self.tls == "mutual")
 
     def _serve(self, node):
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=32),
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=64),
                              interceptors=[FaultInterceptor(node.faults)],
                              options=[("grpc.so_reuseport", 0),
                                       # Fabric keepalive policy: clients may ping every 60 s, even idle

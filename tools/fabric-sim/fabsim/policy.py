@@ -111,7 +111,10 @@ def eval_signature_policy(env, idents) -> bool:
     used = [False] * len(idents)
 
     def ev(rule, used):
-        if rule.WhichOneof("Type") == "signed_by":
+        kind = rule.WhichOneof("Type")
+        if kind is None:
+            return False
+        if kind == "signed_by":
             if rule.signed_by >= len(env.identities):
                 return False
             p = env.identities[rule.signed_by]

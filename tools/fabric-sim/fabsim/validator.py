@@ -3,9 +3,9 @@ import hashlib
 
 from . import crypto, lcstate, txparse
 from .msp import MSPError
-from .pb import common, peerpolicy, policies
+from .pb import common, peerpolicy
 from .pb import transaction as T
-from .policy import PolicyError, eval_signature_policy
+from .policy import PolicyError, eval_signature_policy, from_string
 from .simulator import TxSimulator
 
 
@@ -18,9 +18,12 @@ def policy_for(cfg, ledger, ns, coll=None):
     if ns == lcstate.NS:
         if coll:
             mspid = coll[len("_implicit_org_"):]
-            if mspid in cfg.app_orgs and cfg.has_policy(cfg.org_endorsement_path(mspid)):
+            if mspid not in cfg.app_orgs:
+                return None
+            if cfg.has_policy(cfg.org_endorsement_path(mspid)):
                 return ("ref", cfg.org_endorsement_path(mspid))
-            return ("sig", policies.SignaturePolicyEnvelope())
+            # no org Endorsement policy: any member of the org (deployedcc_infoprovider.go)
+            return ("sig", from_string(f"OR('{mspid}.member')"))
         return ("ref", "/Channel/Application/LifecycleEndorsement")
     d = lcstate.committed(TxSimulator(ledger), ns)
     if d is None:
