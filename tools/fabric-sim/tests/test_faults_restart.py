@@ -170,3 +170,25 @@ def test_gateway_yaml_and_ready_json(net2):
     sans = tls.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "peer0.org1.example.com" in sans.get_values_for_type(x509.DNSName)
     assert "localhost" in sans.get_values_for_type(x509.DNSName)
+
+
+def test_gateway_yaml_is_usable_by_a_client(net2):
+    """Connect and sign using only what gateway.yaml says (the gateway's contract)."""
+    from fabclient import Identity
+    from fabsim.pb import ab_grpc, peer_grpc
+    cfg = yaml.safe_load(open(os.path.join(net2.dir, "gateway.yaml")))["network"]
+    for org in cfg["organizations"]:
+        admin = Identity(org["mspId"], org["adminIdentity"]["mspDir"])
+        for p in org["peers"]:
+            t = p["tls"]
+            ch = grpc.secure_channel(p["address"], grpc.ssl_channel_credentials(open(t["rootCertFile"], "rb").read()),
+                                     options=[("grpc.ssl_target_name_override", t["serverNameOverride"])])
+            prop = lc_prop(admin, "", "QueryInstalledChaincodes", lifecycle.QueryInstalledChaincodesArgs())
+            assert peer_grpc.EndorserStub(ch).ProcessProposal(prop.signed, timeout=10).response.status == 200
+            ch.close()
+    o = cfg["orderers"][0]
+    ch = grpc.secure_channel(o["address"], grpc.ssl_channel_credentials(open(o["tls"]["rootCertFile"], "rb").read()),
+                             options=[("grpc.ssl_target_name_override", o["tls"]["serverNameOverride"])])
+    r = list(ab_grpc.AtomicBroadcastStub(ch).Broadcast(iter([common.Envelope()]), timeout=10))
+    assert r[0].status == common.BAD_REQUEST
+    ch.close()
