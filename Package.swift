@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "WebServer", "Store", "Fabric",
+            "AdminAPI", "WebServer", "Store", "Fabric", "ChaincodePackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
