@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "chaincode-gateway", targets: ["Gateway"]),
+        // For Benchmarks/grpc-bench (a separate package depending on this one by path).
+        .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
     ],
     dependencies: [
         // Command-line parsing for `serve` / `token` subcommands.
