@@ -7,6 +7,7 @@ extension SigningIdentity {
     /// The first certificate in `signcerts/` is the identity; the key is the `keystore/` file
     /// whose public key matches it (file names differ between cryptogen and Fabric CA).
     public static func loadMSP(directory: String, mspID: String) throws -> SigningIdentity {
+        guard !mspID.isEmpty else { throw IdentityError("MSP ID must not be empty") }
         let certDir = (directory as NSString).appendingPathComponent("signcerts")
         let keyDir = (directory as NSString).appendingPathComponent("keystore")
         guard let certFile = try regularFiles(in: certDir).first else {
@@ -25,6 +26,7 @@ extension SigningIdentity {
 
     /// Loads an identity from a certificate PEM file and a private key PEM file.
     public static func load(certificateFile: String, keyFile: String, mspID: String) throws -> SigningIdentity {
+        guard !mspID.isEmpty else { throw IdentityError("MSP ID must not be empty") }
         let identity = try loadIdentity(certificateFile: certificateFile, mspID: mspID)
         let key: ECPrivateKey
         do {

@@ -8,6 +8,11 @@ public enum Lifecycle {}
 public struct ChaincodeReference: Sendable, Hashable {
     public var name: String
     public var version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
 }
 
 /// An installed package as reported by `QueryInstalledChaincode(s)`.
@@ -16,12 +21,23 @@ public struct InstalledChaincode: Sendable, Hashable {
     public var label: String
     /// Channel name -> chaincodes using this package there.
     public var references: [String: [ChaincodeReference]]
+
+    public init(packageID: String, label: String, references: [String: [ChaincodeReference]] = [:]) {
+        self.packageID = packageID
+        self.label = label
+        self.references = references
+    }
 }
 
 /// `InstallChaincodeResult`.
 public struct InstallResult: Sendable, Hashable {
     public var packageID: String
     public var label: String
+
+    public init(packageID: String, label: String) {
+        self.packageID = packageID
+        self.label = label
+    }
 }
 
 /// `QueryApprovedChaincodeDefinitionResult`: this org's approval.
@@ -29,10 +45,20 @@ public struct ApprovedChaincodeDefinition: Sendable, Hashable {
     public var definition: ChaincodeDefinition
     /// The approved package ID; nil when approved without a package (`unavailable`).
     public var packageID: String?
+
+    public init(definition: ChaincodeDefinition, packageID: String?) {
+        self.definition = definition
+        self.packageID = packageID
+    }
 }
 
 /// `QueryChaincodeDefinitionResult`: the committed definition and each org's approval of it.
 public struct CommittedChaincodeDefinition: Sendable, Hashable {
     public var definition: ChaincodeDefinition
     public var approvals: [String: Bool]
+
+    public init(definition: ChaincodeDefinition, approvals: [String: Bool]) {
+        self.definition = definition
+        self.approvals = approvals
+    }
 }
