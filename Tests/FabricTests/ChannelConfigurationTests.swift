@@ -83,6 +83,7 @@ import Testing
         #expect(config.applicationOrganizations[1].endorsementPolicy == nil)
         #expect(config.lifecycleEndorsementPolicy == .implicitMeta(rule: .majority, subPolicy: "Endorsement"))
         #expect(config.lifecycleEndorsementPolicy?.description == "MAJORITY Endorsement")
+        #expect(config.lifecycleEndorsingOrganizationCount == 2)
         #expect(config.endorsementPolicy?.description == "ANY Endorsement")
         #expect(config.applicationCapabilities == ["V2_0"])
         #expect(config.ordererEndpoints == ["OrdererMSP": ["orderer.example.com:7050"]])

@@ -12,7 +12,7 @@ import TLSCrypto
         #expect(call.function == "ApproveChaincodeDefinitionForMyOrg")
         #expect(call.argument.hexString == "0801120562617369631a03312e304a020a00")
         #expect(call.isTransaction && call.isChannelScoped)
-        let invocation = call.invocation(channelID: "mychannel")
+        let invocation = try call.invocation(channelID: "mychannel")
         #expect(invocation.chaincodeName == "_lifecycle")
         #expect(invocation.arguments == [Array("ApproveChaincodeDefinitionForMyOrg".utf8), call.argument])
     }
@@ -37,13 +37,16 @@ import TLSCrypto
         #expect(ready.argument == commit.argument)  // identical layout (section 6.3)
     }
 
-    @Test("channel-less calls send an empty channel whatever is passed")
-    func channelLess() {
+    @Test("channel-less calls send an empty channel whatever is passed; channel calls need one")
+    func channelLess() throws {
         let install = Lifecycle.installChaincode(package: [1, 2, 3])
         #expect(!install.isChannelScoped && !install.isTransaction)
-        #expect(install.invocation(channelID: "ignored").channelID == "")
+        #expect(try install.invocation(channelID: "ignored").channelID == "")
         #expect(install.argument == [0x0a, 0x03, 1, 2, 3])
-        #expect(Lifecycle.queryInstalledChaincodes().invocation().channelID == "")
+        #expect(try Lifecycle.queryInstalledChaincodes().invocation().channelID == "")
+        #expect(throws: DefinitionValidationError("QueryChaincodeDefinitions requires a channel name")) {
+            try Lifecycle.queryChaincodeDefinitions().invocation(channelID: "")
+        }
         #expect(Lifecycle.getInstalledChaincodePackage(packageID: "x").function == "GetInstalledChaincodePackage")
     }
 

@@ -89,7 +89,9 @@ public struct FabricClient: Sendable {
 
     private func endorsements(_ proposal: Proposal, on peers: [FabricEndpoint], timeout: Duration) async throws
         -> [EndorsementResponse] {
-        precondition(!peers.isEmpty, "endorse needs at least one peer")
+        guard !peers.isEmpty else {
+            throw EndorseError(transactionID: proposal.transactionID, message: "no endorsing peers given")
+        }
         let signed = proposal.signedProposal
         let outcomes = await withTaskGroup(of: (Int, Result<Protos_ProposalResponse, any Error>).self) { group in
             for (index, peer) in peers.enumerated() {

@@ -27,9 +27,12 @@ public struct LifecycleCall<Result: Sendable>: Sendable {
         self.decoder = decoder
     }
 
-    /// The chaincode invocation; `channelID` is ignored (sent empty) for channel-less calls.
-    public func invocation(channelID: String = "") -> ChaincodeInvocation {
-        precondition(!isChannelScoped || !channelID.isEmpty, "\(function) needs a channel")
+    /// The chaincode invocation; `channelID` is ignored (sent empty) for channel-less calls
+    /// and required for the others (`DefinitionValidationError` if empty).
+    public func invocation(channelID: String = "") throws(DefinitionValidationError) -> ChaincodeInvocation {
+        guard !isChannelScoped || !channelID.isEmpty else {
+            throw DefinitionValidationError("\(function) requires a channel name")
+        }
         return ChaincodeInvocation(channelID: isChannelScoped ? channelID : "", chaincodeName: Self.chaincodeName,
                                    arguments: [Array(function.utf8), argument])
     }

@@ -13,7 +13,6 @@ public struct ChaincodeInvocation: Sendable, Hashable {
 
     public init(channelID: String, chaincodeName: String, arguments: [[UInt8]],
                 transientData: [String: [UInt8]] = [:], isInit: Bool = false) {
-        precondition(!chaincodeName.isEmpty, "chaincode name must not be empty")
         self.channelID = channelID
         self.chaincodeName = chaincodeName
         self.arguments = arguments
