@@ -97,3 +97,27 @@ extension Array where Element == UInt8 {
         return out
     }
 }
+
+@Suite struct ECDSAInteropTests {
+    @Test("Swift verifies signatures made by Python cryptography over a SHA-256 digest")
+    func swiftVerifiesPython() throws {
+        let script = """
+        import sys
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, utils
+        key = serialization.load_pem_private_key(open(sys.argv[1], 'rb').read(), None)
+        digest = bytes.fromhex(sys.argv[2])
+        print(key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()))).hex())
+        """
+        let digest = SHA256.hash(Array("signed by python".utf8))
+        let path = TestSupport.repoRoot.appendingPathComponent("Tests/Fixtures/crypto/admin-key-pkcs8.pem").path
+        let (status, output) = try TestSupport.runPython(script, [path, digest.hexString])
+        #expect(status == 0, "python: \(output)")
+        let der = [UInt8](hex: output.trimmingCharacters(in: .whitespacesAndNewlines))
+        let publicKey = try X509Certificate(pem: TestSupport.fixture("crypto/admin-cert.pem")).publicKey()
+        #expect(publicKey.isValidSignature(der, forDigest: digest, requireLowS: false))
+        let normalized = try ECDSASignature(der: der).normalizedToLowS(on: .p256)
+        #expect(publicKey.isValidSignature(normalized.derRepresentation, forDigest: digest))
+        #expect(!publicKey.isValidSignature(der, forDigest: SHA256.hash([0]), requireLowS: false))
+    }
+}

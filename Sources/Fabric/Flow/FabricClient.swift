@@ -1,5 +1,6 @@
 import FabricProtos
 import Foundation
+import TLSCrypto
 
 /// Runs the classic Fabric flow (fabric-gateway's shape): `Proposal` -> endorse on peers ->
 /// `Transaction` -> submit to an orderer -> commit status from a peer's DeliverFiltered.
@@ -10,11 +11,25 @@ public struct FabricClient: Sendable {
     public let transport: any FabricTransport
     public let signer: SigningIdentity
     public var timeouts: FabricTimeouts
+    /// SHA-256 of the client's TLS certificate DER, put in Deliver seek envelopes; required
+    /// when peers run mutual TLS (section 4.2), harmless otherwise.
+    public var tlsCertificateHash: [UInt8]?
 
-    public init(transport: any FabricTransport, signer: SigningIdentity, timeouts: FabricTimeouts = FabricTimeouts()) {
+    public init(transport: any FabricTransport, signer: SigningIdentity, timeouts: FabricTimeouts = FabricTimeouts(),
+                tlsCertificateHash: [UInt8]? = nil) {
         self.transport = transport
         self.signer = signer
         self.timeouts = timeouts
+        self.tlsCertificateHash = tlsCertificateHash
+    }
+
+    /// The `tls_cert_hash` for a client TLS certificate PEM. Throws `IdentityError`.
+    public static func tlsCertificateHash(certificatePEM: String) throws -> [UInt8] {
+        do {
+            return SHA256.hash(try X509Certificate(pem: certificatePEM).derBytes)
+        } catch let error as CryptoError {
+            throw IdentityError("invalid TLS client certificate: \(error.message)")
+        }
     }
 
     /// A signed proposal for `invocation` by this client's identity.
@@ -53,7 +68,8 @@ public struct FabricClient: Sendable {
         try transaction.sign(with: signer)
         let envelope = transaction.envelope
         let txID = transaction.transactionID
-        let seek = try SeekEnvelope.make(channelID: transaction.channelID, start: .newest, signer: signer)
+        let seek = try SeekEnvelope.make(channelID: transaction.channelID, start: .newest, signer: signer,
+                                         tlsCertHash: tlsCertificateHash)
         let waiter = try await CommitWaiter.connect(transport: transport, peer: commitPeer, seek: seek, transactionID: txID)
         do {
             let response = try await transport.broadcast(orderer: orderer, envelope, timeout: timeouts.submit)
