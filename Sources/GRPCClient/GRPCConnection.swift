@@ -92,7 +92,9 @@ final class GRPCConnection: @unchecked Sendable {
         case .success:
             fail(.connectFailed(target.description, "no addresses for host '\(target.host)'"))
         case .failure(let error):
-            fail(.connectFailed(target.description, "cannot resolve host '\(target.host)': \(error)"))
+            // SystemIO puts getaddrinfo's own text (gai_strerror) in `call`; errno adds nothing.
+            let reason = (error as? SystemError)?.call ?? "\(error)"
+            fail(.connectFailed(target.description, "cannot resolve host '\(target.host)': \(reason)"))
         }
     }
 

@@ -161,6 +161,16 @@ struct GRPCChannelTests {
         await dead.close()
     }
 
+    @Test("an unresolvable host fails with a GRPCConnectionError naming the host")
+    func unresolvableHost() async throws {
+        let channel = GRPCChannel(target: GRPCTarget(host: "no-such-host.invalid", port: 7051, tls: nil), loop: Fixtures.loop.loop)
+        let error = await #expect(throws: GRPCConnectionError.self) {
+            _ = try await channel.unary(path: "/test.Echo/Unary", request: [])
+        }
+        #expect(error?.message.hasPrefix("cannot connect to no-such-host.invalid:7051: cannot resolve host 'no-such-host.invalid': ") == true)
+        await channel.close()
+    }
+
     private func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { done in Fixtures.loop.loop.execute { done.resume(returning: body()) } }
     }
