@@ -12,7 +12,7 @@ public final class DatabaseQueue: Sendable {
         let worker = Worker()
         let opened = OpenResult()
         worker.start()
-        worker.enqueue {
+        _ = worker.enqueue {
             do {
                 let connection = try Connection(path: path)
                 if let migrator { try migrator.migrate(connection) }
@@ -30,6 +30,20 @@ public final class DatabaseQueue: Sendable {
     }
 
     deinit { worker.stop() }
+
+    /// Lets queued work finish, then closes the connection (checkpointing the WAL). Later
+    /// `read`/`write` calls throw "database queue is closed". Idempotent.
+    public func close() async {
+        let worker = self.worker
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queued = worker.enqueue {
+                worker.connection = nil
+                continuation.resume()
+            }
+            if !queued { continuation.resume() }
+            worker.stop()
+        }
+    }
 
     /// True when called on this queue's database thread (for assertions and tests).
     public var isOnDatabaseThread: Bool {
@@ -55,16 +69,17 @@ public final class DatabaseQueue: Sendable {
         let worker = self.worker
         let pending = PendingBody(body)
         return try await withCheckedThrowingContinuation { continuation in
-            worker.enqueue {
+            let queued = worker.enqueue {
                 let result: Result<T, any Error>
                 if let connection = worker.connection {
                     result = Result { try pending.body!(connection) }
                 } else {
-                    result = .failure(DatabaseError(code: 21, message: "database queue is closed"))
+                    result = .failure(DatabaseError.closed)
                 }
                 pending.body = nil
                 continuation.resume(with: result)
             }
+            if !queued { continuation.resume(throwing: DatabaseError.closed) }
         }
     }
 }
@@ -95,12 +110,14 @@ private final class Worker: @unchecked Sendable {
         thread.start()
     }
 
-    func enqueue(_ job: @escaping @Sendable () -> Void) {
+    /// Queues a job; false (job dropped) once the worker is stopping.
+    func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
-        precondition(!stopping, "DatabaseQueue used after close")
+        defer { condition.unlock() }
+        guard !stopping else { return false }
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Lets queued jobs finish, then closes the connection and ends the thread.
