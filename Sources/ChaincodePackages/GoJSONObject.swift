@@ -6,6 +6,7 @@ struct GoJSONObject {
 
     /// Decodes a top-level object; `null` gives an empty object (Go leaves the struct zero).
     static func decode(_ bytes: [UInt8], goType: String, context: String) throws -> GoJSONObject {
+        if let message = GoJSONSyntax.firstError(bytes) { throw PackageError.invalid("\(context): \(message)") }
         let any: Any
         do {
             any = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
