@@ -4,6 +4,8 @@
 struct GoJSONSyntax {
     private let bytes: [UInt8]
     private var i = 0
+    /// Byte ranges of the top-level object's keys (between the quotes), in document order.
+    private var topLevelKeyRanges: [Range<Int>] = []
 
     /// Deeper nesting is refused (Go allows 10000; a metadata file never nests more than 2).
     static let maxDepth = 500
@@ -12,14 +14,20 @@ struct GoJSONSyntax {
 
     /// nil when `bytes` is one valid JSON value, else Go's message for the first error.
     static func firstError(_ bytes: [UInt8]) -> String? {
+        scan(bytes).error
+    }
+
+    /// Checks `bytes`; also returns the raw top-level object keys in document order (escapes
+    /// not yet decoded), which Go's decoder applies one after the other.
+    static func scan(_ bytes: [UInt8]) -> (error: String?, rawKeys: [ArraySlice<UInt8>]) {
         var scanner = GoJSONSyntax(bytes: bytes)
         do {
             try scanner.value(depth: 0)
             scanner.skipSpace()
-            if let c = scanner.peek() { return invalid(c, "after top-level value").message }
-            return nil
+            if let c = scanner.peek() { return (invalid(c, "after top-level value").message, []) }
+            return (nil, scanner.topLevelKeyRanges.map { bytes[$0] })
         } catch {
-            return (error as? Failure)?.message
+            return ((error as? Failure)?.message ?? "invalid JSON", [])
         }
     }
 
@@ -60,7 +68,9 @@ struct GoJSONSyntax {
             skipSpace()
             let quote = try next()
             guard quote == UInt8(ascii: "\"") else { throw Self.invalid(quote, "looking for beginning of object key string") }
+            let keyStart = i
             try string()
+            if depth == 1 { topLevelKeyRanges.append(keyStart..<(i - 1)) }
             skipSpace()
             let colon = try next()
             guard colon == UInt8(ascii: ":") else { throw Self.invalid(colon, "after object key") }

@@ -83,3 +83,23 @@ struct GoJSONSyntaxTests {
         #expect(GoJSONSyntax.quote(0x85) == "'\\u0085'")
     }
 }
+
+@Suite("Go-style field matching")
+struct GoFieldMatchingTests {
+    @Test("every case-folded match is applied in order; null leaves the field; last wins")
+    func lastMatchWins() throws {
+        let json = #"{"label":"a","LABEL":"b","Label":null,"\u0074ype":"ccaas","path":null}"#
+        #expect(try PackageMetadata.parse(Array(json.utf8)) == PackageMetadata(type: "ccaas", path: "", label: "b"))
+    }
+
+    @Test("Go's special folds: 'ſ' matches 's'")
+    func specialFolds() throws {
+        let (info, _) = try ConnectionInfo.parse(Array(#"{"addreſſ":"cc:7052"}"#.utf8))
+        #expect(info.address == "cc:7052")
+    }
+
+    @Test("a wrong type in any matching key is an error")
+    func wrongTypeInDuplicate() {
+        #expect(throws: PackageError.self) { try PackageMetadata.parse(Array(#"{"label":"a","Label":1}"#.utf8)) }
+    }
+}
