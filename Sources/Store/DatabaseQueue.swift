@@ -63,6 +63,12 @@ public final class DatabaseQueue: Sendable {
         }
     }
 
+    /// Runs `body` on the database thread with no implicit transaction, serialized with all other
+    /// work of this queue: for work that pairs file-system changes with its own transactions.
+    public func perform<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in try await run(body) }
+    }
+
     /// Queues `body` and waits for it. The job drops its reference to `body` before resuming the
     /// caller, which is what lets `read`/`write` take non-escaping closures.
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {

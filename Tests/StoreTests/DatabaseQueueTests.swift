@@ -12,6 +12,8 @@ struct DatabaseQueueTests {
         #expect(try await queue.read { _ in queue.isOnDatabaseThread })
         #expect(try await queue.write { _ in queue.isOnDatabaseThread })
         #expect(!queue.isOnDatabaseThread)
+        #expect(try await queue.perform { db in queue.isOnDatabaseThread && db.isAutocommit })
+        #expect(try await queue.write { db in !db.isAutocommit })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<50 {
                 group.addTask { try await queue.write { try $0.execute("INSERT INTO t VALUES (?)", [i]) } }
