@@ -98,7 +98,7 @@ struct PackageInspectorTests {
         }
         let raw = try pythonPackage([metadata(), .rawCode("this is plainly not gzip data")], in: dir, name: "raw.tar.gz")
         expectPackageError(.invalidCodePackage,
-                           "error retrieving DB artifacts from code package: failure opening codepackage gzip stream: gzip: invalid header") {
+                           "error retrieving DB artifacts from code package: gzip: invalid header") {
             _ = try inspector.inspect(fileAt: raw)
         }
     }
