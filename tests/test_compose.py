@@ -592,3 +592,33 @@ def test_setup_network_is_idempotent(tmp_path):
 
     bad = subprocess.run(["bash", str(SETUP), "bogus"], env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown phase 'bogus'" in bad.stderr
+
+
+# ---------------------------------------------------------------- image HEALTHCHECK probe
+
+
+@pytest.mark.parametrize("status,expected", [(200, 0), (503, 1)])
+def test_healthcheck_probe(status, expected):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(status if self.path == "/healthz" else 404)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HEALTHCHECK_PORT": str(server.server_address[1])}
+        result = subprocess.run([str(ROOT / "deploy/docker/healthcheck.sh")], env=env, capture_output=True, timeout=10)
+        assert result.returncode == expected
+    finally:
+        server.shutdown()
+        server.server_close()
