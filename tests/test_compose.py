@@ -24,6 +24,8 @@ BUILDER = ROOT / "Public" / "builders" / "ccaas" / "bin"
 SETUP = ROOT / "deploy" / "scripts" / "setup-network.sh"
 GATEWAY_CONFIG = ROOT / "deploy" / "gateway" / "gateway.yaml"
 CRYPTO_ROOT = "/crypto"
+# tarfile extraction filters exist from Python 3.11.4 / 3.12 (Debian 12 ships 3.11.2).
+TAR_FILTER = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
 
 
 def load(path):
@@ -455,10 +457,10 @@ def make_package(root, meta_type="ccaas", connection=None):
     source.mkdir()
     metadata.mkdir()
     with tarfile.open(root / "basic.tar.gz") as outer:
-        outer.extract("metadata.json", metadata, filter="data")
+        outer.extract("metadata.json", metadata, **TAR_FILTER)
         code = outer.extractfile("code.tar.gz")
         with tarfile.open(fileobj=code, mode="r:gz") as inner:
-            inner.extractall(source, filter="data")
+            inner.extractall(source, **TAR_FILTER)
     return source, metadata
 
 
