@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Chaincode Admin Gateway image: build with the Swift toolchain, run on debian:bookworm-slim
 # with only the C libraries the binary links (OpenSSL, nghttp2, SQLite, zlib).
 #   docker build -t chaincode-gateway .
