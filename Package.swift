@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strict),
+        // Prometheus-style counters and histograms for GET /metrics; no dependencies.
+        .target(name: "Telemetry", swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["SystemIO"], swiftSettings: strict),
         .target(name: "HTTP1", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
         .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
-            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto",
+            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "Telemetry",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),

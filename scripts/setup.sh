@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv ${EXTRA_APT_PACKAGES:-}; do
+# shellcheck + busybox: the compose tests lint the external builder and run it as the alpine peer would.
+for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
