@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 # shellcheck + busybox: the compose tests lint the external builder and run it as the alpine peer would.
-for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox ${EXTRA_APT_PACKAGES:-}; do
+for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox openssl ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -50,7 +50,7 @@ struct GRPCChannelTests {
         }
         #expect(error?.code == .deadlineExceeded)
         // Far below the server's 30 s, with room for a loaded machine (the loop is shared).
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(25)) // a hang guard, not a speed test
         // The connection stays usable.
         let response = try await channel.unary(path: "/test.Echo/Sleep", request: bytes("10"), timeout: .seconds(5))
         #expect(text(response) == "slept")
@@ -144,7 +144,7 @@ struct GRPCChannelTests {
         task.cancel()
         let started = ContinuousClock.now
         await #expect(throws: CancellationError.self) { _ = try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(25)) // a hang guard, not a speed test
         let active = await onLoop { channel.core.activeCallCount }
         #expect(active == 0)
         await channel.close()
