@@ -1,0 +1,109 @@
+"""The lifecycle walk-through in the browser against a gateway wired to fabric-sim:
+upload, install on both peers, approve org by org (the draft card shows who is missing and
+keeps commit disabled), commit, submit and evaluate in the console, operations list."""
+import json
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import ADMIN_TOKEN, screenshot
+from test_dashboard import ccaas_package, find, open_view, sign_in, sign_out, wait, wait_css, wait_text
+
+
+def approval_state(driver, msp):
+    return find(driver, f'#approvals li[data-msp="{msp}"]').get_attribute("data-state")
+
+
+def approve(driver, msp, package_id):
+    Select(find(driver, f'#package-for-{msp}')).select_by_value(package_id)
+    find(driver, f"#approve-{msp}").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#approvals li[data-msp="{msp}"][data-state="approved"]')
+         or d.find_elements(By.CSS_SELECTOR, f"#approve-error-{msp} .error"), 90)
+    errors = driver.find_elements(By.CSS_SELECTOR, f"#approve-error-{msp} .error")
+    assert not errors, f"approval as {msp} failed: {errors[0].text}"
+
+
+def run_lifecycle_walkthrough(driver, gateway, tmp_path):
+    status, net = gateway.request("GET", "/api/v1/network")
+    assert status == 200, net
+    channel = net["channels"][0]
+    msps = [o["mspId"] for o in net["organizations"]]
+    assert len(msps) == 2 and len(net["peers"]) >= 2
+    sign_in(driver, gateway, ADMIN_TOKEN)
+    open_view(driver, "network")
+    for peer in net["peers"]:
+        wait_text(driver, "main", peer["name"])
+    wait(driver, lambda d: "reachable" in find(d, "main").text, 30)
+    screenshot(driver, "20-network-live")
+
+    open_view(driver, "packages")
+    pkg = tmp_path / "basic.tar.gz"
+    pkg.write_bytes(ccaas_package())
+    find(driver, "#package-file").send_keys(str(pkg))
+    wait_text(driver, "#upload-result", "basic_1.0:")
+    package_id = gateway.request("GET", "/api/v1/packages?label=basic_1.0")[1]["items"][0]["packageId"]
+
+    open_view(driver, "install")
+    boxes = driver.find_elements(By.CSS_SELECTOR, f'#install-matrix input[data-package-id="{package_id}"]')
+    assert len(boxes) == len(net["peers"]), "every peer offers the package for installation"
+    for b in boxes:
+        b.click()
+    find(driver, "#install-selected").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#install-progress [data-state="succeeded"]')
+         or d.find_elements(By.CSS_SELECTOR, '#install-progress [data-state="failed"], #install-progress .error'), 120)
+    progress = find(driver, "#install-progress").text
+    assert driver.find_elements(By.CSS_SELECTOR, '#install-progress [data-state="succeeded"]'), progress
+    for peer in net["peers"]:
+        assert peer["name"] in progress
+    screenshot(driver, "21-install")
+
+    driver.get(f"{gateway.url}/#/chaincodes?channel={channel}&name=basic")
+    wait_css(driver, 'main[data-ready="chaincodes"]')
+    wait_css(driver, "#draft-form")
+    find(driver, "#draft-policy").send_keys("AND('Org1MSP.peer'")
+    wait_text(driver, "#draft-policy-check", "Syntax:")
+    find(driver, "#draft-policy").clear()
+    find(driver, "#draft-save").click()
+    wait_css(driver, "#draft-card")
+    screenshot(driver, "22-draft")
+
+    approve(driver, msps[0], package_id)
+    assert approval_state(driver, msps[0]) == "approved"
+    assert approval_state(driver, msps[1]) == "not-approved"
+    assert msps[1] in find(driver, "#approvals-summary").text
+    assert not find(driver, "#commit").is_enabled()
+    screenshot(driver, "23-approved-one")
+
+    approve(driver, msps[1], package_id)
+    wait(driver, lambda d: find(d, "#commit").is_enabled(), 30)
+    screenshot(driver, "24-ready")
+    find(driver, "#commit").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#commit-success") or d.find_elements(By.CSS_SELECTOR, "#commit-error .error"), 90)
+    assert not driver.find_elements(By.CSS_SELECTOR, "#commit-error .error"), find(driver, "#commit-error").text
+    wait_css(driver, "#committed-card")
+    screenshot(driver, "25-committed")
+
+    driver.get(f"{gateway.url}/#/console?channel={channel}&name=basic")
+    wait_css(driver, 'main[data-ready="console"]')
+    find(driver, "#console-function").send_keys("CreateAsset")
+    find(driver, "#console-args").send_keys(json.dumps(["asset-ui-1", "blue", "5", "Tomoko", "300"]))
+    find(driver, "#console-submit").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#console-validation") or d.find_elements(By.CSS_SELECTOR, "#console-error .error"), 90)
+    assert not driver.find_elements(By.CSS_SELECTOR, "#console-error .error"), find(driver, "#console-error").text
+    assert find(driver, "#console-validation").text == "VALID"
+    assert find(driver, "#console-txid").text
+    screenshot(driver, "26-console-submit")
+    find(driver, "#console-function").clear()
+    find(driver, "#console-function").send_keys("ReadAsset")
+    find(driver, "#console-args").clear()
+    find(driver, "#console-args").send_keys("asset-ui-1")
+    find(driver, "#console-evaluate").click()
+    result = wait_text(driver, "#console-result", '"Owner": "Tomoko"').text
+    assert "Result (JSON)" in result
+    screenshot(driver, "27-console-evaluate")
+
+    open_view(driver, "operations")
+    wait_text(driver, "#operations-list", "install")
+    wait_text(driver, "#events-status", "live")
+    screenshot(driver, "28-operations")
+    sign_out(driver)

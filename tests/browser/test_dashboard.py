@@ -1,0 +1,202 @@
+"""The dashboard in a real browser (headless Chromium via Selenium) against a real gateway.
+
+Runs in file order against one gateway: sign in, packages (upload with progress, detail, ccaas
+builder, a rejected upload, a viewer refused), sign out. The lifecycle walk-through (install,
+approve, commit, invoke, operations) runs against fabric-sim when the gateway has the
+lifecycle API; without it the test is skipped, or fails when REQUIRE_LIFECYCLE=1.
+Screenshots of every page at 1280 and 390 px: test-output/screenshots/.
+"""
+import io
+import json
+import os
+import tarfile
+
+import pytest
+
+from conftest import ADMIN_TOKEN, screenshot
+
+pytest.importorskip("selenium", reason="selenium is not installed (requirements-browser.txt)")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+
+def tar_gz(files):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def ccaas_package(label="basic_1.0", address="basic.example.com:9999"):
+    connection = json.dumps({"address": address, "dial_timeout": "10s", "tls_required": False}).encode()
+    return tar_gz({
+        "metadata.json": json.dumps({"type": "ccaas", "label": label, "path": ""}).encode(),
+        "code.tar.gz": tar_gz({"connection.json": connection}),
+    })
+
+
+def wait(driver, condition, timeout=30, message=""):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
+
+
+def find(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def wait_css(driver, selector, timeout=30):
+    return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector) and d.find_element(By.CSS_SELECTOR, selector),
+                timeout, f"no element {selector}")
+
+
+def wait_text(driver, selector, text, timeout=30):
+    def cond(d):
+        els = d.find_elements(By.CSS_SELECTOR, selector)
+        return els and text in els[0].text and els[0]
+    try:
+        return wait(driver, cond, timeout)
+    except Exception:
+        els = driver.find_elements(By.CSS_SELECTOR, selector)
+        pytest.fail(f"{selector} never contained {text!r}; it shows: {els[0].text if els else '(missing)'!r}")
+
+
+def open_view(driver, view):
+    """Clicks the navigation link and waits until the view has rendered."""
+    find(driver, f"#nav-{view}").click()
+    wait_css(driver, f'main[data-ready="{view}"]')
+
+
+def sign_in(driver, gateway, token):
+    driver.get(gateway.url + "/")
+    field = wait_css(driver, "#token")
+    wait(driver, lambda d: field.is_displayed())
+    field.send_keys(token)
+    find(driver, "#signin-button").click()
+    wait_css(driver, "main[data-ready]")
+
+
+def sign_out(driver):
+    find(driver, "#sign-out").click()
+    wait(driver, lambda d: find(d, "#signin").is_displayed())
+    assert driver.execute_script("return sessionStorage.getItem('cgw.token')") is None
+
+
+def upload_file(driver, path):
+    find(driver, "#package-file").send_keys(str(path))
+
+
+def test_sign_in_rejects_a_wrong_token_then_accepts_the_admin_token(browser, gateway):
+    browser.get(gateway.url + "/")
+    field = wait_css(browser, "#token")
+    screenshot(browser, "01-sign-in")
+    field.send_keys("cgw_0000000000000000_not-a-real-token-at-all")
+    find(browser, "#signin-button").click()
+    wait_text(browser, "#signin-error", "invalid, revoked or expired token")
+    screenshot(browser, "02-sign-in-error")
+    sign_in(browser, gateway, ADMIN_TOKEN)
+    who = find(browser, "#whoami").text
+    assert "bootstrap-admin" in who and "admin" in who
+    # The token lives in sessionStorage only: no cookie is ever set.
+    assert browser.execute_script("return sessionStorage.getItem('cgw.token')") == ADMIN_TOKEN
+    assert browser.get_cookies() == []
+
+
+def test_network_view_renders_or_says_not_available(browser, gateway):
+    open_view(browser, "network")
+    status, _ = gateway.request("GET", "/api/v1/network")
+    text = find(browser, "main").text
+    if status == 404:
+        assert "Not available on this gateway" in text
+    screenshot(browser, "03-network")
+
+
+def test_upload_shows_progress_lists_the_package_and_opens_its_detail(browser, gateway, tmp_path):
+    open_view(browser, "packages")
+    pkg = tmp_path / "basic.tar.gz"
+    pkg.write_bytes(ccaas_package())
+    upload_file(browser, pkg)
+    wait_text(browser, "#upload-result", "basic_1.0:")
+    assert find(browser, "#upload-progress").get_attribute("value") == "100"
+    status, listing = gateway.request("GET", "/api/v1/packages")
+    assert status == 200 and len(listing["items"]) == 1
+    package_id = listing["items"][0]["packageId"]
+    row = wait_text(browser, "#package-list", package_id)
+    assert "basic_1.0" in row.text and "ccaas" in row.text
+    assert find(browser, "#package-list button[title='Copy to clipboard']")
+    screenshot(browser, "04-packages")
+    find(browser, "#package-list td a").click()
+    wait_text(browser, "#detail-package-id", package_id)
+    detail = find(browser, "main").text
+    assert "basic.example.com:9999" in detail  # connection.json
+    assert "connection.json" in find(browser, "table.files").text  # listing of code.tar.gz
+    screenshot(browser, "05-package-detail")
+
+
+def test_ccaas_form_builds_a_package_and_shows_the_chaincode_id(browser, gateway):
+    open_view(browser, "packages")
+    find(browser, "#ccaas-label").send_keys("asset_2.0")
+    find(browser, "#ccaas-address").send_keys("asset.example.com:7052")
+    find(browser, "#ccaas-build").click()
+    env = wait_text(browser, "#ccaas-env", "CHAINCODE_ID=asset_2.0:").text
+    assert "CHAINCODE_SERVER_ADDRESS=0.0.0.0:7052" in env
+    wait_text(browser, "#package-list", "asset_2.0")
+    screenshot(browser, "06-ccaas-built")
+
+
+def test_rejected_upload_shows_the_server_error_next_to_the_control(browser, gateway, tmp_path):
+    bogus = tmp_path / "not-a-package.tar.gz"
+    bogus.write_bytes(b"this is plain text, not a gzip stream\n" * 4)
+    status, body = gateway.request("POST", "/api/v1/packages", bogus.read_bytes(), content_type="application/gzip")
+    assert status == 422
+    open_view(browser, "packages")
+    upload_file(browser, bogus)
+    shown = wait_text(browser, "#upload-error", body["error"]["message"]).text
+    assert "422" in shown
+    # The error sits inside the upload card, right below the drop zone.
+    assert find(browser, "#dropzone").find_element(By.XPATH, "./ancestor::section").find_elements(By.CSS_SELECTOR, "#upload-error")
+    screenshot(browser, "07-upload-rejected")
+
+
+def test_viewer_token_is_refused_upload_with_the_403_message(browser, gateway, tmp_path):
+    open_view(browser, "tokens")
+    find(browser, "#token-name").send_keys("viewer-1")
+    Select(find(browser, "#token-role")).select_by_value("viewer")
+    find(browser, "#token-create").click()
+    viewer_token = wait_css(browser, "#token-value").text.strip()
+    assert len(viewer_token) >= 32
+    screenshot(browser, "08-tokens")
+    open_view(browser, "audit")
+    wait_text(browser, "#audit-list", "package.upload")
+    screenshot(browser, "09-audit")
+    sign_out(browser)
+    sign_in(browser, gateway, viewer_token)
+    assert "viewer" in find(browser, "#whoami").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#nav-audit")
+    open_view(browser, "packages")
+    pkg = tmp_path / "viewer.tar.gz"
+    pkg.write_bytes(ccaas_package(label="viewer_1.0"))
+    upload_file(browser, pkg)
+    shown = wait_text(browser, "#upload-error", "lacks permission 'packages:write'").text
+    assert "403" in shown
+    screenshot(browser, "10-viewer-refused")
+    sign_out(browser)
+    screenshot(browser, "11-signed-out")
+
+
+def test_views_without_an_endpoint_say_not_available(browser, gateway):
+    status, _ = gateway.request("GET", "/api/v1/network")
+    if status != 404:
+        pytest.skip("this gateway has the lifecycle API")
+    sign_in(browser, gateway, ADMIN_TOKEN)
+    for view in ("install", "chaincodes", "console", "operations"):
+        open_view(browser, view)
+        assert "Not available on this gateway" in find(browser, "main").text, view
+        screenshot(browser, f"12-{view}-unavailable")
+    sign_out(browser)
+
+
+def test_lifecycle_walkthrough(browser, gateway, lifecycle_network, tmp_path):
+    from lifecycle_flow import run_lifecycle_walkthrough
+    run_lifecycle_walkthrough(browser, lifecycle_network, tmp_path)
