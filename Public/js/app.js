@@ -112,6 +112,11 @@ function start() {
   });
   $('sign-out').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
+  // Choosing the current view again reloads it.
+  $('nav').addEventListener('click', (e) => {
+    const a = e.target.closest('a[href^="#/"]');
+    if (a && a.getAttribute('href') === location.hash) { e.preventDefault(); route(); }
+  });
   window.addEventListener('cgw:unauthorized', () => {
     if (me) { session.clear(); showSignIn(new ApiError(401, null, 'your token was rejected (expired or revoked): sign in again')); }
   });

@@ -35,7 +35,7 @@ class Gateway:
             pytest.fail(f"gateway binary {binary} not found: build it with `swift build --product chaincode-gateway` or set GATEWAY_BIN")
         self.data = tempfile.mkdtemp(prefix="cgw-browser-")
         args = [str(binary), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data,
-                "--public-dir", str(REPO / "Public"), "--migrations-dir", str(REPO / "migrations"), "--no-access-log"]
+                "--public-dir", str(REPO / "Public"), "--migrations-dir", os.environ.get("GATEWAY_MIGRATIONS_DIR", str(REPO / "migrations")), "--no-access-log"]
         if config:
             args += ["--config", str(config)]
         env = dict(os.environ, GATEWAY_ADMIN_TOKEN=ADMIN_TOKEN)

@@ -99,7 +99,7 @@ function ccaasCard(onDone) {
     busy(button, slot, async () => {
       const pkg = await api('POST', '/packages/ccaas', body);
       const env = pkg.chaincodeServer || {};
-      const line = `CHAINCODE_ID=${env.CHAINCODE_ID} CHAINCODE_SERVER_ADDRESS=${env.CHAINCODE_SERVER_ADDRESS}`;
+      const line = `CHAINCODE_ID=${env.CHAINCODE_ID}\nCHAINCODE_SERVER_ADDRESS=${env.CHAINCODE_SERVER_ADDRESS}`;
       replace(result, h('div', { class: 'success' },
         h('p', {}, pkg.created === false ? 'Already stored: ' : 'Built and stored: ',
           h('a', { href: `#/packages/${encodeURIComponent(pkg.packageId)}` }, pkg.packageId)),
