@@ -82,7 +82,7 @@ export function checkPolicy(text) {
 }
 
 function treeWords(node) {
-  if (node.kind === 'principal') return `a ${node.role} of ${node.msp}`;
+  if (node.kind === 'principal') return `${/^[aeiou]/.test(node.role) ? 'an' : 'a'} ${node.role} of ${node.msp}`;
   const parts = node.args.map((a) => (a.kind === 'principal' ? treeWords(a) : `(${treeWords(a)})`));
   if (node.kind === 'AND' || node.n === node.args.length) return parts.length === 1 ? parts[0] : `all of: ${parts.join(', ')}`;
   if (node.kind === 'OR' || node.n === 1) return parts.length === 1 ? parts[0] : `any one of: ${parts.join(', ')}`;

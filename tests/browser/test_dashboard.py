@@ -200,3 +200,42 @@ def test_views_without_an_endpoint_say_not_available(browser, gateway):
 def test_lifecycle_walkthrough(browser, gateway, lifecycle_network, tmp_path):
     from lifecycle_flow import run_lifecycle_walkthrough
     run_lifecycle_walkthrough(browser, lifecycle_network, tmp_path)
+
+
+def run_module(browser, gateway, module, body):
+    """Runs `body` (JS using `m`, the imported module) in the page; returns its value."""
+    browser.get(gateway.url + "/")
+    wait_css(browser, "#token")
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"import('{module}').then(async (m) => done(await (async () => {{ {body} }})()), (e) => done('import failed: ' + e));")
+
+
+def test_policy_syntax_check_and_words(browser, gateway):
+    got = run_module(browser, gateway, "/js/policy.js", """
+      return [m.checkPolicy("OR('Org1MSP.peer','Org2MSP.peer')"), m.checkPolicy("OutOf(2, 'A.member', 'B.member', 'C.admin')"),
+              m.checkPolicy("AND('Org1MSP.peer'"), m.checkPolicy("AND('Org1MSP.boss')"), m.checkPolicy("OutOf(3, 'A.peer')"),
+              m.checkPolicy("/Channel/Application/Endorsement"), m.checkPolicy(""),
+              m.describePolicy({kind: 'implicitMeta', text: 'MAJORITY Endorsement'}),
+              m.describePolicy("AND('Org1MSP.peer', OR('Org2MSP.admin','Org3MSP.member'))")];""")
+    assert got[0] is None and got[1] is None and got[5] is None and got[6] is None
+    assert got[2] == "expected ')' at the end"
+    assert "unknown role 'boss'" in got[3]
+    assert "OutOf(3, …) needs between 1 and 1" == got[4]
+    assert got[7] == "a majority of the channel's organizations must satisfy their \"Endorsement\" policy"
+    assert got[8] == "signed by all of: a peer of Org1MSP, (any one of: an admin of Org2MSP, a member of Org3MSP)"
+
+
+def test_sse_parser_handles_split_chunks_crlf_and_multiline_data(browser, gateway):
+    got = run_module(browser, gateway, "/js/api.js", r"""
+      const stream = ': connected\r\n\r\nid: 1\r\nevent: operation\r\ndata: {"id":"op1",\r\ndata: "state":"running"}\r\n\r\nid: 2\ndata: plain\n\n';
+      const runs = [];
+      for (const size of [1, 2, 3, 7, stream.length]) {
+        const events = [];
+        const p = new m.SSEParser((e) => events.push(e));
+        for (let i = 0; i < stream.length; i += size) p.feed(stream.slice(i, i + size));
+        runs.push(JSON.stringify(events));
+      }
+      return runs;""")
+    expected = '[{"type":"operation","data":"{\\"id\\":\\"op1\\",\\n\\"state\\":\\"running\\"}","id":"1"},{"type":"message","data":"plain","id":"2"}]'
+    assert got == [expected] * 5
