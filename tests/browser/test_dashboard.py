@@ -145,6 +145,19 @@ def test_ccaas_form_builds_a_package_and_shows_the_chaincode_id(browser, gateway
     screenshot(browser, "06-ccaas-built")
 
 
+def test_delete_from_the_detail_page(browser, gateway):
+    status, _ = gateway.request("POST", "/api/v1/packages/ccaas", {"label": "doomed_1.0", "address": "doomed:7052"})
+    assert status == 201
+    open_view(browser, "packages")
+    browser.find_element(By.LINK_TEXT, "doomed_1.0").click()
+    wait_text(browser, "#detail-package-id", "doomed_1.0:")
+    find(browser, "#package-delete").click()
+    wait(browser, lambda d: d.switch_to.alert).accept()
+    wait_css(browser, 'main[data-ready="packages"] #package-list table')
+    assert "doomed_1.0" not in find(browser, "#package-list").text
+    assert sorted(p["label"] for p in gateway.request("GET", "/api/v1/packages")[1]["items"]) == ["asset_2.0", "basic_1.0"]
+
+
 def test_rejected_upload_shows_the_server_error_next_to_the_control(browser, gateway, tmp_path):
     bogus = tmp_path / "not-a-package.tar.gz"
     bogus.write_bytes(b"this is plain text, not a gzip stream\n" * 4)
