@@ -10,6 +10,15 @@ from conftest import ADMIN_TOKEN, screenshot
 from test_dashboard import ccaas_package, find, open_view, sign_in, sign_out, wait, wait_css, wait_text
 
 
+def wait_ok(driver, ok_selector, error_selector, timeout=90):
+    """Waits for the success element, failing with the error shown in `error_selector` if one appears."""
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ok_selector) or d.find_elements(By.CSS_SELECTOR, f"{error_selector} .error"),
+         timeout, f"neither {ok_selector} nor an error in {error_selector}")
+    errors = driver.find_elements(By.CSS_SELECTOR, f"{error_selector} .error")
+    assert not errors, f"{error_selector}: {errors[0].text}"
+    return find(driver, ok_selector)
+
+
 def approval_state(driver, msp):
     return find(driver, f'#approvals li[data-msp="{msp}"]').get_attribute("data-state")
 
@@ -17,10 +26,7 @@ def approval_state(driver, msp):
 def approve(driver, msp, package_id):
     Select(find(driver, f'#package-for-{msp}')).select_by_value(package_id)
     find(driver, f"#approve-{msp}").click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#approvals li[data-msp="{msp}"][data-state="approved"]')
-         or d.find_elements(By.CSS_SELECTOR, f"#approve-error-{msp} .error"), 90)
-    errors = driver.find_elements(By.CSS_SELECTOR, f"#approve-error-{msp} .error")
-    assert not errors, f"approval as {msp} failed: {errors[0].text}"
+    wait_ok(driver, f'#approvals li[data-msp="{msp}"][data-state="approved"]', f"#approve-error-{msp}")
 
 
 def run_lifecycle_walkthrough(driver, gateway, tmp_path):
@@ -64,7 +70,7 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     wait_text(driver, "#draft-policy-check", "Syntax:")
     find(driver, "#draft-policy").clear()
     find(driver, "#draft-save").click()
-    wait_css(driver, "#draft-card")
+    wait_ok(driver, "#draft-card", "#draft-error")
     screenshot(driver, "22-draft")
 
     approve(driver, msps[0], package_id)
@@ -78,8 +84,7 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     wait(driver, lambda d: find(d, "#commit").is_enabled(), 30)
     screenshot(driver, "24-ready")
     find(driver, "#commit").click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#commit-success") or d.find_elements(By.CSS_SELECTOR, "#commit-error .error"), 90)
-    assert not driver.find_elements(By.CSS_SELECTOR, "#commit-error .error"), find(driver, "#commit-error").text
+    wait_ok(driver, "#commit-success", "#commit-error")
     wait_css(driver, "#committed-card")
     screenshot(driver, "25-committed")
 
@@ -88,8 +93,7 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     find(driver, "#console-function").send_keys("CreateAsset")
     find(driver, "#console-args").send_keys(json.dumps(["asset-ui-1", "blue", "5", "Tomoko", "300"]))
     find(driver, "#console-submit").click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#console-validation") or d.find_elements(By.CSS_SELECTOR, "#console-error .error"), 90)
-    assert not driver.find_elements(By.CSS_SELECTOR, "#console-error .error"), find(driver, "#console-error").text
+    wait_ok(driver, "#console-validation", "#console-error")
     assert find(driver, "#console-validation").text == "VALID"
     assert find(driver, "#console-txid").text
     screenshot(driver, "26-console-submit")

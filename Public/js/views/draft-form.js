@@ -53,7 +53,10 @@ export function draftForm({ channel, name, committed, draft, onSaved }) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!checkAll()) { slot.show(new Error('fix the highlighted fields first')); return; }
-    const body = { version: f.version.value.trim(), sequence: Number(f.sequence.value), initRequired: f.initRequired.checked };
+    const body = { version: f.version.value.trim(), initRequired: f.initRequired.checked };
+    // The server's default is committed + 1: send the sequence only when it differs.
+    const sequence = Number(f.sequence.value);
+    if (sequence !== (committed ? committed.sequence + 1 : 1)) body.sequence = sequence;
     if (f.policy.value.trim()) body.endorsementPolicy = f.policy.value.trim();
     body.collections = f.collections.value.trim() ? JSON.parse(f.collections.value) : [];
     busy(button, slot, async () => {
