@@ -99,6 +99,6 @@ export function describePolicy(policy) {
     const how = { ANY: 'any one', ALL: 'every one', MAJORITY: 'a majority' }[rule];
     return `${how} of the channel's organizations must satisfy their "${sub}" policy`;
   }
-  if (text.startsWith('/')) return `the channel policy ${text}`;
+  if (text.startsWith('/')) return `whatever the channel policy ${text} requires`;
   try { return `signed by ${treeWords(parsePolicy(text))}`; } catch { return text; }
 }

@@ -40,6 +40,9 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     for peer in net["peers"]:
         wait_text(driver, "main", peer["name"])
     wait(driver, lambda d: "reachable" in find(d, "main").text, 30)
+    wait(driver, lambda d: "Reading channel" not in find(d, "main").text, 30)
+    # Checked at the end, so one server-side problem here does not hide the rest of the walk.
+    channels_text = find(driver, "main").text
     screenshot(driver, "20-network-live")
 
     open_view(driver, "packages")
@@ -111,3 +114,5 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     wait_text(driver, "#events-status", "live")
     screenshot(driver, "28-operations")
     sign_out(driver)
+    assert "a majority of the channel's organizations must satisfy" in channels_text, \
+        f"the Network view does not show {channel}'s LifecycleEndorsement policy in words: {channels_text[-600:]}"

@@ -30,11 +30,17 @@ export default async function renderDetail(root, ctx, flash) {
 
 function definitionPairs(d) {
   return [['Version', d.version], ['Sequence', String(d.sequence)],
-    ['Endorsement policy', h('span', {}, describePolicy(d.endorsementPolicy), ' ', h('code', { class: 'small' }, d.endorsementPolicy?.text ?? d.endorsementPolicy ?? ''))],
+    ['Endorsement policy', policyCell(d.endorsementPolicy)],
     ['Init required', d.initRequired ? 'yes' : 'no'],
     d.endorsementPlugin ? ['Endorsement plugin', d.endorsementPlugin] : null,
     d.validationPlugin ? ['Validation plugin', d.validationPlugin] : null,
     ['Collections', d.collections && (!Array.isArray(d.collections) || d.collections.length) ? pretty(d.collections) : 'none']];
+}
+
+function policyCell(p) {
+  const text = p?.text ?? p ?? '';
+  const words = describePolicy(p);
+  return h('span', {}, words, words.includes(text) ? null : h('div', {}, h('code', { class: 'small' }, text)));
 }
 
 function committedCard(c, onUpgrade) {

@@ -30,7 +30,7 @@ export default async function render(main, ctx) {
   stateFilter.addEventListener('change', draw);
   draw();
   main.append(card('Operations', h('div', { class: 'toolbar' }, h('label', { for: 'operations-state' }, 'Show '), stateFilter, ' ', status), list),
-    card('Live events', log));
+    card('Live events', h('p', { class: 'muted small' }, 'Operation, approval and commit events appear here as the gateway sends them.'), log));
   followEvents({
     signal: ctx.signal,
     onState: (s) => {
