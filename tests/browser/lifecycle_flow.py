@@ -19,6 +19,12 @@ def wait_ok(driver, ok_selector, error_selector, timeout=90):
     return find(driver, ok_selector)
 
 
+def set_field(driver, selector, value):
+    el = find(driver, selector)
+    el.clear()
+    el.send_keys(value)
+
+
 def approval_state(driver, msp):
     return find(driver, f'#approvals li[data-msp="{msp}"]').get_attribute("data-state")
 
@@ -108,6 +114,23 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     result = wait_text(driver, "#console-result", '"Owner": "Tomoko"').text
     assert "Result (JSON)" in result
     screenshot(driver, "27-console-evaluate")
+
+    # Upgrade: the form pre-fills sequence 2; Org1 approves 2.0, then the draft moves to 2.1, so
+    # Org1's approval is "approved-different" with the version highlighted.
+    driver.get(f"{gateway.url}/#/chaincodes?channel={channel}&name=basic")
+    wait_css(driver, "#committed-card")
+    assert find(driver, "#draft-sequence").get_attribute("value") == "2"
+    set_field(driver, "#draft-version", "2.0")
+    find(driver, "#draft-save").click()
+    wait_ok(driver, "#draft-card", "#draft-error")
+    approve(driver, msps[0], package_id)
+    set_field(driver, "#draft-version", "2.1")
+    find(driver, "#draft-save").click()
+    different = wait_ok(driver, f'#approvals li[data-msp="{msps[0]}"][data-state="approved-different"]', "#draft-error")
+    assert "version" in different.find_element(By.CSS_SELECTOR, "table.diff mark").text
+    assert "2.0" in different.text and "2.1" in different.text
+    assert not find(driver, "#commit").is_enabled()
+    screenshot(driver, "29-approved-different")
 
     open_view(driver, "operations")
     wait_text(driver, "#operations-list", "install")
