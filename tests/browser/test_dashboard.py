@@ -16,7 +16,9 @@ import pytest
 from conftest import ADMIN_TOKEN, screenshot
 
 pytest.importorskip("selenium", reason="selenium is not installed (requirements-browser.txt)")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
@@ -196,6 +198,29 @@ def test_viewer_token_is_refused_upload_with_the_403_message(browser, gateway, t
     screenshot(browser, "10-viewer-refused")
     sign_out(browser)
     screenshot(browser, "11-signed-out")
+
+
+def tab_to(driver, element_id, limit=30):
+    """Presses Tab until `element_id` has the focus."""
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element.get_attribute("id") == element_id:
+            return
+    pytest.fail(f"#{element_id} is not reachable with the Tab key")
+
+
+def test_keyboard_only_sign_in_navigation_and_upload_control(browser, gateway):
+    browser.get(gateway.url + "/")
+    wait_css(browser, "#token")
+    assert browser.switch_to.active_element.get_attribute("id") == "token"  # focused on arrival
+    browser.switch_to.active_element.send_keys(ADMIN_TOKEN + Keys.ENTER)
+    wait_css(browser, "main[data-ready]")
+    tab_to(browser, "nav-packages")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_css(browser, 'main[data-ready="packages"]')
+    tab_to(browser, "package-file")
+    tab_to(browser, "ccaas-label")
+    sign_out(browser)
 
 
 def test_views_without_an_endpoint_say_not_available(browser, gateway):
