@@ -114,6 +114,13 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     result = wait_text(driver, "#console-result", '"Owner": "Tomoko"').text
     assert "Result (JSON)" in result
     screenshot(driver, "27-console-evaluate")
+    set_field(driver, "#console-args", "no-such-asset")
+    find(driver, "#console-evaluate").click()
+    error = wait_css(driver, "#console-error .error")
+    status, body = gateway.request("POST", f"/api/v1/channels/{channel}/chaincodes/basic/evaluate",
+                                   {"function": "ReadAsset", "args": ["no-such-asset"]})
+    assert status >= 400 and body["error"]["message"] in error.text, (status, body, error.text)
+    screenshot(driver, "27-console-error")
 
     # Upgrade: the form pre-fills sequence 2; Org1 approves 2.0, then the draft moves to 2.1, so
     # Org1's approval is "approved-different" with the version highlighted.
