@@ -6,87 +6,20 @@ approve, commit, invoke, operations) runs against fabric-sim when the gateway ha
 lifecycle API; without it the test is skipped, or fails when REQUIRE_LIFECYCLE=1.
 Screenshots of every page at 1280 and 390 px: test-output/screenshots/.
 """
-import io
-import json
-import os
-import tarfile
-
 import pytest
 
-from conftest import ADMIN_TOKEN, screenshot
+from dashboard_harness import (ADMIN_TOKEN, ccaas_package, find, missing, open_view, screenshot,
+                               sign_in, sign_out, upload_file, wait, wait_css, wait_text)
+from dashboard_harness import browser, gateway, lifecycle_network  # noqa: F401  (pytest fixtures)
 
-pytest.importorskip("selenium", reason="selenium is not installed (requirements-browser.txt)")
+try:
+    import selenium  # noqa: F401
+except ImportError:
+    missing("selenium is not installed (pip install -r requirements-browser.txt)")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-
-
-def tar_gz(files):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as t:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o644
-            t.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def ccaas_package(label="basic_1.0", address="basic.example.com:9999"):
-    connection = json.dumps({"address": address, "dial_timeout": "10s", "tls_required": False}).encode()
-    return tar_gz({
-        "metadata.json": json.dumps({"type": "ccaas", "label": label, "path": ""}).encode(),
-        "code.tar.gz": tar_gz({"connection.json": connection}),
-    })
-
-
-def wait(driver, condition, timeout=30, message=""):
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
-
-
-def find(driver, selector):
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def wait_css(driver, selector, timeout=30):
-    return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector) and d.find_element(By.CSS_SELECTOR, selector),
-                timeout, f"no element {selector}")
-
-
-def wait_text(driver, selector, text, timeout=30):
-    def cond(d):
-        els = d.find_elements(By.CSS_SELECTOR, selector)
-        return els and text in els[0].text and els[0]
-    try:
-        return wait(driver, cond, timeout)
-    except Exception:
-        els = driver.find_elements(By.CSS_SELECTOR, selector)
-        pytest.fail(f"{selector} never contained {text!r}; it shows: {els[0].text if els else '(missing)'!r}")
-
-
-def open_view(driver, view):
-    """Clicks the navigation link and waits until the view has rendered."""
-    find(driver, f"#nav-{view}").click()
-    wait_css(driver, f'main[data-ready="{view}"]')
-
-
-def sign_in(driver, gateway, token):
-    driver.get(gateway.url + "/")
-    field = wait_css(driver, "#token")
-    wait(driver, lambda d: field.is_displayed())
-    field.send_keys(token)
-    find(driver, "#signin-button").click()
-    wait_css(driver, "main[data-ready]")
-
-
-def sign_out(driver):
-    find(driver, "#sign-out").click()
-    wait(driver, lambda d: find(d, "#signin").is_displayed())
-    assert driver.execute_script("return sessionStorage.getItem('cgw.token')") is None
-
-
-def upload_file(driver, path):
-    find(driver, "#package-file").send_keys(str(path))
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
 def test_sign_in_rejects_a_wrong_token_then_accepts_the_admin_token(browser, gateway):
@@ -236,7 +169,7 @@ def test_views_without_an_endpoint_say_not_available(browser, gateway):
 
 
 def test_lifecycle_walkthrough(browser, gateway, lifecycle_network, tmp_path):
-    from lifecycle_flow import run_lifecycle_walkthrough
+    from dashboard_lifecycle import run_lifecycle_walkthrough
     run_lifecycle_walkthrough(browser, lifecycle_network, tmp_path)
 
 

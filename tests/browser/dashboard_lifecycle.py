@@ -6,8 +6,7 @@ import json
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import ADMIN_TOKEN, screenshot
-from test_dashboard import ccaas_package, find, open_view, sign_in, sign_out, wait, wait_css, wait_text
+from dashboard_harness import ADMIN_TOKEN, ccaas_package, find, open_view, screenshot, sign_in, sign_out, wait, wait_css, wait_text
 
 
 def wait_ok(driver, ok_selector, error_selector, timeout=90):

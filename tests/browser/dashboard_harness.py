@@ -1,17 +1,27 @@
-"""Fixtures for the dashboard browser tests: a gateway process, a headless Chromium, helpers."""
+"""Harness of the dashboard browser tests: gateway and fabric-sim processes, Selenium helpers, packages.
+
+A uniquely named module (not conftest) so imports cannot pick up another suite's conftest."""
+import io
 import json
 import os
-import shutil
 import re
-import threading
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+try:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # reported by the browser fixture
+    By = WebDriverWait = None
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "cgw-browser-test-admin-token-0123456789ab"  # 40 characters
@@ -19,7 +29,7 @@ SCREENSHOTS = REPO / "test-output" / "screenshots"
 WIDTHS = (1280, 390)
 
 
-def _missing(reason):
+def missing(reason):
     """No browser stack: a clear failure in CI (CI=true), a skip on a developer machine."""
     if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(reason)
@@ -91,35 +101,6 @@ class Gateway:
         shutil.rmtree(self.data, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install -r requirements-browser.txt)")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        _missing("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-              "--window-size=1280,900", "--lang=en-US", "--disable-extensions", "--no-first-run"):
-        opts.add_argument(a)
-    driver = webdriver.Chrome(options=opts, service=Service(executable_path=driver_path))
-    driver.set_window_size(1280, 900)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def gateway():
-    g = Gateway()
-    yield g
-    g.stop()
-
-
 def screenshot(driver, name):
     """Full-page PNGs of the current page at 1280 px and 390 px wide."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -165,6 +146,105 @@ class FabricSim:
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def tar_gz(files):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def ccaas_package(label="basic_1.0", address="basic.example.com:9999"):
+    connection = json.dumps({"address": address, "dial_timeout": "10s", "tls_required": False}).encode()
+    return tar_gz({
+        "metadata.json": json.dumps({"type": "ccaas", "label": label, "path": ""}).encode(),
+        "code.tar.gz": tar_gz({"connection.json": connection}),
+    })
+
+
+def wait(driver, condition, timeout=30, message=""):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
+
+
+def find(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def wait_css(driver, selector, timeout=30):
+    return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector) and d.find_element(By.CSS_SELECTOR, selector),
+                timeout, f"no element {selector}")
+
+
+def wait_text(driver, selector, text, timeout=30):
+    def cond(d):
+        els = d.find_elements(By.CSS_SELECTOR, selector)
+        return els and text in els[0].text and els[0]
+    try:
+        return wait(driver, cond, timeout)
+    except Exception:
+        els = driver.find_elements(By.CSS_SELECTOR, selector)
+        pytest.fail(f"{selector} never contained {text!r}; it shows: {els[0].text if els else '(missing)'!r}")
+
+
+def open_view(driver, view):
+    """Clicks the navigation link and waits until the view has rendered."""
+    find(driver, f"#nav-{view}").click()
+    wait_css(driver, f'main[data-ready="{view}"]')
+
+
+def sign_in(driver, gateway, token):
+    driver.get(gateway.url + "/")
+    field = wait_css(driver, "#token")
+    wait(driver, lambda d: field.is_displayed())
+    field.send_keys(token)
+    find(driver, "#signin-button").click()
+    wait_css(driver, "main[data-ready]")
+
+
+def sign_out(driver):
+    find(driver, "#sign-out").click()
+    wait(driver, lambda d: find(d, "#signin").is_displayed())
+    assert driver.execute_script("return sessionStorage.getItem('cgw.token')") is None
+
+
+def upload_file(driver, path):
+    find(driver, "#package-file").send_keys(str(path))
+
+
+# Fixtures (imported by the test module: a conftest.py here would shadow fabric-sim's
+# `conftest` module when both suites run in one pytest session).
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing("selenium is not installed (pip install -r requirements-browser.txt)")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        missing("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+              "--window-size=1280,900", "--lang=en-US", "--disable-extensions", "--no-first-run"):
+        opts.add_argument(a)
+    driver = webdriver.Chrome(options=opts, service=Service(executable_path=driver_path))
+    driver.set_window_size(1280, 900)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    g = Gateway()
+    yield g
+    g.stop()
 
 
 @pytest.fixture(scope="module")
