@@ -1,7 +1,4 @@
-// A fabric-sim subprocess (tools/fabric-sim, branch `sim`) with gRPC channels to its nodes.
-// Needs GRPCClient (branch `grpc`): delete the `#if`/`#endif` lines when merging, like
-// Sources/Fabric/Transport/GRPCChannel+FabricGRPCConnection.swift.
-#if FABRIC_GRPC_CLIENT_MERGED
+// A fabric-sim subprocess (tools/fabric-sim) with gRPC channels to its nodes.
 import EventLoop
 import Fabric
 import Foundation
@@ -95,4 +92,3 @@ final class FabricSim: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 }
-#endif

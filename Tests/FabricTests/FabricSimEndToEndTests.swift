@@ -1,6 +1,4 @@
-// End-to-end against tools/fabric-sim over real gRPC + TLS (see FabricSim.swift). Needs
-// GRPCClient (branch `grpc`): delete the `#if`/`#endif` lines when merging.
-#if FABRIC_GRPC_CLIENT_MERGED
+// End-to-end against tools/fabric-sim over real gRPC + TLS (see FabricSim.swift).
 import Fabric
 import FabricProtos
 import Foundation
@@ -117,4 +115,3 @@ struct FabricSimEndToEndTests {
         #expect(config.lifecycleEndorsingOrganizationCount == 2)
     }
 }
-#endif
