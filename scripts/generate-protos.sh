@@ -60,4 +60,4 @@ protoc --descriptor_set_in="$WORK/fabric.pb:$WORK/wkt.pb" \
   --swift_out="$OUT" \
   --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
   "${PROTOS[@]}"
-ls "$OUT"/*.pb.swift | wc -l | xargs echo "generated files:"
+find "$OUT" -name "*.pb.swift" | wc -l | xargs echo "generated files:"
