@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient"]),
+        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
