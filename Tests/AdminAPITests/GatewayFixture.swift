@@ -56,6 +56,14 @@ final class GatewayFixture: Sendable {
     /// Tokens created by the fixture or by tests (their creation responses are not recorded).
     private let secrets: Mutex<[String]>
     private let bodies = Mutex<[String]>([])
+    /// Every exchange (method, path, status, content type, body), checked against openapi.yaml.
+    private let exchanges = Mutex<[Exchange]>([])
+
+    struct Exchange: Sendable {
+        let method: String
+        let path: String
+        let response: TestClient.Response
+    }
 
     var port: Int { server.port }
 
@@ -93,6 +101,7 @@ final class GatewayFixture: Sendable {
         let h = headers
         let response = try await onThread { try TestClient.request(port: port, method: method, path: path, headers: h, body: body) }
         if recordBody { bodies.withLock { $0.append(response.text) } }
+        exchanges.withLock { $0.append(Exchange(method: method, path: path, response: response)) }
         return response
     }
 
@@ -127,6 +136,34 @@ final class GatewayFixture: Sendable {
         return needles.filter { n in haystacks.contains { $0.contains(n) } }
     }
 
+    /// Responses that openapi.yaml does not describe: an undocumented status for the matched
+    /// operation, or a JSON body that does not fit the documented schema.
+    func contractProblems() throws -> [String] {
+        let spec = try OpenAPIContractTests.loadSpec()
+        let checker = SchemaChecker(spec: spec)
+        let paths = spec["paths"] as? [String: Any] ?? [:]
+        let router = Router(application.routes)
+        var problems: [String] = []
+        for x in exchanges.withLock({ $0 }) {
+            let method = x.method == "HEAD" ? "GET" : x.method
+            let rawPath = String(x.path.split(separator: "?", maxSplits: 1)[0])
+            guard case .found(let route, _) = router.match(method: method, path: rawPath) else {
+                problems.append("\(x.method) \(x.path): no route")
+                continue
+            }
+            let op = "\(method) \(route.pattern) \(x.response.status)"
+            let operation = (paths[route.pattern] as? [String: Any])?[method.lowercased()] as? [String: Any]
+            guard (operation?["responses"] as? [String: Any])?[String(x.response.status)] != nil else {
+                problems.append("\(op) is not documented")
+                continue
+            }
+            guard x.response.headers["content-type"]?.hasPrefix("application/json") == true, x.method != "HEAD" else { continue }
+            let json = try? JSONSerialization.jsonObject(with: Data(x.response.body), options: [.fragmentsAllowed])
+            problems += checker.check(json, method, route.pattern, status: x.response.status)
+        }
+        return problems
+    }
+
     /// File names in `<data>/packages`.
     func packageFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory + "/packages")) ?? []).sorted()
@@ -142,6 +179,8 @@ func withGateway(limits: PackageLimits = PackageLimits(), _ body: (GatewayFixtur
         await fx.stop()
         throw error
     }
+    let problems = try fx.contractProblems()
+    #expect(problems == [], "responses differ from openapi.yaml")
     let leaked = try await fx.leakedSecrets()
     #expect(leaked.count == 0, "secrets found in a response body or the log (values withheld)")
     await fx.stop()
