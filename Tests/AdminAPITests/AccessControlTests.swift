@@ -241,4 +241,17 @@ import WebServer
             #expect(fx.packageFiles() == [])
         }
     }
+
+    @Test("an upload refused by access control is answered 401/403 even while its large body is still arriving")
+    func refusedLargeUpload() async throws {
+        try await withGateway { fx in
+            let body = [UInt8](repeating: 0x41, count: 3 << 20)
+            let anonymous = try await fx.request("POST", "/api/v1/packages", contentType: "application/gzip", body: body)
+            let viewer = try await fx.request("POST", "/api/v1/packages", token: fx.viewer, contentType: "application/gzip", body: body)
+            #expect(anonymous.status == 401 && viewer.status == 403)
+            #expect(fx.packageFiles() == [])
+            let me = try await fx.request("GET", "/api/v1/me", token: fx.viewer)
+            #expect(me.status == 200)
+        }
+    }
 }

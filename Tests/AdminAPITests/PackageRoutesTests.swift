@@ -166,4 +166,34 @@ import Testing
             #expect(!fx.logs.all.contains { $0.contains(Self.keyBody) })
         }
     }
+
+    @Test("concurrent uploads of the same bytes store one file and one row; a chunked upload works")
+    func concurrentAndChunked() async throws {
+        try await withGateway { fx in
+            let bytes = try PackageFixtures.golang(label: "race_1")
+            async let a = fx.request("POST", "/api/v1/packages", token: fx.operatorToken, contentType: "application/gzip", body: bytes)
+            async let b = fx.request("POST", "/api/v1/packages", token: fx.admin, contentType: "application/gzip", body: bytes)
+            async let c = fx.request("POST", "/api/v1/packages", token: fx.admin, contentType: "application/gzip", body: bytes)
+            let responses = try await [a, b, c]
+            #expect(responses.map(\.status).sorted() == [200, 200, 201])
+            #expect(Set(responses.compactMap { $0.json["packageId"] as? String }).count == 1)
+            #expect(fx.packageFiles().count == 1)
+            #expect(try await fx.request("GET", "/api/v1/packages", token: fx.viewer).json["total"] as? Int == 1)
+
+            let other = try PackageFixtures.golang(label: "chunked_1")
+            let port = fx.port, token = fx.operatorToken
+            let chunked = try await onThread { () -> TestClient.Response in
+                let client = try TestClient(port: port)
+                var request = Array(("POST /api/v1/packages HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/gzip\r\nTransfer-Encoding: chunked\r\n\r\n").utf8)
+                let half = other.count / 2
+                for part in [other[..<half], other[half...]] {
+                    request += Array("\(String(part.count, radix: 16))\r\n".utf8) + part + Array("\r\n".utf8)
+                }
+                client.send(request + Array("0\r\n\r\n".utf8))
+                return try client.readResponse()
+            }
+            #expect(chunked.status == 201 && chunked.json["size"] as? Int == other.count)
+        }
+    }
 }
