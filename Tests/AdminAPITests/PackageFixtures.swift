@@ -63,4 +63,42 @@ enum PackageFixtures {
         process.waitUntilExit()
         return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
+
+    /// The interpreter for fixture scripts: GATEWAY_TEST_PYTHON, else `<repo>/.venv/bin/python3`, else python3.
+    static func python() -> String {
+        if let p = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !p.isEmpty { return p }
+        let venv = repositoryRoot.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
+
+    /// A package written by Python's tarfile/gzip, independently of the gateway's Archive
+    /// module, as `peer lifecycle chaincode package` lays it out. Blocking.
+    static func pythonPackage(label: String) throws -> [UInt8] {
+        let script = """
+            import io, sys, tarfile, gzip, json
+            def tar(entries):
+                buf = io.BytesIO()
+                with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as t:
+                    for name, data in entries:
+                        i = tarfile.TarInfo(name); i.size = len(data); i.mode = 0o100644
+                        t.addfile(i, io.BytesIO(data))
+                return gzip.compress(buf.getvalue(), mtime=0)
+            meta = json.dumps({"path": "github.com/example/py", "type": "golang", "label": sys.argv[2]}).encode()
+            code = tar([("src/main.go", b"package main\\nfunc main() {}\\n")])
+            open(sys.argv[1], 'wb').write(tar([("metadata.json", meta), ("code.tar.gz", code)]))
+            """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).tar.gz").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python(), "-c", script, path, label]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FixtureError(message: "python packager exited \(process.terminationStatus)") }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+struct FixtureError: Error {
+    let message: String
 }

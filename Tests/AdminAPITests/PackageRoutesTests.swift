@@ -196,4 +196,17 @@ import Testing
             #expect(chunked.status == 201 && chunked.json["size"] as? Int == other.count)
         }
     }
+
+    @Test("a package written by Python's tarfile is accepted; its ID is label:sha256sum")
+    func pythonBuiltPackage() async throws {
+        try await withGateway { fx in
+            let bytes = try await onThread { try PackageFixtures.pythonPackage(label: "py_1.0") }
+            let sha = try await onThread { try PackageFixtures.sha256sum(bytes) }
+            let r = try await fx.request("POST", "/api/v1/packages", token: fx.operatorToken, contentType: "application/gzip", body: bytes)
+            #expect(r.status == 201, "\(r.text)")
+            #expect(r.json["packageId"] as? String == "py_1.0:\(sha)")
+            #expect((r.json["metadata"] as? [String: Any])?["path"] as? String == "github.com/example/py")
+            #expect((r.json["entries"] as? [[String: Any]])?.first?["name"] as? String == "src/main.go")
+        }
+    }
 }
