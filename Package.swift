@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "chaincode-gateway", targets: ["Gateway"]),
+        // For Benchmarks/grpc-bench (a separate package depending on this one by path).
+        .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
     ],
     dependencies: [
         // Command-line parsing for `serve` / `token` subcommands.
@@ -32,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strict),
+        // Prometheus-style counters and histograms for GET /metrics; no dependencies.
+        .target(name: "Telemetry", swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["SystemIO"], swiftSettings: strict),
         .target(name: "HTTP1", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
@@ -53,7 +57,7 @@ let package = Package(
         .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
-            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto",
+            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "Telemetry",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
@@ -63,6 +67,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),

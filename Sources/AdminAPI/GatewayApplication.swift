@@ -2,6 +2,7 @@ import ChaincodePackages
 import Foundation
 import Logging
 import Store
+import Telemetry
 import WebServer
 
 /// The services one gateway process runs on.
@@ -33,11 +34,15 @@ public struct GatewayServices: Sendable {
 public struct GatewayApplication: Sendable {
     public let apiRoutes: [APIRoute]
     public let systemRoutes: [Route]
+    /// Everything `GET /metrics` reports.
+    public let metrics: MetricsRegistry
     let access: AccessControl?
 
-    public init(services: GatewayServices?, logger: Logger,
+    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry = MetricsRegistry(),
                 readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
-        systemRoutes = SystemRoutes.routes(readiness: readiness)
+        self.metrics = metrics
+        HTTPMetrics.declare(in: metrics)
+        systemRoutes = SystemRoutes.routes(metrics: metrics, readiness: readiness)
         guard let services else {
             apiRoutes = []
             access = nil
@@ -54,6 +59,7 @@ public struct GatewayApplication: Sendable {
 
     public func httpApplication(publicDirectory: String?, logger: Logger) throws -> HTTPApplication {
         let files = try publicDirectory.map { try StaticFiles(root: $0) }
-        return HTTPApplication(router: Router(routes), staticFiles: files, logger: logger)
+        return HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,
+                               onRequestComplete: HTTPMetrics.recorder(metrics))
     }
 }

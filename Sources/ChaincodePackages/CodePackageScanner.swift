@@ -1,8 +1,8 @@
 import Archive
 
 /// Streams code.tar.gz: lists entries, flags unsafe names, reads connection.json and notes
-/// CouchDB index files, under the bomb limits. Errors are worded as the peer words its
-/// `GetDBArtifacts` failures (ccprovider.ExtractFileEntries), prefixed by the caller.
+/// CouchDB index files, under the bomb limits. Errors are Go's gzip/tar errors, as the peer's
+/// `GetDBArtifacts` (ccprovider.MetadataAsTarEntries) returns them; the caller adds the prefix.
 struct CodePackageScanner {
     let limits: PackageLimits
 
@@ -16,7 +16,9 @@ struct CodePackageScanner {
     static let indexPrefix = "META-INF/statedb/couchdb/"
 
     func scan(_ source: any ByteSource) throws -> Result {
-        let header = try GzipHeaderCheck.read(source) { "failure opening codepackage gzip stream: \($0)" }
+        // ccprovider.MetadataAsTarEntries only logs "Failure opening codepackage gzip stream" and
+        // returns gzip's error as is.
+        let header = try GzipHeaderCheck.read(source) { $0 }
         let tar = TarReader(source: GzipReader(source: PrefixedByteSource(prefix: header, rest: source), limits: limits.gzip))
         var result = Result()
         while let entry = try tar.next() {

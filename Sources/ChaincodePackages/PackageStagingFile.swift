@@ -74,19 +74,37 @@ public final class PackageStagingFile: @unchecked Sendable {
     /// directory. Returns the final path.
     @discardableResult
     public func commit() throws -> String {
-        let name = fileName
-        let finalPath = directory.appendingPathComponent(name).path
+        try sync()
+        return try publish()
+    }
+
+    /// First half of `commit`: makes the bytes durable and closes the file.
+    public func sync() throws {
+        precondition(!done, "sync after commit/discard")
+        guard fd >= 0 else { return }
         do {
             try FileSystem.fsync(fd, path: tempPath)
-            close(fd)
-            fd = -1
+        } catch {
+            discard()
+            throw error
+        }
+        close(fd)
+        fd = -1
+    }
+
+    /// Second half of `commit`: renames to the content address and fsyncs the directory.
+    @discardableResult
+    public func publish() throws -> String {
+        try sync()
+        let finalPath = directory.appendingPathComponent(fileName).path
+        do {
             try FileSystem.rename(tempPath, finalPath)
+            done = true
             try FileSystem.fsyncDirectory(directory.path)
         } catch {
             discard()
             throw error
         }
-        done = true
         return finalPath
     }
 

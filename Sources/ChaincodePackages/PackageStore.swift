@@ -47,15 +47,24 @@ public final class PackageStore: Sendable {
         }
         let (record, entries) = Self.record(for: inspection, sha256: sha, size: staged.size,
                                             fileName: staged.fileName, uploadedBy: uploadedBy)
-        let finalPath = try await BlockingWork.run { try staged.commit() }
+        try await BlockingWork.run { try staged.sync() }
+        let result = try await queue.perform { db in try Self.publish(staged, record: record, entries: entries, in: db) }
+        let storedEntries = result.created ? entries : try await queue.read {
+            try PackageRepository($0).entries(packageID: result.record.packageID)
+        }
+        return StoredPackage(record: result.record, entries: storedEntries, created: result.created)
+    }
+
+    /// On the database thread, so it is serialized with `delete`: rename into place, fsync the
+    /// directory, then commit the row. A crash in between leaves a file without a row, which
+    /// nobody lists and `sweep()` removes. If the row cannot be written the file goes too.
+    private static func publish(_ staged: PackageStagingFile, record: PackageRecord, entries: [PackageEntryRecord],
+                                in db: Connection) throws -> (record: PackageRecord, created: Bool) {
+        let finalPath = try staged.publish()
         do {
-            let result = try await queue.write { try PackageRepository($0).insert(record, entries: entries) }
-            let storedEntries = result.created ? entries : try await queue.read {
-                try PackageRepository($0).entries(packageID: result.record.packageID)
-            }
-            return StoredPackage(record: result.record, entries: storedEntries, created: result.created)
+            return try db.transaction { try PackageRepository(db).insert(record, entries: entries) }
         } catch {
-            try? await removeIfUnreferenced(fileName: record.fileName, path: finalPath)
+            if (try? PackageRepository(db).get(sha256: record.sha256)) == nil { FileSystem.remove(finalPath) }
             throw error
         }
     }
@@ -87,23 +96,18 @@ public final class PackageStore: Sendable {
         try await queue.read { try PackageRepository($0).list(query) }
     }
 
-    /// Deletes the row, then the file. Returns false when no such package exists.
+    /// Deletes the row, then the file (on the database thread, serialized with uploads).
+    /// Returns false when no such package exists.
     @discardableResult
     public func delete(packageID: String) async throws -> Bool {
-        guard let record = try await queue.write({ try PackageRepository($0).delete(packageID: packageID) }) else {
-            return false
+        let directory = self.directory
+        return try await queue.perform { db in
+            guard let record = try db.transaction({ try PackageRepository(db).delete(packageID: packageID) }) else {
+                return false
+            }
+            FileSystem.remove(directory.appendingPathComponent(record.fileName).path)
+            try FileSystem.fsyncDirectory(directory.path)
+            return true
         }
-        let path = self.path(of: record)
-        let directory = self.directory.path
-        try await BlockingWork.run {
-            FileSystem.remove(path)
-            try FileSystem.fsyncDirectory(directory)
-        }
-        return true
-    }
-
-    private func removeIfUnreferenced(fileName: String, path: String) async throws {
-        let referenced = try await queue.read { try PackageRepository($0).allFileNames().contains(fileName) }
-        if !referenced { FileSystem.remove(path) }
     }
 }

@@ -3,7 +3,7 @@ extension MultipartParser {
     /// 1-70 characters from bchars, not ending in a space), quoted or not.
     public static func boundary(contentType: String) throws -> String {
         let parts = MultipartPartHeaders.splitParameters(contentType)
-        guard let type = parts.first?.lowercased().trimmingSpaces, type == "multipart/form-data" else {
+        guard let type = parts.first?.lowercased().trimmingOWS, type == "multipart/form-data" else {
             throw MultipartError.notMultipart
         }
         let parameters = try MultipartPartHeaders.parameters(parts.dropFirst())
@@ -30,7 +30,7 @@ extension MultipartPartHeaders {
                   !line.first!.isWhitespace,  // obsolete line folding is not accepted (RFC 7578 §4.8)
                   line[..<colon].allSatisfy({ $0.isASCII && !$0.isWhitespace })
             else { throw MultipartError.malformedPartHeader }
-            fields.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces))
+            fields.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingOWS))
         }
         var headers = MultipartPartHeaders(fields: fields, name: nil, filename: nil)
         if let disposition = headers.value(for: "Content-Disposition") {
@@ -62,11 +62,11 @@ extension MultipartPartHeaders {
     static func parameters<S: Sequence>(_ parts: S) throws -> [String: String] where S.Element == String {
         var result: [String: String] = [:]
         for part in parts {
-            let trimmed = part.trimmingSpaces
+            let trimmed = part.trimmingOWS
             if trimmed.isEmpty { continue }
             guard let eq = trimmed.firstIndex(of: "=") else { throw MultipartError.malformedPartHeader }
-            let key = trimmed[..<eq].trimmingSpaces.lowercased()
-            var value = trimmed[trimmed.index(after: eq)...].trimmingSpaces
+            let key = trimmed[..<eq].trimmingOWS.lowercased()
+            var value = trimmed[trimmed.index(after: eq)...].trimmingOWS
             if value.hasPrefix("\"") {
                 guard value.count >= 2, value.hasSuffix("\"") else { throw MultipartError.malformedPartHeader }
                 value = unquote(String(value.dropFirst().dropLast()))
@@ -108,7 +108,7 @@ extension MultipartPartHeaders {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP OWS).
-    fileprivate var trimmingSpaces: String {
+    fileprivate var trimmingOWS: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }

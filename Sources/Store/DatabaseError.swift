@@ -14,6 +14,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable, Equatable
         self.sql = sql
     }
 
+    /// Work submitted to a `DatabaseQueue` after `close()` (SQLITE_MISUSE).
+    public static let closed = DatabaseError(code: 21, message: "database queue is closed")
+
     /// Primary result code (low byte of the extended code).
     public var primaryCode: Int32 { code & 0xff }
 

@@ -12,7 +12,7 @@ public final class DatabaseQueue: Sendable {
         let worker = Worker()
         let opened = OpenResult()
         worker.start()
-        worker.enqueue {
+        _ = worker.enqueue {
             do {
                 let connection = try Connection(path: path)
                 if let migrator { try migrator.migrate(connection) }
@@ -30,6 +30,20 @@ public final class DatabaseQueue: Sendable {
     }
 
     deinit { worker.stop() }
+
+    /// Lets queued work finish, then closes the connection (checkpointing the WAL). Later
+    /// `read`/`write` calls throw "database queue is closed". Idempotent.
+    public func close() async {
+        let worker = self.worker
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queued = worker.enqueue {
+                worker.connection = nil
+                continuation.resume()
+            }
+            if !queued { continuation.resume() }
+            worker.stop()
+        }
+    }
 
     /// True when called on this queue's database thread (for assertions and tests).
     public var isOnDatabaseThread: Bool {
@@ -49,22 +63,29 @@ public final class DatabaseQueue: Sendable {
         }
     }
 
+    /// Runs `body` on the database thread with no implicit transaction, serialized with all other
+    /// work of this queue: for work that pairs file-system changes with its own transactions.
+    public func perform<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in try await run(body) }
+    }
+
     /// Queues `body` and waits for it. The job drops its reference to `body` before resuming the
     /// caller, which is what lets `read`/`write` take non-escaping closures.
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let worker = self.worker
         let pending = PendingBody(body)
         return try await withCheckedThrowingContinuation { continuation in
-            worker.enqueue {
+            let queued = worker.enqueue {
                 let result: Result<T, any Error>
                 if let connection = worker.connection {
                     result = Result { try pending.body!(connection) }
                 } else {
-                    result = .failure(DatabaseError(code: 21, message: "database queue is closed"))
+                    result = .failure(DatabaseError.closed)
                 }
                 pending.body = nil
                 continuation.resume(with: result)
             }
+            if !queued { continuation.resume(throwing: DatabaseError.closed) }
         }
     }
 }
@@ -95,12 +116,14 @@ private final class Worker: @unchecked Sendable {
         thread.start()
     }
 
-    func enqueue(_ job: @escaping @Sendable () -> Void) {
+    /// Queues a job; false (job dropped) once the worker is stopping.
+    func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
-        precondition(!stopping, "DatabaseQueue used after close")
+        defer { condition.unlock() }
+        guard !stopping else { return false }
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Lets queued jobs finish, then closes the connection and ends the thread.

@@ -119,4 +119,19 @@ struct TarTests {
         #expect(try reader.next()?.name == "b")
         #expect(try reader.next() == nil)
     }
+
+    @Test("the old NUL typeflag reads as a regular file, or a directory for names ending in /")
+    func oldRegularTypeflag() throws {
+        let dir = try TemporaryDirectory()
+        try runPython("""
+            import tarfile, io
+            with tarfile.open('v7.tar', 'w', format=tarfile.USTAR_FORMAT) as t:
+                for name, data in [('a.txt', b'abc'), ('d/', b'')]:
+                    i = tarfile.TarInfo(name); i.size = len(data); i.type = tarfile.AREGTYPE
+                    t.addfile(i, io.BytesIO(data))
+            """, in: dir.url)
+        let entries = try readTar(FileByteSource(path: dir.path("v7.tar")))
+        #expect(entries.map(\.0.typeFlag) == [TarEntry.regular, TarEntry.directory])
+        #expect(entries[0].1 == Array("abc".utf8))
+    }
 }

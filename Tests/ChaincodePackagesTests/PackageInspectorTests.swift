@@ -40,6 +40,8 @@ struct PackageInspectorTests {
         ([.dir("src/"), metadata(), goCode], "tar entry src/ is not a regular file, type 53"),
         ([.file("metadata.json", #"{"label": 42}"#), goCode],
          "could not unmarshal metadata.json as json: json: cannot unmarshal number into Go struct field ChaincodePackageMetadata.label of type string"),
+        ([.file("metadata.json", #"{"label":"x""#), goCode],
+         "could not unmarshal metadata.json as json: unexpected end of JSON input"),
         ([.file("metadata.json", "[1]"), goCode],
          "could not unmarshal metadata.json as json: json: cannot unmarshal array into Go value of type persistence.ChaincodePackageMetadata"),
     ]  as [([OuterEntry], String)])
@@ -96,7 +98,7 @@ struct PackageInspectorTests {
         }
         let raw = try pythonPackage([metadata(), .rawCode("this is plainly not gzip data")], in: dir, name: "raw.tar.gz")
         expectPackageError(.invalidCodePackage,
-                           "error retrieving DB artifacts from code package: failure opening codepackage gzip stream: gzip: invalid header") {
+                           "error retrieving DB artifacts from code package: gzip: invalid header") {
             _ = try inspector.inspect(fileAt: raw)
         }
     }

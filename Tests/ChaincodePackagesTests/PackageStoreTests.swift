@@ -106,4 +106,18 @@ struct PackageStoreTests {
         let sum = try run(["sha256sum", path], in: dir.url).prefix(64)
         #expect(stored.record.sha256 == String(sum))
     }
+
+    @Test("concurrent identical uploads: one creates, the rest get the same record; one file")
+    func concurrentUploads() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Self.open(dir)
+        let bytes = Self.package.bytes
+        let results = try await withThrowingTaskGroup(of: StoredPackage.self) { group in
+            for _ in 0..<8 { group.addTask { try await store.store(bytes: bytes, uploadedBy: nil) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter(\.created).count == 1)
+        #expect(Set(results.map(\.record.packageID)).count == 1)
+        #expect(dir.files(in: "packages") == [results[0].record.fileName])
+    }
 }

@@ -38,3 +38,68 @@ struct SyntaxCheckTests {
         #expect(!PEM.isCertificate(""))
     }
 }
+
+@Suite("Go JSON syntax errors")
+struct GoJSONSyntaxTests {
+    @Test("first error worded as Go's encoding/json scanner", arguments: [
+        ("", "unexpected end of JSON input"),
+        ("{", "unexpected end of JSON input"),
+        ("x", "invalid character 'x' looking for beginning of value"),
+        (#"{"a" 1}"#, "invalid character '1' after object key"),
+        (#"{"a":1 "b":2}"#, "invalid character '\"' after object key:value pair"),
+        ("{a:1}", "invalid character 'a' looking for beginning of object key string"),
+        (#"{"a":1,}"#, "invalid character '}' looking for beginning of object key string"),
+        ("[1 2]", "invalid character '2' after array element"),
+        ("[1,]", "invalid character ']' looking for beginning of value"),
+        ("{} x", "invalid character 'x' after top-level value"),
+        ("01", "invalid character '1' after top-level value"),
+        ("tru", "unexpected end of JSON input"),
+        ("trx", "invalid character 'x' in literal true (expecting 'u')"),
+        ("nul!", "invalid character '!' in literal null (expecting 'l')"),
+        ("-x", "invalid character 'x' in numeric literal"),
+        ("1.x", "invalid character 'x' after decimal point in numeric literal"),
+        ("1e+", "unexpected end of JSON input"),
+        ("1eq", "invalid character 'q' in exponent of numeric literal"),
+        (#""\x""#, "invalid character 'x' in string escape code"),
+        (#""\u12g4""#, "invalid character 'g' in \\u hexadecimal character escape"),
+        ("\"a\nb\"", "invalid character '\\n' in string literal"),
+        ("'a'", "invalid character '\\'' looking for beginning of value"),
+    ])
+    func errors(input: String, message: String) {
+        #expect(GoJSONSyntax.firstError(Array(input.utf8)) == message)
+    }
+
+    @Test("valid documents pass", arguments: [
+        #"{"path":"","type":"ccaas","label":"x"}"#, " [1, -0.5e+3, true, false, null, \"\\u00e9\\n\"] ", "0", "{}",
+    ])
+    func valid(input: String) {
+        #expect(GoJSONSyntax.firstError(Array(input.utf8)) == nil)
+    }
+
+    @Test("bytes are quoted as Go's quoteChar does")
+    func quoting() {
+        #expect(GoJSONSyntax.quote(0x01) == "'\\x01'")
+        #expect(GoJSONSyntax.quote(0xc3) == "'Ã'")
+        #expect(GoJSONSyntax.quote(0x85) == "'\\u0085'")
+    }
+}
+
+@Suite("Go-style field matching")
+struct GoFieldMatchingTests {
+    @Test("every case-folded match is applied in order; null leaves the field; last wins")
+    func lastMatchWins() throws {
+        let json = #"{"label":"a","LABEL":"b","Label":null,"\u0074ype":"ccaas","path":null}"#
+        #expect(try PackageMetadata.parse(Array(json.utf8)) == PackageMetadata(type: "ccaas", path: "", label: "b"))
+    }
+
+    @Test("Go's special folds: 'ſ' matches 's'")
+    func specialFolds() throws {
+        let (info, _) = try ConnectionInfo.parse(Array(#"{"addreſſ":"cc:7052"}"#.utf8))
+        #expect(info.address == "cc:7052")
+    }
+
+    @Test("a wrong type in any matching key is an error")
+    func wrongTypeInDuplicate() {
+        #expect(throws: PackageError.self) { try PackageMetadata.parse(Array(#"{"label":"a","Label":1}"#.utf8)) }
+    }
+}

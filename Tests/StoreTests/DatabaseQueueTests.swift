@@ -12,6 +12,8 @@ struct DatabaseQueueTests {
         #expect(try await queue.read { _ in queue.isOnDatabaseThread })
         #expect(try await queue.write { _ in queue.isOnDatabaseThread })
         #expect(!queue.isOnDatabaseThread)
+        #expect(try await queue.perform { db in queue.isOnDatabaseThread && db.isAutocommit })
+        #expect(try await queue.write { db in !db.isAutocommit })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<50 {
                 group.addTask { try await queue.write { try $0.execute("INSERT INTO t VALUES (?)", [i]) } }
@@ -46,5 +48,23 @@ struct DatabaseQueueTests {
         }
         let queue = try DatabaseQueue(path: dir.path("q.db"), migrator: migrator)
         #expect(try await queue.read { try $0.scalarInt("SELECT count(*) FROM packages") } == 1)
+    }
+
+    @Test("close finishes queued work, closes the connection, then refuses new work")
+    func close() async throws {
+        let dir = try TemporaryDirectory()
+        let queue = try DatabaseQueue(path: dir.path("q.db"))
+        try await queue.write { try $0.execute("CREATE TABLE t (x INTEGER) STRICT") }
+        await queue.close()
+        await queue.close()
+        await #expect(throws: DatabaseError.closed) { try await queue.read { _ in 1 } }
+        // The connection is closed: SQLite checkpointed and removed the WAL file.
+        #expect(!FileManager.default.fileExists(atPath: dir.path("q.db-wal")))
+    }
+
+    @Test("opening a database in a missing directory throws a DatabaseError")
+    func openFailure() throws {
+        let dir = try TemporaryDirectory()
+        #expect(throws: DatabaseError.self) { _ = try DatabaseQueue(path: dir.path("missing/q.db")) }
     }
 }
