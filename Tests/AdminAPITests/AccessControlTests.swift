@@ -114,6 +114,9 @@ import WebServer
             #expect(unknown.headers["www-authenticate"]?.contains("error=\"invalid_token\"") == true)
             let open = try await fx.request("GET", "/healthz", token: "garbage")
             #expect(open.status == 200, "open endpoints ignore tokens")
+            let ready = try await fx.request("GET", "/readyz")
+            let metrics = try await fx.request("GET", "/metrics")
+            #expect(ready.status == 200 && metrics.status == 200 && metrics.headers["www-authenticate"] == nil)
         }
     }
 
