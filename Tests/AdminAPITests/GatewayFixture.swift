@@ -183,5 +183,8 @@ func withGateway(limits: PackageLimits = PackageLimits(), _ body: (GatewayFixtur
     #expect(problems == [], "responses differ from openapi.yaml")
     let leaked = try await fx.leakedSecrets()
     #expect(leaked.count == 0, "secrets found in a response body or the log (values withheld)")
+    let port = fx.port
+    #expect(DescriptorAudit.openSockets(port: port) > 0, "the audit must see the listener")
     await fx.stop()
+    #expect(DescriptorAudit.openSockets(port: port) == 0, "socket descriptors leaked")
 }
