@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )
