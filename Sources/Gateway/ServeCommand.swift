@@ -46,13 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
             if let m = maxPackageBytes { limits.maxPackageBytes = m }
             services = try await GatewayServices.open(dataDirectory: settings.dataDir,
                                                       migrationsDirectory: migrationsDir ?? Self.defaultMigrationsDir(), limits: limits)
+        } catch {
+            logger.critical("cannot open the data directory '\(settings.dataDir)': \(error)")
+            throw ExitCode(1)
+        }
+        do {
             if let token = try await TokenBootstrap.run(services.tokens, environment: ProcessInfo.processInfo.environment, logger: logger) {
                 // Shown once, on stderr only; it is stored as a SHA-256 digest.
                 let banner = "\n==== bootstrap admin token (shown once; store it now) ====\n\(token)\n" + String(repeating: "=", count: 58) + "\n\n"
                 FileHandle.standardError.write(Data(banner.utf8))
             }
         } catch {
-            logger.critical("cannot open the data directory '\(settings.dataDir)': \(error)")
+            logger.critical("cannot create the bootstrap admin token: \(error)")
             throw ExitCode(1)
         }
         let app = GatewayApplication(services: services, logger: Logger(label: "api"))

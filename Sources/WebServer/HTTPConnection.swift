@@ -213,7 +213,7 @@ final class HTTPConnection: IOHandler {
             f.bodyMode = route.bodyMode
             if case .contentLength(let n) = head.bodyFraming, n > route.bodyMode.limit {
                 inFlight = f
-                failRequest(Self.tooLarge(route.bodyMode.limit))
+                refuseBody(f, route: route, params: params)
                 return
             }
             if head.expectsContinue && head.hasBody { output.append(HTTPResponseEncoder.continueResponse) }
@@ -234,13 +234,33 @@ final class HTTPConnection: IOHandler {
         HTTPError(status: 413, code: "payload_too_large", message: "request body larger than \(limit) bytes")
     }
 
+    /// The body is over the route's limit: stop reading it (the connection closes after the
+    /// response) and answer 413 — or let a `deferBodyLimit` route answer after its own checks.
+    private func refuseBody(_ f: InFlight, route: Route, params: [String: String]) {
+        let error = Self.tooLarge(route.bodyMode.limit)
+        guard route.deferBodyLimit else {
+            f.stream?.finish(error)
+            failRequest(error)
+            return
+        }
+        f.bodyDone = true
+        closeAfterResponse = true
+        if let stream = f.stream {
+            stream.finish(error) // the running handler sees the 413 when it reads on
+        } else {
+            dispatch(route: route, params: params, body: .tooLarge(limit: route.bodyMode.limit))
+        }
+    }
+
     private func receiveBody(start: Int, end: Int) {
         guard let f = inFlight else { return }
         f.bodyBytes += end - start
         if f.bodyBytes > f.bodyMode.limit {
-            f.stream?.finish(Self.tooLarge(f.bodyMode.limit))
-            inFlight = f
-            failRequest(Self.tooLarge(f.bodyMode.limit))
+            if let route = f.route {
+                refuseBody(f, route: route, params: f.params)
+            } else {
+                failRequest(Self.tooLarge(f.bodyMode.limit))
+            }
             return
         }
         if let stream = f.stream {

@@ -225,10 +225,8 @@ import WebServer
         #expect(error.details.first { $0.0 == "missingPermission" }.map { "\($0.1)" }?.contains("orgs:operate") == true)
     }
 
-    /// Known issue (Sources/WebServer/HTTPConnection.swift, the `.found` case of the head
-    /// handler): a declared Content-Length above the route's body limit is answered 413 by the
-    /// server before `AccessControl` runs, so the caller is never authenticated and the
-    /// mutating call leaves no audit row.
+    /// A declared Content-Length over the route's limit is refused only after authentication,
+    /// authorization and the audit row (the server defers the 413 to API routes).
     @Test("an oversized mutating request is still authenticated and audited")
     func oversizedRequestsAreAudited() async throws {
         try await withGateway(limits: PackageLimits(maxPackageBytes: 1024)) { fx in
@@ -236,11 +234,9 @@ import WebServer
             let anonymous = try await fx.request("POST", "/api/v1/packages", contentType: "application/gzip", body: body)
             let viewer = try await fx.request("POST", "/api/v1/packages", token: fx.viewer, contentType: "application/gzip", body: body)
             let rows = try await fx.auditEntries().filter { $0.action == "package.upload" }
-            withKnownIssue("HTTPConnection answers 413 for an over-limit Content-Length before authentication and audit") {
-                #expect(anonymous.status == 401)
-                #expect(viewer.status == 403)
-                #expect(rows.map(\.actor).sorted() == ["anonymous", "test-viewer"])
-            }
+            #expect(anonymous.status == 401)
+            #expect(viewer.status == 403)
+            #expect(rows.map(\.actor).sorted() == ["anonymous", "test-viewer"])
             #expect(fx.packageFiles() == [])
         }
     }
@@ -270,9 +266,7 @@ import WebServer
             #expect((refused.json["error"] as? [String: Any])?["requestId"] as? String == requestID)
             let row = try #require(try await fx.auditEntries().first { $0.requestID == requestID })
             #expect(row.action == "package.delete" && row.actor == "test-viewer" && row.outcome == "denied")
-            withKnownIssue("AccessControl.serve audits refusals before the handler sets auditTarget, so the target is lost") {
-                #expect(row.target == id)
-            }
+            #expect(row.target == id)
             let still = try await fx.request("GET", "/api/v1/packages/\(id)", token: fx.viewer)
             #expect(still.status == 200)
         }
