@@ -1,0 +1,105 @@
+import Fabric
+import Foundation
+import WebServer
+
+/// The outcome of one org's approve.
+struct ApprovalResult: Sendable {
+    var mspID: String
+    var txID: String?
+    var blockNumber: UInt64?
+    var validationCode: String?
+    var error: NetworkError?
+
+    var json: JSONValue {
+        var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("txId", .optional(txID)),
+                                        ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
+                                        ("validationCode", .optional(validationCode))]
+        if let error { f.append(("error", error.httpError.bodyJSON)) }
+        return .object(f)
+    }
+}
+
+/// What an approve/commit operation needs to be reconciled after a crash.
+struct DefinitionOperationInput: Codable, Sendable {
+    var channel: String
+    var name: String
+    var sequence: Int64
+    var mspId: String?
+    var packageId: String?
+}
+
+extension DefinitionService {
+    /// Approves the current draft for each org in turn, each endorsed by that org's own peer,
+    /// ordered, and awaited until committed. The caller has been authorized for `orgs`.
+    func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], by actor: String) async throws
+        -> [ApprovalResult] {
+        let draft = try await currentDraft(channel: channel, name: name)
+        let definition = try draft.definition()
+        for org in orgs {
+            guard network.organization(org) != nil else { throw NetworkError.notFound("organization", "no configured organization '\(org)'") }
+            guard network.adminClient(org) != nil else {
+                throw NetworkError(status: 422, code: "no_admin_identity", message: "no admin identity configured for \(org)")
+            }
+        }
+        var results: [ApprovalResult] = []
+        for org in orgs {
+            let packageID = packageOverrides[org] ?? draft.packageIDs[org]
+            results.append(await approve(definition, channel: channel, org: org, packageID: packageID, by: actor))
+        }
+        return results
+    }
+
+    private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async
+        -> ApprovalResult {
+        let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
+        var op = Operation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
+                           input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
+                           steps: [Operation.Step(name: "approve", target: org, state: .running, message: "approving sequence \(definition.sequence)")])
+        op.state = .running
+        op = await operations.record(op)
+        var result = ApprovalResult(mspID: org)
+        do {
+            guard let admin = network.adminClient(org), let node = network.organization(org)?.peers.first else {
+                throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
+            }
+            let peer = network.endpoint(node)
+            let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
+            let status: CommitStatus
+            do {
+                status = try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
+            } catch {
+                throw NetworkError.classify(error, peer: node.address, org: org)
+            }
+            result.txID = status.transactionID
+            result.blockNumber = status.blockNumber
+            result.validationCode = status.validationCode.name
+            let operationID = op.id
+            try await queue.write { try DraftRepository($0).recordApproval(
+                channel: channel, name: definition.name, sequence: definition.sequence, mspID: org, packageID: packageID,
+                txID: status.transactionID, blockNumber: status.blockNumber, validationCode: status.validationCode.name, operationID: operationID) }
+            op.steps[0].state = .succeeded
+            op.steps[0].message = "approved in block \(status.blockNumber)"
+        } catch {
+            let e = NetworkError.classify(error, org: org)
+            result.error = e
+            op.steps[0].state = .failed
+            op.steps[0].message = e.message
+            op.steps[0].detail = e.fabricMessage
+        }
+        op.settle()
+        op.result = String(decoding: result.json.encoded(), as: UTF8.self)
+        _ = await operations.record(op)
+        events.publish("approval", .object([("channel", .string(channel)), ("name", .string(definition.name)),
+                                            ("sequence", .int(Int(definition.sequence))), ("result", result.json)]))
+        return result
+    }
+}
+
+extension HTTPError {
+    /// The `error` member of an error body, for embedding in a larger document.
+    var bodyJSON: JSONValue {
+        var f: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
+        if !details.isEmpty { f.append(("details", .object(details))) }
+        return .object(f)
+    }
+}
