@@ -54,6 +54,8 @@ final class LifecycleFixture: @unchecked Sendable {
         config.port = 0
         config.threads = 1
         config.accessLog = false
+        // An SSE stream notices a gone client only at its next write: don't wait long for it.
+        config.shutdownGraceNanos = 1_000_000_000
         server = try HTTPServer(config: config, app: app.httpApplication(publicDirectory: nil, logger: Logger(label: "test")))
         let adminToken = try await services.tokens.create(name: "admin", role: .admin, orgs: []).token
         let operatorToken = try await services.tokens.create(name: "org1-operator", role: .operator, orgs: ["Org1MSP"]).token
@@ -81,7 +83,11 @@ final class LifecycleFixture: @unchecked Sendable {
     static func startSimulator(_ dir: String) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
+        // The test runner blocks SIGTERM and children inherit the mask: unblock it so `terminate()`
+        // gets the simulator's clean shutdown.
+        let script = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+            + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+        process.arguments = [python, "-c", script, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
                              "up", "--orgs", "2", "--dir", dir, "--base-port", "0", "--tls"]
         let pipe = Pipe()
         process.standardOutput = pipe

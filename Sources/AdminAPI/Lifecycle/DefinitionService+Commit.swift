@@ -38,8 +38,8 @@ extension DefinitionService {
             op.steps[0].message = "committed in block \(result.blockNumber)"
             op.settle()
             op.result = String(decoding: Self.commitJSON(result).encoded(), as: UTF8.self)
+            // The draft stays (hidden once committed) so the next upgrade carries its package IDs over.
             _ = await operations.record(op)
-            try await queue.write { try DraftRepository($0).delete(channel: channel, name: name) }
             events.publish("commit", .object([("channel", .string(channel)), ("name", .string(name)),
                                               ("sequence", .int(Int(definition.sequence))), ("result", Self.commitJSON(result))]))
             return result

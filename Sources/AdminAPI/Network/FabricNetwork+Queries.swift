@@ -54,9 +54,14 @@ extension FabricNetwork {
         throw last ?? NetworkError(status: 503, code: "no_peer", message: "no configured peer with a usable identity")
     }
 
-    /// The channel's configuration from its latest config block.
+    /// The channel's configuration from its latest config block. (A channel still at its
+    /// genesis block has no LAST_CONFIG metadata to follow: block 0 is the config block.)
     public func channelConfiguration(_ channel: String) async throws -> ChannelConfiguration {
-        try await onAnyPeer { client, peer in try await client.channelConfiguration(channelID: channel, from: peer) }
+        try await onAnyPeer { client, peer in
+            let newest = try await client.fetchBlock(channelID: channel, position: .newest, from: peer)
+            if newest.header.number == 0 { return try ChannelConfiguration(configBlock: newest) }
+            return try await client.channelConfiguration(channelID: channel, from: peer)
+        }
     }
 
     /// Packages installed on a peer (needs the peer org's admin identity).

@@ -50,6 +50,9 @@ public struct NetworkError: Error, HTTPErrorConvertible, CustomStringConvertible
             return NetworkError(status: 422, code: "invalid_definition", message: e.description)
         case let e as PolicyParseError:
             return NetworkError(status: 422, code: "invalid_policy", message: e.description)
+        case let e as FabricProtocolError:
+            return NetworkError(status: 502, code: "fabric_protocol", message: "unexpected answer from \(peer ?? "the network")",
+                                peer: peer, org: org, fabricMessage: e.description)
         default:
             return transport("\(error)", peer: peer, org: org)
         }
