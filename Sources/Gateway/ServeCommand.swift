@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(banner.utf8))
             }
         } catch {
-            logger.critical("cannot open the data directory '\(settings.dataDir)': \(error)")
+            logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
             throw ExitCode(1)
         }
         let app = GatewayApplication(services: services, logger: Logger(label: "api"))

@@ -157,10 +157,10 @@ struct LifecycleEndToEndTests {
 
     func reconcile(_ f: LifecycleFixture, packageID: String) async throws {
         let lifecycle = try #require(f.services.lifecycle)
-        let install = Operation(kind: .install, createdBy: "crashed", target: packageID,
+        let install = GatewayOperation(kind: .install, createdBy: "crashed", target: packageID,
                                 input: #"{"packageId":"\#(packageID)","peers":["peer0.org1.example.com"]}"#,
                                 steps: [.init(name: "install", target: "peer0.org1.example.com", state: .running, message: "installing")])
-        let approve = Operation(kind: .approve, createdBy: "crashed", target: "mychannel/basic",
+        let approve = GatewayOperation(kind: .approve, createdBy: "crashed", target: "mychannel/basic",
                                 input: #"{"channel":"mychannel","name":"basic","sequence":9,"mspId":"Org1MSP"}"#,
                                 steps: [.init(name: "approve", target: "Org1MSP", state: .running, message: "approving")])
         for var op in [install, approve] {

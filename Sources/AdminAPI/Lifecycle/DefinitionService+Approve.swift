@@ -52,9 +52,9 @@ extension DefinitionService {
     private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async
         -> ApprovalResult {
         let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
-        var op = Operation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
+        var op = GatewayOperation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
                            input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
-                           steps: [Operation.Step(name: "approve", target: org, state: .running, message: "approving sequence \(definition.sequence)")])
+                           steps: [GatewayOperation.Step(name: "approve", target: org, state: .running, message: "approving sequence \(definition.sequence)")])
         op.state = .running
         op = await operations.record(op)
         var result = ApprovalResult(mspID: org)

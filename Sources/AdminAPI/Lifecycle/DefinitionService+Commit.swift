@@ -21,9 +21,9 @@ extension DefinitionService {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: definition.sequence, mspId: submitter, packageId: nil)
-        var op = Operation(kind: .commit, createdBy: principal.name, target: "\(channel)/\(name)",
+        var op = GatewayOperation(kind: .commit, createdBy: principal.name, target: "\(channel)/\(name)",
                            input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
-                           steps: [Operation.Step(name: "commit", target: channel, state: .running, message: "committing sequence \(definition.sequence)")])
+                           steps: [GatewayOperation.Step(name: "commit", target: channel, state: .running, message: "committing sequence \(definition.sequence)")])
         op.state = .running
         op = try await operations.save(op)
         do {

@@ -78,15 +78,21 @@ struct DefinitionService: Sendable {
             draft.endorsementPolicy = DefinitionJSON.policyText(committed.validationParameter)
         }
         if let text = input.endorsementPolicy {
-            let policy = text.hasPrefix("/") ? EndorsementPolicy.channelConfigPolicy(text) : try EndorsementPolicy.signaturePolicy(dsl: text)
-            draft.endorsementPolicy = text
-            draft.validationParameter = policy.applicationPolicyBytes
+            do {
+                let policy = text.hasPrefix("/") ? EndorsementPolicy.channelConfigPolicy(text) : try EndorsementPolicy.signaturePolicy(dsl: text)
+                draft.endorsementPolicy = text
+                draft.validationParameter = policy.applicationPolicyBytes
+            } catch {
+                throw JSONBody.invalid("endorsementPolicy", "is not a valid policy: \(error.message)")
+            }
         }
         if let json = input.collectionsJSON {
-            draft.collections = try CollectionsConfig.parse(json: json).serializedBytes()
+            do { draft.collections = try CollectionsConfig.parse(json: json).serializedBytes() } catch {
+                throw JSONBody.invalid("collections", "is not a valid collections configuration: \(error)")
+            }
         }
         guard draft.sequence >= 1 else { throw JSONBody.invalid("sequence", "must be at least 1") }
-        try draft.definition().validate()
+        do { try draft.definition().validate() } catch { throw NetworkError.classify(error) }
         let saved = draft
         try await queue.write { try DraftRepository($0).save(saved) }
         return saved

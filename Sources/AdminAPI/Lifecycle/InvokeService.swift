@@ -60,11 +60,11 @@ struct InvokeService: Sendable {
     }
 
     /// `wait:false`: runs the submit as a background operation.
-    func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> Operation {
+    func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> GatewayOperation {
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: 0, mspId: nil, packageId: nil)
-        var op = Operation(kind: .submit, createdBy: actor, target: "\(channel)/\(name)",
+        var op = GatewayOperation(kind: .submit, createdBy: actor, target: "\(channel)/\(name)",
                            input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
-                           steps: [Operation.Step(name: "submit", target: call.function, state: .queued, message: "waiting")])
+                           steps: [GatewayOperation.Step(name: "submit", target: call.function, state: .queued, message: "waiting")])
         op = try await operations.save(op)
         Task { [op] in
             var op = op

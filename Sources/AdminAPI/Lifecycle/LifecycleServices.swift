@@ -21,7 +21,7 @@ public final class LifecycleServices: Sendable {
 
     /// Settles operations a crashed process left unfinished (call once at start-up).
     @discardableResult
-    public func reconcile(logger: Logger) async -> [Operation] {
+    public func reconcile(logger: Logger) async -> [GatewayOperation] {
         do {
             let done = try await OperationReconciler(network: network, operations: operations, definitions: definitions).reconcile()
             for op in done { logger.notice("reconciled unfinished operation", metadata: ["operation": "\(op.id)", "kind": "\(op.kind.rawValue)", "state": "\(op.state.rawValue)"]) }

@@ -64,6 +64,9 @@ public struct NetworkError: Error, HTTPErrorConvertible, CustomStringConvertible
         }
         let status: Int
         switch first.status ?? 500 {
+        case _ where first.message.hasPrefix("channel '") && first.message.hasSuffix("' not found"):
+            return NetworkError(status: 404, code: "channel_not_found", message: "peer \(first.endpoint) does not know the channel",
+                                peer: first.endpoint, org: org, fabricMessage: first.message)
         case 404: status = 404
         case 400..<500: status = 422
         default: status = 409

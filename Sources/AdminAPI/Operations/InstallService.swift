@@ -15,7 +15,7 @@ struct InstallService: Sendable {
     }
 
     /// Validates, records the queued operation and starts it in the background.
-    func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> Operation {
+    func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> GatewayOperation {
         guard let details = try await packages.details(packageID: packageID) else {
             throw NetworkError.notFound("package", "no package with ID '\(packageID)'")
         }
@@ -24,18 +24,18 @@ struct InstallService: Sendable {
             throw NetworkError(status: 500, code: "storage", message: "stored file for '\(packageID)' is unreadable")
         }
         let input = String(decoding: try JSONEncoder().encode(Input(packageId: packageID, peers: peers.map(\.name))), as: UTF8.self)
-        let steps = peers.map { Operation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }
-        let op = try await operations.save(Operation(kind: .install, createdBy: createdBy, target: packageID, input: input, steps: steps))
+        let steps = peers.map { GatewayOperation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }
+        let op = try await operations.save(GatewayOperation(kind: .install, createdBy: createdBy, target: packageID, input: input, steps: steps))
         Task { await run(op, package: bytes, peers: peers) }
         return op
     }
 
-    func run(_ op: Operation, package: [UInt8], peers: [NetworkConfig.Node]) async {
+    func run(_ op: GatewayOperation, package: [UInt8], peers: [NetworkConfig.Node]) async {
         var op = op
         op.state = .running
         for i in op.steps.indices { op.steps[i].state = .running; op.steps[i].message = "installing" }
         op = await operations.record(op)
-        await withTaskGroup(of: (Int, Operation.Step).self) { group in
+        await withTaskGroup(of: (Int, GatewayOperation.Step).self) { group in
             for (i, node) in peers.enumerated() {
                 let step = op.steps[i]
                 group.addTask { (i, await install(package, on: node, step: step)) }
@@ -50,7 +50,7 @@ struct InstallService: Sendable {
         _ = await operations.record(op)
     }
 
-    func install(_ package: [UInt8], on node: NetworkConfig.Node, step: Operation.Step) async -> Operation.Step {
+    func install(_ package: [UInt8], on node: NetworkConfig.Node, step: GatewayOperation.Step) async -> GatewayOperation.Step {
         var step = step
         guard let admin = network.adminClient(node.mspID) else {
             step.state = .failed

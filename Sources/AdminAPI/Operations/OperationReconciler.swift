@@ -13,8 +13,8 @@ struct OperationReconciler: Sendable {
     static let note = "after a gateway restart"
 
     /// Returns the reconciled operations.
-    func reconcile() async throws -> [Operation] {
-        var done: [Operation] = []
+    func reconcile() async throws -> [GatewayOperation] {
+        var done: [GatewayOperation] = []
         for var op in try await operations.unfinished() {
             switch op.kind {
             case .install: await reconcileInstall(&op)
@@ -31,7 +31,7 @@ struct OperationReconciler: Sendable {
         return done
     }
 
-    func reconcileInstall(_ op: inout Operation) async {
+    func reconcileInstall(_ op: inout GatewayOperation) async {
         guard let input = try? JSONDecoder().decode(InstallService.Input.self, from: Data(op.input.utf8)) else { return }
         for i in op.steps.indices where op.steps[i].state != .succeeded {
             guard let node = network.peer(named: op.steps[i].target), let admin = network.adminClient(node.mspID) else {
@@ -54,7 +54,7 @@ struct OperationReconciler: Sendable {
         }
     }
 
-    func reconcileDefinition(_ op: inout Operation) async {
+    func reconcileDefinition(_ op: inout GatewayOperation) async {
         guard let input = try? JSONDecoder().decode(DefinitionOperationInput.self, from: Data(op.input.utf8)) else { return }
         var landed = false
         if op.kind == .approve, let org = input.mspId {

@@ -8,7 +8,7 @@ struct OperationRepository {
 
     static let columns = "id, kind, state, created_at, updated_at, created_by, target, input_json, steps_json, result_json, error"
 
-    func save(_ op: Operation) throws {
+    func save(_ op: GatewayOperation) throws {
         let steps = String(decoding: try JSONEncoder().encode(op.steps), as: UTF8.self)
         try connection.execute("""
             INSERT INTO operations (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -18,12 +18,12 @@ struct OperationRepository {
                   op.input, steps, op.result, op.error])
     }
 
-    func find(_ id: String) throws -> Operation? {
+    func find(_ id: String) throws -> GatewayOperation? {
         try connection.query("SELECT \(Self.columns) FROM operations WHERE id = ?", [id], row: Self.decode).first
     }
 
     /// Newest first.
-    func list(kind: String?, state: String?, limit: Int, offset: Int) throws -> (items: [Operation], total: Int) {
+    func list(kind: String?, state: String?, limit: Int, offset: Int) throws -> (items: [GatewayOperation], total: Int) {
         var conditions: [String] = [], args: [(any DatabaseValueConvertible)?] = []
         if let kind { conditions.append("kind = ?"); args.append(kind) }
         if let state { conditions.append("state = ?"); args.append(state) }
@@ -35,16 +35,16 @@ struct OperationRepository {
     }
 
     /// Operations a previous process left unfinished.
-    func unfinished() throws -> [Operation] {
+    func unfinished() throws -> [GatewayOperation] {
         try connection.query("SELECT \(Self.columns) FROM operations WHERE state IN ('queued', 'running') ORDER BY created_at", row: Self.decode)
     }
 
-    static func decode(_ s: Statement) throws -> Operation {
-        let steps = try JSONDecoder().decode([Operation.Step].self, from: Data(s.string(8).utf8))
-        var op = Operation(kind: Operation.Kind(rawValue: s.string(1)) ?? .submit, createdBy: s.string(5), target: s.string(6),
+    static func decode(_ s: Statement) throws -> GatewayOperation {
+        let steps = try JSONDecoder().decode([GatewayOperation.Step].self, from: Data(s.string(8).utf8))
+        var op = GatewayOperation(kind: GatewayOperation.Kind(rawValue: s.string(1)) ?? .submit, createdBy: s.string(5), target: s.string(6),
                            input: s.string(7), steps: steps)
         op.id = s.string(0)
-        op.state = Operation.State(rawValue: s.string(2)) ?? .failed
+        op.state = GatewayOperation.State(rawValue: s.string(2)) ?? .failed
         op.createdAt = s.string(3)
         op.updatedAt = s.string(4)
         op.result = s.optionalString(9)

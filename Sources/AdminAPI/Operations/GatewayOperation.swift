@@ -3,7 +3,7 @@ import WebServer
 
 /// An asynchronous or recorded gateway action (install, approve, commit, submit) and its
 /// per-target steps, as stored in `operations` and returned by `/operations`.
-public struct Operation: Sendable, Codable, Equatable {
+public struct GatewayOperation: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable { case install, approve, commit, submit }
     public enum State: String, Sendable, Codable { case queued, running, succeeded, failed }
 
