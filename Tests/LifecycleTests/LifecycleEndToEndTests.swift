@@ -50,6 +50,15 @@ struct LifecycleEndToEndTests {
         #expect(ch["organizations"] as? [String] == ["Org1MSP", "Org2MSP"])
         let lifecyclePolicy = ch["lifecycleEndorsementPolicy"] as? [String: Any]
         #expect(lifecyclePolicy?["kind"] as? String == "implicitMeta" && lifecyclePolicy?["text"] as? String == "MAJORITY Endorsement")
+
+        // Errors: Fabric's words in details, statuses by kind.
+        let unknown = try await f.viewer.get("/api/v1/channels/nochannel/chaincodes")
+        #expect(unknown.status == 404 && unknown.text.contains("channel 'nochannel' not found"), "\(unknown.text)")
+        let badPolicy = try await f.admin.put(Self.channel + "/chaincodes/x/draft", ["version": "1", "endorsementPolicy": "OR(nope"])
+        #expect(badPolicy.status == 422 && badPolicy.text.contains("endorsementPolicy"))
+        #expect(try await f.viewer.get("/api/v1/operations/none").status == 404)
+        #expect(try await f.viewer.post("/api/v1/installs", ["packageId": "x:1"]).status == 403)
+        #expect(try await f.admin.post("/api/v1/installs", ["packageId": "x:1", "peers": ["peer9"]]).status == 422)
     }
 
     func install(_ f: LifecycleFixture) async throws -> String {
@@ -120,8 +129,16 @@ struct LifecycleEndToEndTests {
 
         let created = try await f.admin.post(cc + "/submit", ["function": "CreateAsset", "args": ["a1", "blue", "5", "Tom", "100"]])
         #expect(created.status == 200 && created.json["validationCode"] as? String == "VALID", "\(created.text)")
-        let read = try await f.admin.post(cc + "/evaluate", ["function": "ReadAsset", "args": ["a1"]])
+        let read = try await f.admin.post(cc + "/evaluate", ["function": "ReadAsset", "argsBase64": ["YTE="]])
         #expect((read.json["json"] as? [String: Any])?["Owner"] as? String == "Tom", "\(read.text)")
+        let background = try await f.admin.post(cc + "/submit", ["function": "TransferAsset", "args": ["a1", "Ann"], "wait": false])
+        #expect(background.status == 202)
+        let op = try await Self.finished(try #require((background.json["operation"] as? [String: Any])?["id"] as? String), f)
+        #expect(op["kind"] as? String == "submit" && op["state"] as? String == "succeeded", "\(op)")
+        let moved = try await f.admin.post(cc + "/evaluate", ["function": "ReadAsset", "args": ["a1"]])
+        #expect((moved.json["json"] as? [String: Any])?["Owner"] as? String == "Ann", "\(moved.text)")
+        let missing = try await f.admin.post(cc + "/evaluate", ["function": "ReadAsset", "args": ["nothing"]])
+        #expect(missing.status >= 400 && missing.text.contains("nothing"), "\(missing.text)")
     }
 
     func upgrade(_ f: LifecycleFixture) async throws {
