@@ -91,7 +91,7 @@ struct LifecycleEndToEndTests {
         // An Org1 operator may not install on Org2's peer.
         let denied = try await f.org1Operator.post("/api/v1/installs", ["packageId": packageID, "peers": ["peer0.org2.example.com"]])
         #expect(denied.status == 403)
-        let listed = try await f.viewer.get("/api/v1/operations?kind=install").json
+        let listed = try await f.viewer.get("/api/v1/operations?kind=install&state=").json
         #expect(listed["total"] as? Int == 2)
         return packageID
     }

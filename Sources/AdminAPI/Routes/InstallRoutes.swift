@@ -10,13 +10,16 @@ enum InstallRoutes {
                 let packageID = try body.string("packageId")
                 ctx.auditTarget = packageID
                 let names = try body.strings("peers")
+                // Default: the peers of every org with an admin identity that the caller may act for.
                 let peers = try names.isEmpty
-                    ? s.network.config.organizations.filter { $0.adminIdentity != nil }.flatMap(\.peers)
+                    ? s.network.config.organizations.filter { $0.adminIdentity != nil && ctx.principal.mayActFor(org: $0.mspID) }.flatMap(\.peers)
                     : names.map { name in
                         guard let node = s.network.peer(named: name) else { throw JSONBody.invalid("peers", "names an unknown peer '\(name)'") }
                         return node
                     }
-                guard !peers.isEmpty else { throw JSONBody.invalid("peers", "is empty and no organization has an admin identity") }
+                guard !peers.isEmpty else {
+                    throw JSONBody.invalid("peers", "is empty and no organization you may act for has an admin identity")
+                }
                 var orgs: [String] = []
                 for p in peers where !orgs.contains(p.mspID) { orgs.append(p.mspID) }
                 try ctx.authorize(orgs: orgs)

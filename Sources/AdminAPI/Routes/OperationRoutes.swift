@@ -8,7 +8,8 @@ enum OperationRoutes {
         [
             APIRoute("GET", "/api/v1/operations", .read) { ctx in
                 let paging = try Paging(ctx.request, maxLimit: maxLimit)
-                let q = ctx.request.query
+                // Empty parameters (`?kind=&state=`) mean "any".
+                let q = ctx.request.query.filter { !$0.value.isEmpty }
                 if let k = q["kind"], GatewayOperation.Kind(rawValue: k) == nil { throw HTTPError.badRequest("unknown kind '\(k)'", code: "invalid_query") }
                 if let st = q["state"], GatewayOperation.State(rawValue: st) == nil { throw HTTPError.badRequest("unknown state '\(st)'", code: "invalid_query") }
                 let page = try await lc().operations.list(kind: q["kind"], state: q["state"], limit: paging.limit, offset: paging.offset)
