@@ -184,12 +184,14 @@ struct LifecycleEndToEndTests {
             op.state = .running
             try await lifecycle.operations.save(op)
         }
-        let done = await lifecycle.reconcile(logger: .init(label: "test"))
-        #expect(done.count == 2)
-        let i = try #require(try await lifecycle.operations.find(install.id))
+        // A second gateway process on the same data directory reconciles them while starting.
+        let restarted = try await f.reopen()
+        let i = try #require(try await restarted.operations.find(install.id))
         #expect(i.state == .succeeded && i.steps[0].message.contains("confirmed"))
-        let a = try #require(try await lifecycle.operations.find(approve.id))
+        let a = try #require(try await restarted.operations.find(approve.id))
         #expect(a.state == .failed && a.steps[0].message.contains("not found on the chain"))
+        #expect(try await restarted.operations.list(kind: nil, state: "running", limit: 10, offset: 0).total == 0)
+        await restarted.network.close()
     }
 
     func events(_ f: LifecycleFixture) async throws {

@@ -65,6 +65,15 @@ final class LifecycleFixture: @unchecked Sendable {
         viewer = HTTPTestClient(port: server.port, token: viewerToken)
     }
 
+    /// Opens the same data directory again, as a restarted gateway would (reconciling on the way).
+    func reopen() async throws -> LifecycleServices {
+        let simDir = directory.appendingPathComponent("sim").path
+        let services = try await GatewayServices.open(dataDirectory: directory.appendingPathComponent("data").path,
+                                                      migrationsDirectory: Self.repoRoot.appendingPathComponent("migrations").path,
+                                                      network: try NetworkConfig.load(path: simDir + "/gateway.yaml"))
+        return services.lifecycle!
+    }
+
     func stop() async {
         await server.shutdown()
         await services.lifecycle?.network.close()

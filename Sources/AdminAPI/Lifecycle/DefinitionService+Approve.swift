@@ -53,26 +53,15 @@ extension DefinitionService {
         -> ApprovalResult {
         let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
         var op = GatewayOperation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
-                           input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
-                           steps: [GatewayOperation.Step(name: "approve", target: org, state: .running, message: "approving sequence \(definition.sequence)")])
+                                  input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
+                                  steps: [GatewayOperation.Step(name: "approve", target: org, state: .running,
+                                                                message: "approving sequence \(definition.sequence)")])
         op.state = .running
         op = await operations.record(op)
         var result = ApprovalResult(mspID: org)
         do {
-            guard let admin = network.adminClient(org), let node = network.organization(org)?.peers.first else {
-                throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
-            }
-            let peer = network.endpoint(node)
-            let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
-            let status: CommitStatus
-            do {
-                status = try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
-            } catch {
-                throw NetworkError.classify(error, peer: node.address, org: org)
-            }
-            result.txID = status.transactionID
-            result.blockNumber = status.blockNumber
-            result.validationCode = status.validationCode.name
+            let status = try await submitApproval(definition, channel: channel, org: org, packageID: packageID)
+            (result.txID, result.blockNumber, result.validationCode) = (status.transactionID, status.blockNumber, status.validationCode.name)
             let operationID = op.id
             try await queue.write { try DraftRepository($0).recordApproval(
                 channel: channel, name: definition.name, sequence: definition.sequence, mspID: org, packageID: packageID,
@@ -80,18 +69,37 @@ extension DefinitionService {
             op.steps[0].state = .succeeded
             op.steps[0].message = "approved in block \(status.blockNumber)"
         } catch {
+            if let invalid = error as? CommitError {
+                (result.txID, result.blockNumber, result.validationCode) = (invalid.transactionID, invalid.blockNumber, invalid.validationCode?.name)
+            }
             let e = NetworkError.classify(error, org: org)
             result.error = e
-            op.steps[0].state = .failed
-            op.steps[0].message = e.message
-            op.steps[0].detail = e.fabricMessage
+            (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
         }
         op.settle()
-        op.result = String(decoding: result.json.encoded(), as: UTF8.self)
+        op.result = result.json.jsonText
         _ = await operations.record(op)
         events.publish("approval", .object([("channel", .string(channel)), ("name", .string(definition.name)),
                                             ("sequence", .int(Int(definition.sequence))), ("result", result.json)]))
         return result
+    }
+
+    /// Endorsed by the org's own peer only (a foreign org's peer would refuse the local-admin
+    /// ACL and write its own org's approval, section 5.4), ordered, and awaited.
+    private func submitApproval(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?) async throws
+        -> CommitStatus {
+        guard let admin = network.adminClient(org), let node = network.organization(org)?.peers.first else {
+            throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
+        }
+        let peer = network.endpoint(node)
+        let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
+        do {
+            return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
+        } catch let e as CommitError {
+            throw e
+        } catch {
+            throw NetworkError.classify(error, peer: node.address, org: org)
+        }
     }
 }
 

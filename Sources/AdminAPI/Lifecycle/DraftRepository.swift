@@ -29,10 +29,6 @@ struct DraftRepository {
         }.first
     }
 
-    func delete(channel: String, name: String) throws {
-        try connection.execute("DELETE FROM definition_drafts WHERE channel = ? AND name = ?", [channel, name])
-    }
-
     func recordApproval(channel: String, name: String, sequence: Int64, mspID: String, packageID: String?, txID: String,
                         blockNumber: UInt64?, validationCode: String, operationID: String?) throws {
         try connection.execute("""
