@@ -88,18 +88,25 @@ extension DefinitionService {
     /// ACL and write its own org's approval, section 5.4), ordered, and awaited.
     private func submitApproval(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?) async throws
         -> CommitStatus {
-        guard let admin = network.adminClient(org), let node = network.organization(org)?.peers.first else {
+        guard let admin = network.adminClient(org), let nodes = network.organization(org)?.peers, !nodes.isEmpty else {
             throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
         }
-        let peer = network.endpoint(node)
         let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
-        do {
-            return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
-        } catch let e as CommitError {
-            throw e
-        } catch {
-            throw NetworkError.classify(error, peer: node.address, org: org)
+        var unreachable: (any Error)?
+        for node in nodes {
+            let peer = network.endpoint(node)
+            do {
+                return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
+            } catch let e as EndorseError where e.details.allSatisfy({ $0.status == nil }) {
+                // Nothing was sent to the orderer: the org's next peer may endorse instead.
+                unreachable = NetworkError.classify(e, peer: node.address, org: org)
+            } catch let e as CommitError {
+                throw e
+            } catch {
+                throw NetworkError.classify(error, peer: node.address, org: org)
+            }
         }
+        throw unreachable ?? NetworkError(status: 502, code: "peer_unreachable", message: "no peer of \(org) answered")
     }
 }
 
