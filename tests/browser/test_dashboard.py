@@ -3,7 +3,7 @@
 Runs in file order against one gateway: sign in, packages (upload with progress, detail, ccaas
 builder, a rejected upload, a viewer refused), sign out. The lifecycle walk-through (install,
 approve, commit, invoke, operations) runs against fabric-sim when the gateway has the
-lifecycle API; without it the test is skipped, or fails when REQUIRE_LIFECYCLE=1.
+lifecycle API (always, since the lifecycle API landed).
 Screenshots of every page at 1280 and 390 px: test-output/screenshots/.
 """
 import pytest
@@ -153,18 +153,6 @@ def test_keyboard_only_sign_in_navigation_and_upload_control(browser, gateway):
     wait_css(browser, 'main[data-ready="packages"]')
     tab_to(browser, "package-file")
     tab_to(browser, "ccaas-label")
-    sign_out(browser)
-
-
-def test_views_without_an_endpoint_say_not_available(browser, gateway):
-    status, _ = gateway.request("GET", "/api/v1/network")
-    if status != 404:
-        pytest.skip("this gateway has the lifecycle API")
-    sign_in(browser, gateway, ADMIN_TOKEN)
-    for view in ("install", "chaincodes", "console", "operations"):
-        open_view(browser, view)
-        assert "Not available on this gateway" in find(browser, "main").text, view
-        screenshot(browser, f"12-{view}-unavailable")
     sign_out(browser)
 
 
