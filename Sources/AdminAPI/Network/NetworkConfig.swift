@@ -43,16 +43,18 @@ public struct NetworkConfig: Sendable, Equatable {
 
     /// Reads the `network:` section of `path`; nil when the file has none.
     /// Throws `NetworkConfigError` naming the file, the key and the problem.
-    public static func load(path: String) throws -> NetworkConfig? {
+    /// `checkFiles: false` validates everything but the existence of referenced files (for a
+    /// config written for another machine, e.g. a container's paths).
+    public static func load(path: String, checkFiles: Bool = true) throws -> NetworkConfig? {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw NetworkConfigError(file: path, key: nil, problem: "cannot read the file (\(error.localizedDescription))")
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, checkFiles: checkFiles)
     }
 
     /// Parses YAML text; `file` only names the source in errors.
-    public static func parse(yaml text: String, file: String) throws -> NetworkConfig? {
+    public static func parse(yaml text: String, file: String, checkFiles: Bool = true) throws -> NetworkConfig? {
         let root: Any?
         do { root = try Yams.load(yaml: text) } catch {
             throw NetworkConfigError(file: file, key: nil, problem: "not valid YAML: \(error)")
@@ -61,7 +63,7 @@ public struct NetworkConfig: Sendable, Equatable {
             throw NetworkConfigError(file: file, key: nil, problem: "the top level must be a mapping")
         }
         guard let network = doc["network"] else { return nil }
-        return try NetworkConfigReader(file: file).network(network)
+        return try NetworkConfigReader(file: file, checkFiles: checkFiles).network(network)
     }
 }
 
