@@ -119,9 +119,10 @@ public struct FabricClient: Sendable {
                     }
                 }
             }
-            var results = [Result<Protos_ProposalResponse, any Error>?](repeating: nil, count: peers.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0! }
+            var collected: [(Int, Result<Protos_ProposalResponse, any Error>)] = []
+            collected.reserveCapacity(peers.count)
+            for await outcome in group { collected.append(outcome) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
         var responses: [EndorsementResponse] = []
         var failures: [NodeFailure] = []
