@@ -7,45 +7,10 @@ import WebServer
 
 /// Roles, tokens, 401/403/429 and the audit log, over real sockets and a real SQLite file.
 @Suite struct AccessControlTests {
-    /// One concrete request per API route; the allowed status is what a caller with the
-    /// permission gets (chosen so that nothing is created: unknown IDs, invalid bodies).
-    struct Probe {
-        let method: String
-        let route: String
-        let path: String
-        let permission: String
-        let contentType: String?
-        let body: [UInt8]?
-        let allowedStatus: Int
-    }
-
-    static let probes: [Probe] = [
-        Probe(method: "GET", route: "/api/v1/me", path: "/api/v1/me", permission: "read", contentType: nil, body: nil, allowedStatus: 200),
-        Probe(method: "GET", route: "/api/v1/packages", path: "/api/v1/packages?limit=5", permission: "read",
-              contentType: nil, body: nil, allowedStatus: 200),
-        Probe(method: "GET", route: "/api/v1/packages/{packageId}", path: "/api/v1/packages/nope:00", permission: "read",
-              contentType: nil, body: nil, allowedStatus: 404),
-        Probe(method: "GET", route: "/api/v1/packages/{packageId}/content", path: "/api/v1/packages/nope:00/content",
-              permission: "read", contentType: nil, body: nil, allowedStatus: 404),
-        Probe(method: "POST", route: "/api/v1/packages", path: "/api/v1/packages", permission: "packages:write",
-              contentType: "text/plain", body: Array("hello".utf8), allowedStatus: 415),
-        Probe(method: "POST", route: "/api/v1/packages/ccaas", path: "/api/v1/packages/ccaas", permission: "packages:write",
-              contentType: "application/json", body: Array("{}".utf8), allowedStatus: 422),
-        Probe(method: "DELETE", route: "/api/v1/packages/{packageId}", path: "/api/v1/packages/nope:00",
-              permission: "packages:write", contentType: nil, body: nil, allowedStatus: 404),
-        Probe(method: "GET", route: "/api/v1/tokens", path: "/api/v1/tokens", permission: "admin", contentType: nil, body: nil, allowedStatus: 200),
-        Probe(method: "POST", route: "/api/v1/tokens", path: "/api/v1/tokens", permission: "admin",
-              contentType: "application/json", body: Array("{}".utf8), allowedStatus: 422),
-        Probe(method: "DELETE", route: "/api/v1/tokens/{tokenId}", path: "/api/v1/tokens/0123456789abcdef", permission: "admin",
-              contentType: nil, body: nil, allowedStatus: 404),
-        Probe(method: "GET", route: "/api/v1/audit", path: "/api/v1/audit?limit=10", permission: "admin",
-              contentType: nil, body: nil, allowedStatus: 200),
-    ]
-
     /// Written independently of `Role.grants`: the product's role table.
     static let granted: [String: Set<String>] = [
-        "admin": ["read", "packages:write", "admin"],
-        "operator": ["read", "packages:write"],
+        "admin": ["read", "packages:write", "orgs:operate", "chaincode:invoke", "admin"],
+        "operator": ["read", "packages:write", "orgs:operate", "chaincode:invoke"],
         "viewer": ["read"],
     ]
 
@@ -56,12 +21,16 @@ import WebServer
             let table = Set(fx.application.apiRoutes.map { "\($0.method) \($0.path) \($0.permission.rawValue)" })
             #expect(Set(Self.probes.map { "\($0.method) \($0.route) \($0.permission)" }) == table)
             let roles = [("admin", "test-admin", fx.admin), ("operator", "test-operator", fx.operatorToken), ("viewer", "test-viewer", fx.viewer)]
+            // "METHOD route actor" -> the request ID the caller saw, to find its audit row.
+            var requestIDs: [String: String] = [:]
             for probe in Self.probes {
                 for (role, name, token) in roles {
                     let r = try await fx.request(probe.method, probe.path, token: token, contentType: probe.contentType, body: probe.body)
+                    requestIDs["\(probe.method) \(probe.route) \(name)"] = r.headers["x-request-id"]
                     let label = "\(role) \(probe.method) \(probe.path)"
                     if Self.granted[role]!.contains(probe.permission) {
                         #expect(r.status == probe.allowedStatus, "\(label): \(r.text)")
+                        if let code = probe.allowedCode { #expect(r.errorCode == code, "\(label): \(r.text)") }
                     } else {
                         #expect(r.status == 403, "\(label): \(r.text)")
                         #expect(r.errorCode == "forbidden")
@@ -71,33 +40,41 @@ import WebServer
                     }
                 }
                 let anonymous = try await fx.request(probe.method, probe.path, contentType: probe.contentType, body: probe.body)
+                requestIDs["\(probe.method) \(probe.route) anonymous"] = anonymous.headers["x-request-id"]
                 #expect(anonymous.status == 401, "no token \(probe.method) \(probe.path)")
                 #expect(anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
                 #expect(anonymous.errorCode == "unauthorized" && (anonymous.json["error"] as? [String: Any])?["requestId"] is String)
             }
-            try await Self.expectMatrixAudited(fx)
+            try await Self.expectMatrixAudited(fx, requestIDs: requestIDs)
             #expect(fx.logs.all.contains { $0.contains("/api/v1/me") }, "the access log must be captured for the leak check")
         }
     }
 
-    /// Every mutating probe left one row per caller, refused ones included, actor = token name.
-    static func expectMatrixAudited(_ fx: GatewayFixture) async throws {
+    /// Every mutating probe left one row per caller (found by the request ID it saw), refused
+    /// ones included, actor = token name; and no other rows (two routes may share an action).
+    static func expectMatrixAudited(_ fx: GatewayFixture, requestIDs: [String: String]) async throws {
         let rows = try await fx.auditEntries()
         let actions = Dictionary(uniqueKeysWithValues: fx.application.apiRoutes.compactMap { r in
             r.auditAction.map { ("\(r.method) \(r.path)", $0) }
         })
-        for probe in probes where probe.method != "GET" {
+        let mutating = probes.filter { $0.method != "GET" }
+        let callers: [(role: String?, name: String)] = [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer"),
+                                                        (nil, "anonymous")]
+        for probe in mutating {
             let action = try #require(actions["\(probe.method) \(probe.route)"])
-            for (role, name) in [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer")] {
-                let allowed = granted[role]!.contains(probe.permission)
-                let matching = rows.filter { $0.action == action && $0.actor == name }
-                #expect(matching.count == 1, "\(action) by \(name)")
-                #expect(matching.first?.status == (allowed ? probe.allowedStatus : 403))
-                #expect(matching.first?.outcome == (allowed ? "failed" : "denied"))
-                #expect(matching.first?.role == role && matching.first?.clientAddress.contains("127.0.0.1") == true)
+            let sharing = mutating.filter { actions["\($0.method) \($0.route)"] == action }.count
+            for (role, name) in callers {
+                let label = "\(action) (\(probe.method) \(probe.route)) by \(name)"
+                let id = try #require(requestIDs["\(probe.method) \(probe.route) \(name)"], "\(label): no X-Request-ID")
+                let matching = rows.filter { $0.requestID == id }
+                #expect(matching.count == 1, "\(label)")
+                let row = try #require(matching.first, "\(label)")
+                let allowed = role.map { granted[$0]!.contains(probe.permission) } ?? false
+                #expect(row.action == action && row.actor == name && row.role == role, "\(label)")
+                #expect(row.status == (allowed ? probe.allowedStatus : role == nil ? 401 : 403), "\(label)")
+                #expect(row.outcome == (allowed ? "failed" : "denied") && row.clientAddress.contains("127.0.0.1"), "\(label)")
+                #expect(rows.filter { $0.action == action && $0.actor == name }.count == sharing, "\(label)")
             }
-            let anonymous = rows.filter { $0.action == action && $0.actor == "anonymous" }
-            #expect(anonymous.count == 1 && anonymous.first?.status == 401 && anonymous.first?.outcome == "denied", "\(action) without token")
         }
         #expect(!rows.contains { $0.action.isEmpty || $0.requestID.isEmpty })
     }

@@ -67,9 +67,10 @@ final class GatewayFixture: Sendable {
 
     var port: Int { server.port }
 
-    init(limits: PackageLimits = PackageLimits()) async throws {
+    init(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("adminapi-\(UUID().uuidString)").path
-        services = try await GatewayServices.open(dataDirectory: dataDirectory, migrationsDirectory: migrationsDirectory, limits: limits)
+        services = try await GatewayServices.open(dataDirectory: dataDirectory, migrationsDirectory: migrationsDirectory, limits: limits,
+                                                  network: network)
         admin = try await services.tokens.create(name: "test-admin", role: .admin, orgs: []).token
         operatorToken = try await services.tokens.create(name: "test-operator", role: .operator, orgs: ["Org1MSP"]).token
         viewer = try await services.tokens.create(name: "test-viewer", role: .viewer, orgs: []).token
@@ -84,6 +85,7 @@ final class GatewayFixture: Sendable {
 
     func stop() async {
         await server.shutdown()
+        await services.lifecycle?.network.close()
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
@@ -171,8 +173,9 @@ final class GatewayFixture: Sendable {
 }
 
 /// Runs `body` against a fresh gateway, then checks that no secret leaked, and stops it.
-func withGateway(limits: PackageLimits = PackageLimits(), _ body: (GatewayFixture) async throws -> Void) async throws {
-    let fx = try await GatewayFixture(limits: limits)
+func withGateway(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil,
+                 _ body: (GatewayFixture) async throws -> Void) async throws {
+    let fx = try await GatewayFixture(limits: limits, network: network)
     do {
         try await body(fx)
     } catch {
