@@ -59,39 +59,51 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
 
     /// Consumer side: the next chunk, nil at the end; throws the producer's failure.
     public func next() async throws -> [UInt8]? {
-        enum Step { case chunk([UInt8], resume: Bool), end, fail(HTTPError), wait }
-        let step = state.withLock { s -> Step in
-            if s.head < s.chunks.count {
-                let c = s.chunks[s.head]
-                s.head += 1
-                s.buffered -= c.count
-                if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
-                var resume = false
-                if s.paused && s.buffered < Self.lowWaterBytes { s.paused = false; resume = true }
-                return .chunk(c, resume: resume)
+        if let step = state.withLock({ Self.take(&$0) }) { return try finish(step) }
+        let step: Step = try await withCheckedThrowingContinuation { cont in
+            // Re-check under the same lock that registers the waiter: a chunk pushed since the
+            // first look must be taken now, or it would be delivered out of order (or never,
+            // while the producer is paused waiting for us).
+            let ready = state.withLock { s -> Step? in
+                if let step = Self.take(&s) { return step }
+                s.waiter = cont
+                return nil
             }
-            if s.finished { return s.failure.map { .fail($0) } ?? .end }
-            return .wait
+            guard let ready else { return }
+            switch ready {
+            case .chunk(let c, _): cont.resume(returning: c)
+            case .end: cont.resume(returning: nil)
+            case .fail(let e): cont.resume(throwing: e)
+            }
+            if case .chunk(_, true) = ready { resume() }
+        }.map { Step.chunk($0, resume: false) } ?? .end
+        return try finish(step)
+    }
+
+    private enum Step { case chunk([UInt8], resume: Bool), end, fail(HTTPError) }
+
+    /// The next buffered chunk, the end, or the failure; nil when the consumer must wait.
+    private static func take(_ s: inout State) -> Step? {
+        if s.head < s.chunks.count {
+            let c = s.chunks[s.head]
+            s.head += 1
+            s.buffered -= c.count
+            if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
+            var resume = false
+            if s.paused && s.buffered < lowWaterBytes { s.paused = false; resume = true }
+            return .chunk(c, resume: resume)
         }
+        if s.finished { return s.failure.map { .fail($0) } ?? .end }
+        return nil
+    }
+
+    private func finish(_ step: Step) throws -> [UInt8]? {
         switch step {
         case .chunk(let c, let r):
             if r { resume() }
             return c
         case .end: return nil
         case .fail(let e): throw e
-        case .wait:
-            return try await withCheckedThrowingContinuation { cont in
-                let immediate = state.withLock { s -> Step? in
-                    if s.finished { return s.failure.map { .fail($0) } ?? .end }
-                    s.waiter = cont
-                    return nil
-                }
-                switch immediate {
-                case .fail(let e): cont.resume(throwing: e)
-                case .end: cont.resume(returning: nil)
-                default: break
-                }
-            }
         }
     }
 
