@@ -9,6 +9,7 @@
 #
 # Usage: scripts/bench-http.sh [--duration SECONDS] [--only gateway|hummingbird|nginx[,...]]
 #                              [--skip-build]
+# Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
 # Needs: swift, wrk, nginx (Debian nginx-light), curl, python3. Installs wrk/nginx-light with
 # apt-get when missing and running as root.
 set -euo pipefail
@@ -37,7 +38,7 @@ die() { echo "bench-http: error: $*" >&2; exit 1; }
 log() { echo "bench-http: $*" >&2; }
 
 usage() {
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 }
 
 while [[ $# -gt 0 ]]; do
@@ -103,7 +104,9 @@ free_port() {
 # ---------------------------------------------------------------------------------- builds
 
 build_all() {
-    if has_server gateway; then
+    if has_server gateway && [[ -n "${GATEWAY_BIN:-}" ]]; then
+        [[ -x "$GATEWAY_BIN" ]] || die "GATEWAY_BIN=$GATEWAY_BIN is not executable"
+    elif has_server gateway; then
         if [[ $SKIP_BUILD == 0 ]]; then
             log "building chaincode-gateway (release)"
             (cd "$ROOT" && swift build -c release --product chaincode-gateway >"$WORK/build-gateway.log" 2>&1) \
@@ -173,8 +176,7 @@ wait_for_port() {
 stop_server() {
     [[ -n "$SERVER_PID" ]] || return 0
     kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local i
-    for i in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""

@@ -13,6 +13,7 @@
 #   --baseline-only  generate packages and run the sha256/dd baselines, no gateway
 #   --skip-build     use the existing release binary
 #   --keep           keep the work directory (packages, logs) and print its path
+# Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
 set -euo pipefail
 
 # ---- gateway interface (flags/env that land with the upload endpoint; adjust here) ----------
@@ -47,7 +48,7 @@ while [[ $# -gt 0 ]]; do
         --keep) KEEP=1; shift ;;
         --sizes) IFS=',' read -r -a SIZES_MIB <<< "${2:?--sizes needs a list}"; shift 2 ;;
         --sizes=*) IFS=',' read -r -a SIZES_MIB <<< "${1#*=}"; shift ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -78,6 +79,10 @@ mbps() { awk -v b="$1" -v s="$2" -v e="$3" 'BEGIN { printf "%.1f", b / 1e6 / (e 
 # ---------------------------------------------------------------------------------- gateway
 
 build_gateway() {
+    if [[ -n "${GATEWAY_BIN:-}" ]]; then
+        [[ -x "$GATEWAY_BIN" ]] || die "GATEWAY_BIN=$GATEWAY_BIN is not executable"
+        return 0
+    fi
     if [[ $SKIP_BUILD == 0 ]]; then
         log "building chaincode-gateway (release)"
         (cd "$ROOT" && swift build -c release --product chaincode-gateway >"$WORK/build.log" 2>&1) \
