@@ -283,7 +283,9 @@ ratio_line() {
             ratio = (r > 0) ? g / r : 0
             verdict = (t == "") ? "" : (ratio <= t ? "PASS" : "FAIL")
             target = (t == "") ? "" : sprintf("target <= %.1fx", t)
-            printf "  %-32s %3s conns  %6.2fx  %-16s %s\n", label, c, ratio, target, verdict
+            line = sprintf("  %-32s %3s conns  %6.2fx  %-16s %s", label, c, ratio, target, verdict)
+            sub(/ +$/, "", line)
+            print line
         }'
 }
 

@@ -1,5 +1,6 @@
 // Usage: hummingbird-ref PORT PUBLIC_DIR [HOST]
 // Serves `GET /healthz` -> {"status":"ok"} and the files of PUBLIC_DIR (FileMiddleware).
+import Foundation
 import Hummingbird
 import Logging
 
