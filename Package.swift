@@ -25,7 +25,7 @@ let package = Package(
     ],
     targets: [
         // C shims: one module map + header each; no Swift code.
-        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "CLinux", path: "Sources/CLinux"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CNGHTTP2", path: "Sources/CNGHTTP2"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -63,6 +63,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TLSCrypto"]),

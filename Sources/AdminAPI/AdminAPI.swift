@@ -1,1 +1,0 @@
-// Module AdminAPI. See docs/architecture.md for the layering.

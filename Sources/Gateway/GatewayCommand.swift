@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chaincode-gateway",
+        abstract: "HTTP admin gateway for the Hyperledger Fabric chaincode lifecycle.",
+        subcommands: [ServeCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

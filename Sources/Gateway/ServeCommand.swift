@@ -1,0 +1,77 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+import Logging
+import SystemIO
+import WebServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway's HTTP server.")
+
+    @Option(help: "Address to listen on (host:port).") var listen: String?
+    @Option(help: "Gateway configuration file (YAML).") var config: String?
+    @Option(help: "Directory for the database and stored packages.") var dataDir: String?
+    @Option(help: "Directory of the static dashboard.") var publicDir: String?
+    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Flag(help: "Disable the per-request access log.") var noAccessLog = false
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "gateway")
+        let settings: ServerSettings
+        do { settings = try resolveSettings() } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        guard let (host, port) = ServerSettings.splitListen(settings.listen) else { throw ExitCode(2) }
+        var serverConfig = HTTPServerConfiguration()
+        serverConfig.host = host
+        serverConfig.port = port
+        serverConfig.threads = settings.threads
+        serverConfig.accessLog = settings.accessLog
+
+        let publicDir = settings.publicDir ?? Self.defaultPublicDir()
+        let app = GatewayApplication()
+        let server: HTTPServer
+        do {
+            let http = try app.httpApplication(publicDirectory: publicDir, logger: Logger(label: "http"))
+            server = try HTTPServer(config: serverConfig, app: http)
+        } catch let e as SystemError where e.code == SystemError.addressInUse {
+            logger.critical("cannot listen on \(settings.listen): address already in use")
+            throw ExitCode(1)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        logger.info("listening on http://\(host):\(server.port) (\(settings.threads) threads, public dir \(publicDir ?? "none"))")
+        await SignalWaiter.waitForTermination()
+        logger.info("shutting down: finishing in-flight requests")
+        await server.shutdown()
+        logger.info("stopped")
+    }
+
+    func resolveSettings() throws -> ServerSettings {
+        var s = ServerSettings()
+        let env = ProcessInfo.processInfo.environment
+        if let path = config ?? env["GATEWAY_CONFIG"] { try s.apply(configFile: path) }
+        try s.apply(environment: env)
+        if let v = listen { try s.set("listen", v, source: "--listen") }
+        if let v = dataDir { s.dataDir = v }
+        if let v = publicDir { s.publicDir = v }
+        if let v = threads { try s.set("threads", String(v), source: "--threads") }
+        if noAccessLog { s.accessLog = false }
+        return s
+    }
+
+    /// `Public/` next to the working directory, if present.
+    static func defaultPublicDir() -> String? {
+        let candidate = FileManager.default.currentDirectoryPath + "/Public"
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    }
+}

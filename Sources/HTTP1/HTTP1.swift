@@ -1,1 +1,0 @@
-// Module HTTP1. See docs/architecture.md for the layering.

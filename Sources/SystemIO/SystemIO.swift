@@ -1,1 +1,0 @@
-// Module SystemIO. See docs/architecture.md for the layering.

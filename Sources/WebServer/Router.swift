@@ -1,0 +1,107 @@
+import HTTP1
+
+/// How a route's request body is received.
+public enum BodyMode: Sendable {
+    /// Collected in memory up to `limit` bytes before the handler runs (413 beyond).
+    case buffered(limit: Int)
+    /// Handed to the handler as a `RequestBodyStream` while it arrives (413 beyond `limit`).
+    case stream(limit: Int)
+
+    /// Small JSON documents: 1 MiB.
+    public static let defaultBuffered = BodyMode.buffered(limit: 1 << 20)
+
+    var limit: Int {
+        switch self {
+        case .buffered(let l), .stream(let l): return l
+        }
+    }
+}
+
+public typealias AsyncHandler = @Sendable (Request) async throws -> Response
+public typealias InlineHandler = @Sendable (Request) throws -> Response
+
+/// One entry of the route table.
+public struct Route: Sendable {
+    public enum Handler: Sendable {
+        /// Runs as a Swift task off the event loop (anything touching disk, SQLite or the network).
+        case async(AsyncHandler)
+        /// Runs on the event loop: only for handlers that do no I/O (health checks).
+        case inline(InlineHandler)
+    }
+
+    public let method: String
+    public let pattern: String
+    public let bodyMode: BodyMode
+    public let handler: Handler
+    let segments: [Segment]
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    public init(_ method: String, _ pattern: String, body: BodyMode = .defaultBuffered, handler: Handler) {
+        precondition(pattern.hasPrefix("/"), "route pattern must start with '/': \(pattern)")
+        self.method = method
+        self.pattern = pattern
+        self.bodyMode = body
+        self.handler = handler
+        self.segments = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { s in
+            if s.hasPrefix("{") && s.hasSuffix("}") { return .parameter(String(s.dropFirst().dropLast())) }
+            return .literal(String(s))
+        }
+    }
+}
+
+/// Matches a method and path against the route table. HEAD falls back to GET.
+public struct Router: Sendable {
+    public let routes: [Route]
+
+    public enum Match {
+        case found(Route, [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+        /// The path has a malformed percent-escape or an encoded slash in a parameter.
+        case badPath
+    }
+
+    public init(_ routes: [Route]) {
+        self.routes = routes
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        var decoded: [String] = []
+        decoded.reserveCapacity(raw.count)
+        for r in raw {
+            guard let d = PercentDecoding.decode(r), !d.contains("/") else { return .badPath }
+            decoded.append(d)
+        }
+        var allowed: [String] = []
+        var getMatch: (Route, [String: String])?
+        for route in routes {
+            guard let params = Self.bind(route.segments, decoded) else { continue }
+            if route.method == method { return .found(route, params) }
+            if route.method == "GET" && method == "HEAD" { getMatch = (route, params) }
+            allowed.append(route.method)
+        }
+        if let g = getMatch { return .found(g.0, g.1) }
+        if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+    }
+
+    static func bind(_ segments: [Route.Segment], _ path: [String]) -> [String: String]? {
+        guard segments.count == path.count else { return nil }
+        var params: [String: String] = [:]
+        for (seg, value) in zip(segments, path) {
+            switch seg {
+            case .literal(let l): if l != value { return nil }
+            case .parameter(let name):
+                if value.isEmpty { return nil }
+                params[name] = value
+            }
+        }
+        return params
+    }
+}

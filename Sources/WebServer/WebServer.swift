@@ -1,1 +1,0 @@
-// Module WebServer. See docs/architecture.md for the layering.

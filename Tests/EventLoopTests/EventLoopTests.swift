@@ -1,0 +1,93 @@
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+@testable import EventLoop
+import SystemIO
+
+private final class PipeReader: IOHandler {
+    let fd: Int32
+    var received: [UInt8] = []
+    let onData: ([UInt8]) -> Void
+    init(fd: Int32, onData: @escaping ([UInt8]) -> Void) { self.fd = fd; self.onData = onData }
+    func ioReady(readable: Bool, writable: Bool, hangup: Bool) {
+        var buf = [UInt8](repeating: 0, count: 64)
+        let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 64) }
+        if n > 0 { onData(Array(buf[0..<n])) }
+    }
+}
+
+/// A lock-protected value that escaping closures can share.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+@Suite struct EventLoopTests {
+    @Test("timers fire in deadline order and cancelled timers never fire")
+    func timerOrder() async throws {
+        let t = try EventLoopThread(name: "test-loop")
+        defer { t.shutdown() }
+        let order = Locked<[Int]>([])
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            t.loop.execute {
+                t.loop.scheduleTimer(afterNanos: 30_000_000) { order.withLock { $0.append(3) } ; cont.resume() }
+                let cancelled = t.loop.scheduleTimer(afterNanos: 10_000_000) { order.withLock { $0.append(99) } }
+                t.loop.scheduleTimer(afterNanos: 20_000_000) { order.withLock { $0.append(2) } }
+                t.loop.scheduleTimer(afterNanos: 1_000_000) { order.withLock { $0.append(1) } }
+                t.loop.cancelTimer(cancelled)
+            }
+        }
+        #expect(order.withLock { $0 } == [1, 2, 3])
+    }
+
+    @Test("tasks from many threads all run on the loop thread")
+    func crossThreadExecute() async throws {
+        let t = try EventLoopThread(name: "test-loop")
+        defer { t.shutdown() }
+        let count = Locked(0)
+        let onLoop = Locked(true)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<250 {
+                        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                            t.loop.execute {
+                                if !t.loop.inEventLoop { onLoop.withLock { $0 = false } }
+                                count.withLock { $0 += 1 }
+                                c.resume()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(count.withLock { $0 } == 2000)
+        #expect(onLoop.withLock { $0 })
+    }
+
+    @Test("a registered pipe reports readability and deregistered fds are silent")
+    func pipeReadability() async throws {
+        let t = try EventLoopThread(name: "test-loop")
+        defer { t.shutdown() }
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        defer { close(fds[0]); close(fds[1]) }
+        let readFD = fds[0], writeFD = fds[1]
+        let got: [UInt8] = await withCheckedContinuation { (cont: CheckedContinuation<[UInt8], Never>) in
+            t.loop.execute {
+                nonisolated(unsafe) var reg: IORegistration?
+                let reader = PipeReader(fd: readFD) { data in
+                    t.loop.deregister(reg!)
+                    cont.resume(returning: data)
+                }
+                reg = try! t.loop.register(fd: readFD, interest: .read, handler: reader)
+                _ = [UInt8]("ping".utf8).withUnsafeBytes { Glibc.write(writeFD, $0.baseAddress, 4) }
+            }
+        }
+        #expect(got == Array("ping".utf8))
+    }
+}
+

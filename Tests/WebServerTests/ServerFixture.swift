@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import SystemIO
+@testable import WebServer
+
+/// Starts a server on 127.0.0.1:0 with test routes; `stop()` shuts it down.
+struct ServerFixture {
+    let server: HTTPServer
+    let publicDir: String
+    var port: Int { server.port }
+
+    let gate = Gate()
+
+    static func routes(gate: Gate) -> [Route] {
+        [
+            Route("GET", "/hello", handler: .inline { _ in Response.json(.object([("hello", "world")])) }),
+            Route("GET", "/items/{id}", handler: .async { req in
+                Response.json(.object([("id", .string(req.pathParameters["id"] ?? ""))]))
+            }),
+            Route("POST", "/echo", body: .buffered(limit: 1024), handler: .async { req in
+                Response(status: 200, headers: .init([("Content-Type", "application/octet-stream")]), body: .bytes(req.bodyBytes))
+            }),
+            Route("GET", "/gate", handler: .async { _ in
+                await gate.enterAndWait()
+                return Response.json(.object([("gate", true)]))
+            }),
+            Route("PUT", "/upload", body: .stream(limit: 64 << 20), handler: .async { req in
+                guard case .stream(let s) = req.body else { throw HTTPError.badRequest("no stream") }
+                var total = 0
+                for try await chunk in s {
+                    total += chunk.count
+                    // A slow consumer: the server must stop reading rather than buffer it all.
+                    if total % (4 << 20) < chunk.count { try await Task.sleep(for: .milliseconds(5)) }
+                }
+                return Response.json(.object([("received", .int(total))]))
+            }),
+            Route("GET", "/events", handler: .async { _ in
+                Response(status: 200, headers: .init([("Content-Type", "text/event-stream")]), body: .stream { w in
+                    for i in 0..<3 { try await w.write("data: \(i)\n\n") }
+                })
+            }),
+            Route("GET", "/boom", handler: .async { _ in throw CocoaError(.fileNoSuchFile) }),
+        ]
+    }
+
+    init(configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+        var config = HTTPServerConfiguration()
+        config.port = 0
+        config.threads = 2
+        config.accessLog = false
+        configure(&config)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        try Data("<h1>home</h1>".utf8).write(to: URL(fileURLWithPath: dir + "/index.html"))
+        try Data("body{}".utf8).write(to: URL(fileURLWithPath: dir + "/sub/app.css"))
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: dir + "/../secret-\(UUID().uuidString).txt"))
+        try Data("hidden".utf8).write(to: URL(fileURLWithPath: dir + "/.env"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/escape", withDestinationPath: "/etc")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/passwd", withDestinationPath: "/etc/passwd")
+        publicDir = dir
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let app = HTTPApplication(router: Router(Self.routes(gate: gate)), staticFiles: try StaticFiles(root: dir), logger: logger)
+        server = try HTTPServer(config: config, app: app)
+    }
+
+    func stop() async {
+        await server.shutdown()
+        try? FileManager.default.removeItem(atPath: publicDir)
+    }
+}
+
+/// Lets a test hold a request inside its handler: `entered` is signalled when the handler runs,
+/// the handler returns once `release()` is called.
+final class Gate: Sendable {
+    let entered = DispatchSemaphore(value: 0)
+    let released = DispatchSemaphore(value: 0)
+
+    func enterAndWait() async {
+        entered.signal()
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            Thread { self.released.wait(); c.resume() }.start()
+        }
+    }
+
+    func release() { released.signal() }
+}
