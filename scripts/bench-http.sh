@@ -8,7 +8,9 @@
 # Then it prints the gateway's CPU/request ratios against the references and the targets.
 #
 # Usage: scripts/bench-http.sh [--duration SECONDS] [--only gateway|hummingbird|nginx[,...]]
-#                              [--skip-build]
+#                              [--skip-build] [--access-log]
+#   --access-log  keep the gateway's per-request access log on (default: --no-access-log,
+#                 like the references)
 # Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
 # Needs: swift, wrk, nginx (Debian nginx-light), curl, python3. Installs wrk/nginx-light with
 # apt-get when missing and running as root.
@@ -22,6 +24,9 @@ WRK_SCRIPT="$ROOT/Benchmarks/wrk-report.lua"
 DURATION=10            # seconds per wrk run
 WARMUP=1               # seconds of warm-up per server and route (not measured)
 GATEWAY_THREADS=2
+# The references log nothing per request (nginx: access_log off), so neither does the gateway
+# unless --access-log is given.
+GATEWAY_EXTRA_ARGS=(--no-access-log)
 FILE_BYTES=20480
 # "connections:threads" pairs wrk runs at.
 LOADS=("64:2" "1:1")
@@ -48,6 +53,7 @@ while [[ $# -gt 0 ]]; do
         --only) IFS=',' read -r -a SERVERS <<< "${2:?--only needs a server name}"; shift 2 ;;
         --only=*) IFS=',' read -r -a SERVERS <<< "${1#*=}"; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
+        --access-log) GATEWAY_EXTRA_ARGS=(); shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
@@ -137,7 +143,7 @@ start_server() {
             mkdir -p "$WORK/gateway-data"
             GATEWAY_ADMIN_TOKEN="bench-$RANDOM$RANDOM" "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
-                --threads "$GATEWAY_THREADS" >"$logf" 2>&1 &
+                --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1 &
             ;;
         hummingbird)
             "$HB_BIN" "$port" "$PUBLIC" 127.0.0.1 >"$logf" 2>&1 &
