@@ -13,11 +13,12 @@
 #   --baseline-only  generate packages and run the sha256/dd baselines, no gateway
 #   --skip-build     use the existing release binary
 #   --keep           keep the work directory (packages, logs) and print its path
-# Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
+# Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building;
+#      MAX_PACKAGE_FLAG= (empty) starts the gateway without the max-package-size flag.
 set -euo pipefail
 
 # ---- gateway interface (flags/env that land with the upload endpoint; adjust here) ----------
-MAX_PACKAGE_FLAG="--max-package-bytes"
+MAX_PACKAGE_FLAG="${MAX_PACKAGE_FLAG---max-package-bytes}"   # env MAX_PACKAGE_FLAG= omits it
 MAX_PACKAGE_BYTES=$((1024 * 1024 * 1024))
 TOKEN_ENV="GATEWAY_ADMIN_TOKEN"
 TOKEN="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -95,10 +96,11 @@ build_gateway() {
 start_gateway() {
     PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     mkdir -p "$WORK/public"
+    local args=(--listen "127.0.0.1:$PORT" --public-dir "$WORK/public" --data-dir "$DATA"
+        --threads "$GATEWAY_THREADS")
+    [[ -z "$MAX_PACKAGE_FLAG" ]] || args+=("$MAX_PACKAGE_FLAG" "$MAX_PACKAGE_BYTES")
     log "starting gateway on 127.0.0.1:$PORT"
-    env "$TOKEN_ENV=$TOKEN" "$GATEWAY_BIN" serve --listen "127.0.0.1:$PORT" \
-        --public-dir "$WORK/public" --data-dir "$DATA" --threads "$GATEWAY_THREADS" \
-        "$MAX_PACKAGE_FLAG" "$MAX_PACKAGE_BYTES" "${GATEWAY_EXTRA_ARGS[@]}" \
+    env "$TOKEN_ENV=$TOKEN" "$GATEWAY_BIN" serve "${args[@]}" "${GATEWAY_EXTRA_ARGS[@]}" \
         >"$WORK/gateway.log" 2>&1 &
     GATEWAY_PID=$!
     local deadline=$((SECONDS + START_TIMEOUT))
