@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "chaincode-gateway", targets: ["Gateway"]),
+        // For Benchmarks/grpc-bench (a separate package depending on this one by path).
+        .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
     ],
     dependencies: [
         // Command-line parsing for `serve` / `token` subcommands.
@@ -32,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strict),
+        // Prometheus-style counters and histograms for GET /metrics; no dependencies.
+        .target(name: "Telemetry", swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["SystemIO"], swiftSettings: strict),
         .target(name: "HTTP1", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
@@ -50,19 +54,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Archive", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto"], swiftSettings: strict),
+        .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
-            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto",
+            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "Telemetry",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "WebServer", "Store", "Fabric",
+            "AdminAPI", "WebServer", "Store", "Fabric", "ChaincodePackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
@@ -70,7 +75,7 @@ let package = Package(
         .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto"]),
+        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages"]),
     ],

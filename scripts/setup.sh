@@ -1,14 +1,34 @@
 #!/usr/bin/env bash
-# Installs the system packages and Python requirements the gateway, its tests and fabric-sim need.
-# Idempotent: does nothing when everything is already there.
+# Installs what a fresh Debian machine lacks for building, running and testing the gateway:
+# the C libraries (apt) and a Python venv at .venv with every pinned requirements file.
+# Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 need=()
-for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev; do
+# shellcheck + busybox: the compose tests lint the external builder and run it as the alpine peer would.
+for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${need[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift 6 toolchain is required (swift not found on PATH)" >&2
+  exit 1
+fi
+
+# Python: one venv for fabric-sim, the gRPC test server and the contract/browser tests.
+reqs=$(ls tools/*/requirements.txt requirements-dev.txt 2>/dev/null || true)
+stamp=.venv/.requirements.sha256
+sum=$(cat $reqs | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python3 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+  echo "setup: creating .venv from: $reqs"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check $(for r in $reqs; do echo "-r $r"; done)
+  echo "$sum" > "$stamp"
 fi

@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test of the project. Installs what a fresh Debian machine lacks first.
+# Runs every test of the project: the Swift suites (server, gRPC client, Fabric core, store,
+# API — several start fabric-sim or a Python gRPC server themselves) and the Python suites
+# (fabric-sim, the OpenAPI contract). Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build --build-tests
-swift test --skip-build
+export GATEWAY_TEST_PYTHON="$PWD/.venv/bin/python3"
+
+status=0
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || { echo "swift build failed"; exit 1; }
+swift test --skip-build || status=1
+
+py_tests=(tests)
+for d in tools/*/tests; do [ -d "$d" ] && py_tests+=("$d"); done
+.venv/bin/python3 -m pytest -q "${py_tests[@]}" || status=1
+exit $status

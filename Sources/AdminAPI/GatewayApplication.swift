@@ -1,16 +1,65 @@
+import ChaincodePackages
+import Foundation
 import Logging
+import Store
+import Telemetry
 import WebServer
 
-/// Builds the gateway's HTTP application: the route table and static files.
-public struct GatewayApplication: Sendable {
-    public let routes: [Route]
+/// The services one gateway process runs on.
+public struct GatewayServices: Sendable {
+    public let queue: DatabaseQueue
+    public let packages: PackageStore
+    public let tokens: TokenService
 
-    public init(readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
-        routes = SystemRoutes.routes(readiness: readiness)
+    public init(queue: DatabaseQueue, packages: PackageStore) {
+        self.queue = queue
+        self.packages = packages
+        self.tokens = TokenService(queue: queue)
+    }
+
+    /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
+    /// what an interrupted upload left behind.
+    public static func open(dataDirectory: String, migrationsDirectory: String, limits: PackageLimits = PackageLimits()) async throws -> GatewayServices {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDirectory))
+        let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
+        let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
+        _ = try await packages.sweep()
+        return GatewayServices(queue: queue, packages: packages)
+    }
+}
+
+/// Builds the gateway's HTTP application: the route table (every /api/v1 route with its
+/// permission), the system endpoints and the static dashboard.
+public struct GatewayApplication: Sendable {
+    public let apiRoutes: [APIRoute]
+    public let systemRoutes: [Route]
+    /// Everything `GET /metrics` reports.
+    public let metrics: MetricsRegistry
+    let access: AccessControl?
+
+    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry = MetricsRegistry(),
+                readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
+        self.metrics = metrics
+        HTTPMetrics.declare(in: metrics)
+        systemRoutes = SystemRoutes.routes(metrics: metrics, readiness: readiness)
+        guard let services else {
+            apiRoutes = []
+            access = nil
+            return
+        }
+        access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(), logger: logger)
+        apiRoutes = AccessRoutes.routes(tokens: services.tokens, queue: services.queue)
+            + PackageRoutes.routes(store: services.packages)
+    }
+
+    public var routes: [Route] {
+        systemRoutes + (access.map { a in apiRoutes.map(a.route) } ?? [])
     }
 
     public func httpApplication(publicDirectory: String?, logger: Logger) throws -> HTTPApplication {
         let files = try publicDirectory.map { try StaticFiles(root: $0) }
-        return HTTPApplication(router: Router(routes), staticFiles: files, logger: logger)
+        return HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,
+                               onRequestComplete: HTTPMetrics.recorder(metrics))
     }
 }

@@ -1,4 +1,5 @@
 import AdminAPI
+import ChaincodePackages
 import ArgumentParser
 import Foundation
 import Logging
@@ -15,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Flag(help: "Disable the per-request access log.") var noAccessLog = false
+    @Option(help: "Directory of the SQL migrations (default: ./migrations).") var migrationsDir: String?
+    @Option(help: "Largest accepted chaincode package in bytes (default 100 MiB, the peer's gRPC limit).") var maxPackageBytes: Int64?
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -37,7 +40,22 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.accessLog = settings.accessLog
 
         let publicDir = settings.publicDir ?? Self.defaultPublicDir()
-        let app = GatewayApplication()
+        let services: GatewayServices
+        do {
+            var limits = PackageLimits()
+            if let m = maxPackageBytes { limits.maxPackageBytes = m }
+            services = try await GatewayServices.open(dataDirectory: settings.dataDir,
+                                                      migrationsDirectory: migrationsDir ?? Self.defaultMigrationsDir(), limits: limits)
+            if let token = try await TokenBootstrap.run(services.tokens, environment: ProcessInfo.processInfo.environment, logger: logger) {
+                // Shown once, on stderr only; it is stored as a SHA-256 digest.
+                let banner = "\n==== bootstrap admin token (shown once; store it now) ====\n\(token)\n" + String(repeating: "=", count: 58) + "\n\n"
+                FileHandle.standardError.write(Data(banner.utf8))
+            }
+        } catch {
+            logger.critical("cannot open the data directory '\(settings.dataDir)': \(error)")
+            throw ExitCode(1)
+        }
+        let app = GatewayApplication(services: services, logger: Logger(label: "api"))
         let server: HTTPServer
         do {
             let http = try app.httpApplication(publicDirectory: publicDir, logger: Logger(label: "http"))
@@ -67,6 +85,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let v = threads { try s.set("threads", String(v), source: "--threads") }
         if noAccessLog { s.accessLog = false }
         return s
+    }
+
+    static func defaultMigrationsDir() -> String {
+        FileManager.default.currentDirectoryPath + "/migrations"
     }
 
     /// `Public/` next to the working directory, if present.

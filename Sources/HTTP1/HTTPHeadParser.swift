@@ -10,14 +10,16 @@ struct HTTPHeadParser {
         let (method, target, minor) = try parseRequestLine(requestLine)
 
         var headers = HTTPHeaders()
+        var framing = FramingFields()
         while let line = try lines.next(), !line.isEmpty {
             if headers.count == limits.maxHeaderCount {
                 throw .headersTooLarge("more than \(limits.maxHeaderCount) header fields")
             }
             let (name, value) = try parseField(line)
+            framing.note(name, value)
             headers.add(name, value)
         }
-        return try applySemantics(method: method, target: target, minor: minor, headers: headers)
+        return try applySemantics(method: method, target: target, minor: minor, headers: headers, framing: framing)
     }
 
     private func parseRequestLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, String, Int) {
@@ -53,14 +55,14 @@ struct HTTPHeadParser {
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
-    private func applySemantics(method: String, target: String, minor: Int, headers: HTTPHeaders) throws(HTTPParseError) -> HTTPRequestHead {
+    private func applySemantics(method: String, target: String, minor: Int, headers: HTTPHeaders,
+                                framing fields: FramingFields) throws(HTTPParseError) -> HTTPRequestHead {
         if minor == 1 {
-            let hosts = headers.values("Host")
-            guard hosts.count == 1 else { throw .bad(hosts.isEmpty ? "missing Host header" : "multiple Host headers") }
+            guard fields.hostCount == 1 else { throw .bad(fields.hostCount == 0 ? "missing Host header" : "multiple Host headers") }
         }
         var framing = HTTPRequestHead.BodyFraming.none
-        let te = headers.values("Transfer-Encoding")
-        let cl = headers.values("Content-Length")
+        let te = fields.transferEncoding
+        let cl = fields.contentLength
         if !te.isEmpty {
             guard cl.isEmpty else { throw .bad("both Transfer-Encoding and Content-Length") }
             guard minor == 1 else { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
@@ -80,10 +82,10 @@ struct HTTPHeadParser {
             else { throw .bad("invalid Content-Length") }
             framing = .contentLength(n)
         }
-        let close = headers.hasToken("Connection", "close")
-        let keepAlive = minor == 1 ? !close : headers.hasToken("Connection", "keep-alive")
+        let close = !fields.connection.isEmpty && headers.hasToken("Connection", "close")
+        let keepAlive = minor == 1 ? !close : (!fields.connection.isEmpty && headers.hasToken("Connection", "keep-alive"))
         var expectsContinue = false
-        if let expect = headers["Expect"] {
+        if let expect = fields.expect {
             guard expect.lowercased() == "100-continue" else {
                 throw HTTPParseError(status: 417, "unsupported expectation '\(expect)'")
             }
@@ -105,6 +107,27 @@ struct HTTPHeadParser {
     }
 
     static func digit(_ c: UInt8) -> Int? { c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil }
+}
+
+/// The header fields that decide framing and connection handling, collected while the fields
+/// are parsed so the common request needs no second pass over its headers.
+struct FramingFields {
+    var hostCount = 0
+    var transferEncoding: [String] = []
+    var contentLength: [String] = []
+    var connection: [String] = []
+    var expect: String?
+
+    mutating func note(_ name: String, _ value: String) {
+        switch name.utf8.count {
+        case 4 where HTTPHeaders.equalsIgnoringCase(name, "Host"): hostCount += 1
+        case 6 where HTTPHeaders.equalsIgnoringCase(name, "Expect"): expect = value
+        case 10 where HTTPHeaders.equalsIgnoringCase(name, "Connection"): connection.append(value)
+        case 14 where HTTPHeaders.equalsIgnoringCase(name, "Content-Length"): contentLength.append(value)
+        case 17 where HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding"): transferEncoding.append(value)
+        default: break
+        }
+    }
 }
 
 /// Splits a head into CRLF-terminated lines (without the CRLF). A bare LF is rejected.

@@ -29,10 +29,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         fields.append((name: name, value: value))
     }
 
-    /// Replaces every field called `name` with one.
+    /// Replaces every field called `name` with one (in place when there is exactly one).
     public mutating func set(_ name: String, _ value: String) {
-        remove(name)
-        fields.append((name: name, value: value))
+        var found = -1
+        for i in fields.indices where Self.equalsIgnoringCase(fields[i].name, name) {
+            if found >= 0 { remove(name); fields.append((name: name, value: value)); return }
+            found = i
+        }
+        if found >= 0 { fields[found].value = value } else { fields.append((name: name, value: value)) }
     }
 
     public mutating func remove(_ name: String) {

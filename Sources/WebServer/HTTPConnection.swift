@@ -32,6 +32,8 @@ final class HTTPConnection: IOHandler {
 
     let socket: Socket
     let owner: ServerLoop
+    /// The client's address as text, formatted once per connection.
+    private lazy var clientHost: String = socket.peerAddress?.host ?? ""
     var registration: IORegistration?
     private var parser: HTTPRequestParser
     private var readBuffer: [UInt8] = []
@@ -272,7 +274,7 @@ final class HTTPConnection: IOHandler {
     private func makeRequest(_ f: InFlight, params: [String: String], pattern: String?, body: RequestBody) -> Request {
         var r = Request(method: f.head.method, path: String(f.head.path), rawQuery: String(f.head.query),
                         headers: f.head.headers, requestID: f.requestID,
-                        remoteAddress: socket.peerAddress?.host ?? "", body: body)
+                        remoteAddress: clientHost, body: body)
         r.pathParameters = params
         r.routePattern = pattern
         return r
@@ -461,7 +463,7 @@ final class HTTPConnection: IOHandler {
         owner.app.onRequestComplete?(f.head.method, f.routePattern ?? "static", f.status, nanos)
         guard owner.config.accessLog else { return }
         owner.app.logger.info("\(f.head.method) \(f.head.path) \(f.status) \(f.sentBytes)B \(Double(nanos / 1000) / 1000)ms", metadata: [
-            "request-id": "\(f.requestID)", "client": "\(socket.peerAddress?.host ?? "-")",
+            "request-id": "\(f.requestID)", "client": "\(clientHost)",
         ])
     }
 

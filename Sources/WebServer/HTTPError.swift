@@ -28,7 +28,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         HTTPError(status: 404, code: "not_found", message: message)
     }
 
-    func body(requestID: String) -> [UInt8] {
+    public func body(requestID: String) -> [UInt8] {
         var error: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
         if !details.isEmpty { error.append(("details", .object(details))) }
         error.append(("requestId", .string(requestID)))

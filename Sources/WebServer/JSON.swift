@@ -8,6 +8,8 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Already-encoded JSON, inserted verbatim (trusted producers only).
+    case raw([UInt8])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         a.encoded() == b.encoded()
@@ -34,6 +36,8 @@ public enum JSONValue: Sendable, Equatable {
                 item.encode(into: &out)
             }
             out.append(UInt8(ascii: "]"))
+        case .raw(let bytes):
+            out.append(contentsOf: bytes)
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in members.enumerated() {
@@ -66,6 +70,11 @@ public enum JSONValue: Sendable, Equatable {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+extension JSONValue {
+    public static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    public static func strings(_ list: [String]) -> JSONValue { .array(list.map { .string($0) }) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {

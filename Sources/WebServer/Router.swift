@@ -56,6 +56,8 @@ public struct Route: Sendable {
 /// Matches a method and path against the route table. HEAD falls back to GET.
 public struct Router: Sendable {
     public let routes: [Route]
+    /// Routes without parameters by exact raw path: most requests match with one lookup.
+    private let literal: [String: [Route]]
 
     public enum Match {
         case found(Route, [String: String])
@@ -67,9 +69,18 @@ public struct Router: Sendable {
 
     public init(_ routes: [Route]) {
         self.routes = routes
+        var literal: [String: [Route]] = [:]
+        for r in routes where !r.segments.contains(where: { if case .parameter = $0 { return true } else { return false } }) {
+            literal[r.pattern, default: []].append(r)
+        }
+        self.literal = literal
     }
 
     public func match(method: String, path: String) -> Match {
+        if let candidates = literal[path] {
+            for r in candidates where r.method == method { return .found(r, [:]) }
+            if method == "HEAD", let r = candidates.first(where: { $0.method == "GET" }) { return .found(r, [:]) }
+        }
         let raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var decoded: [String] = []
         decoded.reserveCapacity(raw.count)

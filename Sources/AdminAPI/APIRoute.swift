@@ -1,0 +1,53 @@
+import HTTP1
+import WebServer
+
+/// One entry of the /api/v1 route table: the permission is declared here, once, and checked
+/// before the handler runs; mutating routes name their audit action.
+public struct APIRoute: Sendable {
+    public let method: String
+    public let path: String
+    public let permission: Permission
+    /// Audit action for mutating routes (`package.upload`); nil for reads.
+    public let auditAction: String?
+    public let body: BodyMode
+    public let handler: @Sendable (APIContext) async throws -> Response
+
+    public init(_ method: String, _ path: String, _ permission: Permission, audit: String? = nil,
+                body: BodyMode = .defaultBuffered, _ handler: @escaping @Sendable (APIContext) async throws -> Response) {
+        precondition(["GET", "HEAD"].contains(method) || audit != nil, "mutating route \(method) \(path) must name an audit action")
+        self.method = method
+        self.path = path
+        self.permission = permission
+        self.auditAction = audit
+        self.body = body
+        self.handler = handler
+    }
+
+    public var isMutating: Bool { !["GET", "HEAD"].contains(method) }
+}
+
+/// What a handler gets: the request, the caller, and the audit record it may enrich.
+public final class APIContext: @unchecked Sendable {
+    public let request: Request
+    public let principal: Principal
+    /// Set by handlers: what the action touched (package ID, token name...) and a short detail.
+    public var auditTarget: String?
+    public var auditDetail: String?
+
+    init(request: Request, principal: Principal) {
+        self.request = request
+        self.principal = principal
+    }
+
+    /// Refuses unless the caller may act for every org in `orgs`.
+    public func authorize(orgs: [String]) throws {
+        let missing = orgs.filter { !principal.mayActFor(org: $0) }
+        guard missing.isEmpty else {
+            throw HTTPError(status: 403, code: "forbidden",
+                            message: "token '\(principal.name)' may not act for \(missing.joined(separator: ", "))",
+                            details: [("missingPermission", .string("\(Permission.operateOrgs.rawValue):\(missing.joined(separator: ","))"))])
+        }
+    }
+
+    public func pathParameter(_ name: String) -> String { request.pathParameters[name] ?? "" }
+}

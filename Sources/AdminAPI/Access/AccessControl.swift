@@ -1,0 +1,94 @@
+import Foundation
+import HTTP1
+import Logging
+import Store
+import WebServer
+
+/// Turns API routes into server routes: rate limit, authenticate, authorize, run, audit.
+struct AccessControl: Sendable {
+    let tokens: TokenService
+    let queue: DatabaseQueue
+    let limiter: AuthFailureLimiter
+    let logger: Logger
+
+    func route(_ api: APIRoute) -> Route {
+        Route(api.method, api.path, body: api.body, handler: .async { request in
+            await serve(api, request)
+        })
+    }
+
+    private func serve(_ api: APIRoute, _ request: Request) async -> Response {
+        var principal: Principal?
+        let response: Response
+        var ctx: APIContext?
+        do {
+            if api.permission != .open {
+                let p = try await authenticate(request)
+                principal = p
+                guard p.role.grants(api.permission) else {
+                    throw HTTPError(status: 403, code: "forbidden",
+                                    message: "token '\(p.name)' (role \(p.role.rawValue)) lacks permission '\(api.permission.rawValue)'",
+                                    details: [("missingPermission", .string(api.permission.rawValue))])
+                }
+            }
+            let c = APIContext(request: request, principal: principal ?? .anonymous)
+            ctx = c
+            response = try await api.handler(c)
+        } catch {
+            response = errorResponse(error, request)
+        }
+        if let action = api.auditAction {
+            await audit(action: action, request: request, principal: principal, ctx: ctx, status: response.status)
+        }
+        return response
+    }
+
+    private func authenticate(_ request: Request) async throws -> Principal {
+        let address = request.remoteAddress
+        if let wait = limiter.retryAfter(address) {
+            throw HTTPError(status: 429, code: "too_many_failed_authentications",
+                            message: "too many failed authentications from this address; retry in \(wait) s",
+                            headers: HTTPHeaders([("Retry-After", String(wait))]))
+        }
+        guard let header = request.headers["Authorization"] else {
+            throw Self.unauthorized("missing bearer token", error: nil)
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw Self.unauthorized("Authorization header must be 'Bearer <token>'", error: "invalid_request")
+        }
+        guard let p = try await tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            limiter.recordFailure(address)
+            throw Self.unauthorized("invalid, revoked or expired token", error: "invalid_token")
+        }
+        return p
+    }
+
+    static func unauthorized(_ message: String, error: String?) -> HTTPError {
+        let challenge = error.map { "Bearer realm=\"chaincode-gateway\", error=\"\($0)\"" } ?? "Bearer realm=\"chaincode-gateway\""
+        return HTTPError(status: 401, code: "unauthorized", message: message, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
+    }
+
+    private func errorResponse(_ error: any Error, _ request: Request) -> Response {
+        let mapped = APIErrors.map(error)
+        if mapped.status >= 500 {
+            logger.error("request failed", metadata: ["request-id": "\(request.requestID)", "error": "\(String(reflecting: error))"])
+        }
+        var headers = mapped.headers
+        headers.set("Content-Type", "application/json")
+        return Response(status: mapped.status, headers: headers, body: .bytes(mapped.body(requestID: request.requestID)))
+    }
+
+    private func audit(action: String, request: Request, principal: Principal?, ctx: APIContext?, status: Int) async {
+        let outcome = status < 400 ? "success" : (status == 401 || status == 403 || status == 429) ? "denied" : "failed"
+        let entry = AuditEntry(at: Timestamp.now(), actor: principal?.name ?? "anonymous", role: principal?.role.rawValue,
+                               action: action, target: ctx?.auditTarget, outcome: outcome, status: status,
+                               requestID: request.requestID, clientAddress: request.remoteAddress, detail: ctx?.auditDetail)
+        do {
+            try await queue.write { try AuditRepository($0).insert(entry) }
+        } catch {
+            // Never lose the fact silently: the log keeps what the table could not.
+            logger.error("audit write failed", metadata: ["request-id": "\(request.requestID)", "action": "\(action)", "error": "\(error)"])
+        }
+    }
+}

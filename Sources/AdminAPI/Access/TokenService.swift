@@ -1,0 +1,113 @@
+import Foundation
+import Store
+import TLSCrypto
+import WebServer
+
+/// Creates, authenticates, lists and revokes API tokens.
+///
+/// Token format: `cgw_<id>_<secret>`; the id (16 hex digits) locates the row, the secret
+/// (256 bits, base64url) is checked by comparing SHA-256 digests in constant time. Only the
+/// digest is stored; the token is shown once. A token supplied by the operator in another form
+/// (`GATEWAY_ADMIN_TOKEN`) is stored under an id derived from its digest.
+public final class TokenService: Sendable {
+    let queue: DatabaseQueue
+    /// last_used_at is written at most this often per token: a write per request would be waste.
+    static let touchIntervalSeconds: TimeInterval = 60
+    private let lastTouch = Locked<[String: Date]>([:])
+
+    public init(queue: DatabaseQueue) { self.queue = queue }
+
+    public struct Created: Sendable {
+        public let token: String
+        public let record: TokenRecord
+    }
+
+    /// Creates a token. `token` lets automation supply its own (at least 32 characters).
+    public func create(name: String, role: Role, orgs: [String], expiresAt: Date? = nil, token supplied: String? = nil) async throws -> Created {
+        guard !name.isEmpty, name.count <= 100, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@ ".contains($0) }) else {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "token name must be 1-100 letters, digits or '-_.@ '")
+        }
+        if role == .operator && orgs.isEmpty {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "an operator token must be bound to at least one organization (MSP ID)")
+        }
+        if role != .operator && !orgs.isEmpty {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "only operator tokens are bound to organizations")
+        }
+        let token = supplied ?? Self.generate()
+        if let s = supplied, s.count < 32 {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "a supplied token must have at least 32 characters")
+        }
+        let (id, secret) = Self.split(token)
+        let record = TokenRecord(tokenID: id, secretSHA256: SHA256.hash(Array(secret.utf8)), name: name, role: role.rawValue,
+                                 orgs: orgs, createdAt: Timestamp.now(), expiresAt: expiresAt.map(Timestamp.format))
+        try await queue.write { db in
+            let repo = TokenRepository(db)
+            if try repo.get(name: name) != nil {
+                throw HTTPError(status: 409, code: "token_exists", message: "a token named '\(name)' already exists")
+            }
+            try repo.insert(record)
+        }
+        return Created(token: token, record: record)
+    }
+
+    /// The principal for a presented token, or nil when it is unknown, revoked or expired.
+    public func authenticate(_ token: String) async throws -> Principal? {
+        guard token.utf8.count <= 512 else { return nil }
+        let (id, secret) = Self.split(token)
+        let digest = SHA256.hash(Array(secret.utf8))
+        guard let record = try await queue.read({ try TokenRepository($0).get(tokenID: id) }) else { return nil }
+        guard Self.constantTimeEqual(record.secretSHA256, digest), record.revokedAt == nil else { return nil }
+        if let exp = record.expiresAt.flatMap(Timestamp.parse), exp <= Date() { return nil }
+        guard let role = Role(rawValue: record.role) else { return nil }
+        let now = Date()
+        let due = lastTouch.withLock { map -> Bool in
+            if let last = map[id], now.timeIntervalSince(last) < Self.touchIntervalSeconds { return false }
+            map[id] = now
+            return true
+        }
+        if due { try await queue.write { try TokenRepository($0).touch(tokenID: id, at: Timestamp.format(now)) } }
+        return Principal(tokenID: id, name: record.name, role: role, orgs: record.orgs)
+    }
+
+    public func list() async throws -> [TokenRecord] {
+        try await queue.read { try TokenRepository($0).list() }
+    }
+
+    /// Revokes by id; effective on the next request (authentication reads the row every time).
+    public func revoke(tokenID: String) async throws -> Bool {
+        try await queue.write { try TokenRepository($0).revoke(tokenID: tokenID, at: Timestamp.now()) }
+    }
+
+    public func count() async throws -> Int {
+        try await queue.read { try TokenRepository($0).count() }
+    }
+
+    static func generate() -> String {
+        var rng = SystemRandomNumberGenerator() // getrandom(2): cryptographically secure
+        let id = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }.hexString
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        return "cgw_\(id)_\(Base64URL.encode(secret))"
+    }
+
+    static func split(_ token: String) -> (id: String, secret: String) {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0] == "cgw", parts[1].count == 16, parts[1].allSatisfy(\.isHexDigit) {
+            return (String(parts[1]), String(parts[2]))
+        }
+        return ("ext-" + SHA256.hash(Array(token.utf8)).prefix(8).hexString, token)
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}
+
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

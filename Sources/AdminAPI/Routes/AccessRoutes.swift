@@ -1,0 +1,73 @@
+import Foundation
+import Store
+import WebServer
+
+/// `/api/v1/me`, `/api/v1/tokens`, `/api/v1/audit`.
+enum AccessRoutes {
+    static func routes(tokens: TokenService, queue: DatabaseQueue) -> [APIRoute] {
+        [
+            APIRoute("GET", "/api/v1/me", .read) { ctx in
+                let p = ctx.principal
+                return .json(.object([("name", .string(p.name)), ("role", .string(p.role.rawValue)),
+                                      ("orgs", .strings(p.orgs)), ("tokenId", .string(p.tokenID)),
+                                      ("permissions", .strings(Permission.allCases.filter { $0 != .open && p.role.grants($0) }.map(\.rawValue)))]))
+            },
+            APIRoute("GET", "/api/v1/tokens", .admin) { _ in
+                .json(.object([("items", .array(try await tokens.list().map(tokenJSON)))]))
+            },
+            APIRoute("POST", "/api/v1/tokens", .admin, audit: "token.create") { ctx in
+                let body = try JSONBody(ctx.request)
+                let name = try body.string("name")
+                ctx.auditTarget = name
+                guard let role = Role(rawValue: try body.string("role")) else {
+                    throw JSONBody.invalid("role", "must be one of admin, operator, viewer")
+                }
+                var expires: Date?
+                if let e = try body.optionalString("expiresAt") {
+                    guard let d = Timestamp.parse(e), d > Date() else { throw JSONBody.invalid("expiresAt", "must be a future RFC 3339 time") }
+                    expires = d
+                }
+                let created = try await tokens.create(name: name, role: role, orgs: try body.strings("orgs"), expiresAt: expires)
+                var fields = tokenFields(created.record)
+                // The only time the token is ever returned.
+                fields.append(("token", .string(created.token)))
+                return .json(.object(fields), status: 201)
+            },
+            APIRoute("DELETE", "/api/v1/tokens/{tokenId}", .admin, audit: "token.revoke") { ctx in
+                let id = ctx.pathParameter("tokenId")
+                ctx.auditTarget = id
+                guard try await tokens.revoke(tokenID: id) else {
+                    throw HTTPError.notFound("no active token with id '\(id)'")
+                }
+                return Response(status: 204)
+            },
+            APIRoute("GET", "/api/v1/audit", .admin) { ctx in
+                let paging = try Paging(ctx.request, defaultLimit: 100, maxLimit: AuditQuery.maxLimit)
+                var q = AuditQuery()
+                let params = ctx.request.query
+                q.actor = params["actor"]; q.action = params["action"]; q.outcome = params["outcome"]
+                q.since = params["since"]; q.until = params["until"]
+                q.limit = paging.limit; q.offset = paging.offset
+                let query = q
+                let page = try await queue.read { try AuditRepository($0).list(query) }
+                return .json(.object([("items", .array(page.items.map(auditJSON))), ("total", .int(page.total)),
+                                      ("limit", .int(q.limit)), ("offset", .int(q.offset))]))
+            },
+        ]
+    }
+
+    static func tokenFields(_ t: TokenRecord) -> [(String, JSONValue)] {
+        [("tokenId", .string(t.tokenID)), ("name", .string(t.name)), ("role", .string(t.role)), ("orgs", .strings(t.orgs)),
+         ("createdAt", .string(t.createdAt)), ("lastUsedAt", .optional(t.lastUsedAt)), ("expiresAt", .optional(t.expiresAt)),
+         ("revokedAt", .optional(t.revokedAt))]
+    }
+
+    static func tokenJSON(_ t: TokenRecord) -> JSONValue { .object(tokenFields(t)) }
+
+    static func auditJSON(_ e: AuditEntry) -> JSONValue {
+        .object([("id", .int(Int(e.id))), ("at", .string(e.at)), ("actor", .string(e.actor)), ("role", .optional(e.role)),
+                 ("action", .string(e.action)), ("target", .optional(e.target)), ("outcome", .string(e.outcome)),
+                 ("status", .int(e.status)), ("requestId", .string(e.requestID)), ("clientAddress", .string(e.clientAddress)),
+                 ("detail", .optional(e.detail))])
+    }
+}

@@ -1,1 +1,0 @@
-// Module Archive. See docs/architecture.md for the layering.

@@ -1,1 +1,0 @@
-// Module ChaincodePackages. See docs/architecture.md for the layering.

@@ -1,1 +1,0 @@
-// Module Fabric. See docs/architecture.md for the layering.

@@ -1,1 +1,0 @@
-// Module GRPCClient. See docs/architecture.md for the layering.

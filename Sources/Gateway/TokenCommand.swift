@@ -1,0 +1,75 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+import Store
+
+/// Recovery: manage API tokens directly in the database (the gateway may be running).
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke API tokens in the gateway's database.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Location: ParsableArguments {
+        @Option(help: "Directory holding gateway.sqlite.") var dataDir: String = "./data"
+        @Option(help: "Directory of the SQL migrations.") var migrationsDir: String = FileManager.default.currentDirectoryPath + "/migrations"
+
+        func open() async throws -> TokenService {
+            let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDir))
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            return TokenService(queue: try DatabaseQueue(path: dataDir + "/gateway.sqlite", migrator: migrator))
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
+        @OptionGroup var location: Location
+        @Option(help: "admin, operator or viewer.") var role: String
+        @Option(help: "MSP ID an operator may act for (repeatable).") var org: [String] = []
+        @Option(help: "Unique name (shown in the audit log).") var name: String
+        @Option(help: "Expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z).") var expires: String?
+
+        func run() async throws {
+            guard let r = Role(rawValue: role) else { throw ValidationError("--role must be admin, operator or viewer") }
+            var expiry: Date?
+            if let e = expires {
+                guard let d = Timestamp.parse(e) else { throw ValidationError("--expires must be an RFC 3339 time") }
+                expiry = d
+            }
+            let tokens = try await location.open()
+            do {
+                let created = try await tokens.create(name: name, role: r, orgs: org, expiresAt: expiry)
+                print(created.token)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            for t in try await location.open().list() {
+                let state = t.revokedAt.map { "revoked \($0)" } ?? (t.expiresAt.map { "expires \($0)" } ?? "active")
+                print("\(t.tokenID)  \(t.name)  \(t.role)  [\(t.orgs.joined(separator: ","))]  created \(t.createdAt)  \(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id or name.")
+        @OptionGroup var location: Location
+        @Argument(help: "Token id or name.") var token: String
+
+        func run() async throws {
+            let tokens = try await location.open()
+            let all = try await tokens.list()
+            guard let t = all.first(where: { $0.tokenID == token || $0.name == token }) else {
+                throw ValidationError("no token with id or name '\(token)'")
+            }
+            guard try await tokens.revoke(tokenID: t.tokenID) else { throw ValidationError("token '\(t.name)' is already revoked") }
+            print("revoked \(t.tokenID) (\(t.name))")
+        }
+    }
+}

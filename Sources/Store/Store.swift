@@ -1,1 +1,0 @@
-// Module Store. See docs/architecture.md for the layering.

@@ -1,0 +1,58 @@
+/// The elliptic curves Fabric identities use (bccsp: P-256 default, P-384 possible).
+public enum ECCurve: String, Sendable, Hashable, CaseIterable {
+    case p256 = "P-256"
+    case p384 = "P-384"
+
+    /// OpenSSL group name.
+    var groupName: String {
+        switch self {
+        case .p256: "prime256v1"
+        case .p384: "secp384r1"
+        }
+    }
+
+    init?(groupName: String) {
+        switch groupName {
+        case "prime256v1", "P-256", "secp256r1": self = .p256
+        case "secp384r1", "P-384": self = .p384
+        default: return nil
+        }
+    }
+
+    /// Size of a scalar (r, s, private key) in bytes.
+    public var scalarBytes: Int {
+        switch self {
+        case .p256: 32
+        case .p384: 48
+        }
+    }
+
+    /// The group order n, big-endian (fabric-protocol.md section 2.5).
+    public var order: [UInt8] {
+        switch self {
+        case .p256: hexBytes("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551")
+        case .p384:
+            hexBytes("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973")
+        }
+    }
+
+    /// n >> 1: the largest `s` a Fabric verifier accepts.
+    public var halfOrder: [UInt8] {
+        var out = order
+        var carry: UInt8 = 0
+        for i in out.indices {
+            let byte = out[i]
+            out[i] = (byte >> 1) | (carry << 7)
+            carry = byte & 1
+        }
+        return out
+    }
+}
+
+func hexBytes(_ hex: String) -> [UInt8] {
+    let chars = Array(hex.utf8)
+    precondition(chars.count % 2 == 0, "odd hex length")
+    return stride(from: 0, to: chars.count, by: 2).map { i in
+        UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16)!
+    }
+}

@@ -1,0 +1,125 @@
+import Synchronization
+
+/// A process-wide set of Prometheus-style metric families, rendered in the text exposition
+/// format (version 0.0.4) for `GET /metrics`. Recording takes one short lock.
+public final class MetricsRegistry: Sendable {
+    private let families = Mutex<[String: Family]>([:])
+    private let order = Mutex<[String]>([])
+
+    public init() {}
+
+    /// Default latency buckets in seconds: 0.5 ms to 30 s covers both a health check and a
+    /// Fabric commit waiting for a block.
+    public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+    struct Family {
+        let name: String
+        let help: String
+        let kind: Kind
+        var series: [[String]: Series] = [:]
+        var labelNames: [String]
+    }
+
+    enum Kind { case counter, histogram([Double]), gauge }
+
+    struct Series {
+        var value: Double = 0
+        var buckets: [UInt64] = []
+        var sum: Double = 0
+        var count: UInt64 = 0
+    }
+
+    /// Declares a family once; later declarations with the same name are ignored.
+    public func declareCounter(_ name: String, help: String, labels: [String]) { declare(name, help, .counter, labels) }
+    public func declareGauge(_ name: String, help: String, labels: [String]) { declare(name, help, .gauge, labels) }
+    public func declareHistogram(_ name: String, help: String, labels: [String], buckets: [Double] = latencyBuckets) {
+        declare(name, help, .histogram(buckets), labels)
+    }
+
+    private func declare(_ name: String, _ help: String, _ kind: Kind, _ labels: [String]) {
+        let isNew = families.withLock { f -> Bool in
+            guard f[name] == nil else { return false }
+            f[name] = Family(name: name, help: help, kind: kind, labelNames: labels)
+            return true
+        }
+        if isNew { order.withLock { $0.append(name) } }
+    }
+
+    public func increment(_ name: String, _ labels: [String], by amount: Double = 1) {
+        families.withLock { f in f[name]?.series[labels, default: Series()].value += amount }
+    }
+
+    public func set(_ name: String, _ labels: [String], _ value: Double) {
+        families.withLock { f in f[name]?.series[labels, default: Series()].value = value }
+    }
+
+    public func observe(_ name: String, _ labels: [String], _ value: Double) {
+        families.withLock { f in
+            guard var family = f[name], case .histogram(let bounds) = family.kind else { return }
+            var s = family.series[labels] ?? Series(buckets: Array(repeating: 0, count: bounds.count))
+            for (i, b) in bounds.enumerated() where value <= b { s.buckets[i] += 1 }
+            s.sum += value
+            s.count += 1
+            family.series[labels] = s
+            f[name] = family
+        }
+    }
+
+    /// The text exposition of every family, in declaration order.
+    public func render() -> String {
+        let names = order.withLock { $0 }
+        let snapshot = families.withLock { $0 }
+        var out = ""
+        for name in names {
+            guard let f = snapshot[name] else { continue }
+            out += "# HELP \(name) \(f.help)\n"
+            switch f.kind {
+            case .counter:
+                out += "# TYPE \(name) counter\n"
+                for (labels, s) in f.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    out += "\(name)\(Self.labelText(f.labelNames, labels)) \(Self.number(s.value))\n"
+                }
+            case .gauge:
+                out += "# TYPE \(name) gauge\n"
+                for (labels, s) in f.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    out += "\(name)\(Self.labelText(f.labelNames, labels)) \(Self.number(s.value))\n"
+                }
+            case .histogram(let bounds):
+                out += "# TYPE \(name) histogram\n"
+                for (labels, s) in f.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    for (i, b) in bounds.enumerated() {
+                        out += "\(name)_bucket\(Self.labelText(f.labelNames + ["le"], labels + [Self.number(b)])) \(s.buckets[i])\n"
+                    }
+                    out += "\(name)_bucket\(Self.labelText(f.labelNames + ["le"], labels + ["+Inf"])) \(s.count)\n"
+                    out += "\(name)_sum\(Self.labelText(f.labelNames, labels)) \(Self.number(s.sum))\n"
+                    out += "\(name)_count\(Self.labelText(f.labelNames, labels)) \(s.count)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    static func labelText(_ names: [String], _ values: [String]) -> String {
+        guard !names.isEmpty else { return "" }
+        let pairs = zip(names, values).map { "\($0)=\"\(escape($1))\"" }
+        return "{" + pairs.joined(separator: ",") + "}"
+    }
+
+    static func escape(_ v: String) -> String {
+        var out = ""
+        for c in v {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func number(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+}

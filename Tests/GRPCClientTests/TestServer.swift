@@ -1,0 +1,105 @@
+import Foundation
+import EventLoop
+import TLSCrypto
+@testable import GRPCClient
+
+/// The Python grpcio test server (tools/grpc-test-server/server.py) as a child process.
+/// It exits when our end of its stdin closes, so it never outlives the test process.
+final class TestServer: @unchecked Sendable {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let script = repoRoot.appendingPathComponent("tools/grpc-test-server/server.py").path
+
+    /// Python per the common rules: $GATEWAY_TEST_PYTHON, <repo>/.venv/bin/python3, python3.
+    static var python: String {
+        if let env = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !env.isEmpty { return env }
+        let venv = repoRoot.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
+
+    private let process = Process()
+    private let stdin = Pipe()
+    let port: Int
+
+    /// Starts `server.py serve` with `arguments` and waits for its "PORT n" line.
+    init(_ arguments: [String] = []) throws {
+        let stdout = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Self.python, Self.script, "serve", "--watch-stdin"] + arguments
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { throw TestServerError(message: "test server exited before listening") }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
+            throw TestServerError(message: "unexpected test server output: \(text)")
+        }
+        self.port = port
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until it has exited.
+    /// Polls `isRunning`: Foundation's `waitUntilExit` can block forever off the main thread.
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        guard process.isRunning else { return }
+        process.terminate()
+        for attempt in 0..<1000 where process.isRunning {
+            if attempt == 500 { kill(process.processIdentifier, SIGKILL) }
+            usleep(10_000)
+        }
+    }
+
+    deinit { stop() }
+
+    /// Runs `server.py certs DIR`: test CA, server and client certs (fresh keys).
+    static func makeCertificates(in directory: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script, "certs", directory.path]
+        try process.run()
+        while process.isRunning { usleep(10_000) }
+        guard process.terminationStatus == 0 else { throw TestServerError(message: "certificate generation failed") }
+    }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Shared fixtures: one loop thread and one server per mode for the whole test process.
+enum Fixtures {
+    static let loop: EventLoopThread = try! EventLoopThread(name: "grpc-tests")
+    static let plaintext: TestServer = try! TestServer()
+    static let secure: SecureServers = try! SecureServers()
+
+    static func channel(_ server: TestServer, tls: TLSClientConfiguration? = nil, host: String = "127.0.0.1") -> GRPCChannel {
+        GRPCChannel(target: GRPCTarget(host: host, port: server.port, tls: tls), loop: loop.loop)
+    }
+}
+
+/// A TLS and a mutual-TLS server with certificates made at test time. The key files are
+/// deleted once both servers have read them; the PEMs stay in memory for the clients.
+final class SecureServers: Sendable {
+    let ca: String, otherCA: String, clientCert: String, clientKey: String
+    let tls: TestServer, mutualTLS: TestServer
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-test-certs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestServer.makeCertificates(in: directory)
+        func read(_ name: String) throws -> String {
+            try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        }
+        ca = try read("ca.pem")
+        otherCA = try read("other-ca.pem")
+        clientCert = try read("client.pem")
+        clientKey = try read("client.key")
+        tls = try TestServer(["--tls", directory.path])
+        mutualTLS = try TestServer(["--tls", directory.path, "--mtls"])
+    }
+}

@@ -1,0 +1,1 @@
+"""fabric-sim: a simulated Hyperledger Fabric v2.5 network speaking real gRPC."""
