@@ -141,9 +141,10 @@ start_server() {
     case "$name" in
         gateway)
             mkdir -p "$WORK/gateway-data"
-            GATEWAY_ADMIN_TOKEN="bench-$RANDOM$RANDOM" "$GATEWAY_BIN" serve \
+            # From the repository root: the gateway finds ./migrations there.
+            (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="bench-$RANDOM$RANDOM" exec "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
-                --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1 &
+                --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1) &
             ;;
         hummingbird)
             "$HB_BIN" "$port" "$PUBLIC" 127.0.0.1 >"$logf" 2>&1 &
