@@ -87,6 +87,8 @@ NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # ---------------------------------------------------------------------------------- state
 
+# The gateway requires a bootstrap admin token of at least 32 characters.
+ADMIN_TOKEN="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")"
 SERVER_PID=""
 cleanup() {
@@ -142,7 +144,7 @@ start_server() {
         gateway)
             mkdir -p "$WORK/gateway-data"
             # From the repository root: the gateway finds ./migrations there.
-            (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="bench-$RANDOM$RANDOM" exec "$GATEWAY_BIN" serve \
+            (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="$ADMIN_TOKEN" exec "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
                 --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1) &
             ;;
