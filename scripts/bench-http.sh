@@ -270,6 +270,10 @@ lookup() {  # lookup SERVER ROUTE CONNS -> the result line's fields, or nothing
 print_table() {
     echo
     echo "HTTP benchmark: ${DURATION}s per run, wrk 64 conns/2 threads and 1 conn/1 thread, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    if awk -v l="$START_LOAD" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+        echo "warning: load average was $START_LOAD on $(nproc) CPUs at the start: other work shares"
+        echo "         the CPUs, so req/s and latency are unreliable (CPU/request much less so)."
+    fi
     printf '%-12s %-13s %5s %11s %9s %9s %13s %7s\n' \
         server route conns "req/s" "p50 ms" "p99 ms" "CPU us/req" errors
     printf '%s\n' "-----------------------------------------------------------------------------------"
@@ -329,6 +333,7 @@ print_ratios() {
 
 ensure_tools
 build_all
+START_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
 for s in "${SERVERS[@]}"; do bench_server "$s"; done
 print_table
 print_ratios

@@ -188,6 +188,7 @@ disk_mbps() {
 # ---------------------------------------------------------------------------------- main
 
 [[ $BASELINE_ONLY == 1 ]] || build_gateway
+START_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
 
 declare -A PKG
 for mib in "${SIZES_MIB[@]}"; do
@@ -219,6 +220,9 @@ done
 
 echo
 echo "Upload benchmark (MB = 10^6 bytes; RSS in MiB; data dir on $(df --output=source "$DATA" | tail -1); load average $(cut -d' ' -f1-3 /proc/loadavg))"
+if awk -v l="$START_LOAD" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    echo "warning: load average was $START_LOAD on $(nproc) CPUs at the start: throughputs are unreliable."
+fi
 printf '%-8s %12s %11s %11s %11s %9s %8s %9s %7s %s\n' \
     package bytes "upload MB/s" "sha256 MB/s" "disk MB/s" "ratio" target "RSS base" "RSS pk" "id in reply"
 printf '%s\n' "----------------------------------------------------------------------------------------------------------"
