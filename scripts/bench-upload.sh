@@ -32,6 +32,7 @@ RSS_SAMPLE_SECONDS=0.05
 TARGET_RATIO=0.8       # upload >= 80% of min(sha256, disk)
 TARGET_RSS_DIFF_MIB=5  # peak RSS of the largest vs smallest upload
 START_TIMEOUT=30
+UPLOAD_TIMEOUT="${UPLOAD_TIMEOUT:-300}"     # seconds before one upload counts as stalled
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MAKE_PACKAGE="$ROOT/Benchmarks/make_bench_package.py"
@@ -141,10 +142,12 @@ upload() {
     SAMPLER_PID=$!
     # -T streams the file (no 400 MiB buffer in curl); `Expect:` stops curl waiting up to 1 s
     # for a `100 Continue` before sending a large body.
-    out="$(curl -sS -X POST -T "$file" -o "$WORK/response" -H 'Expect:' \
-        -H 'Content-Type: application/gzip' -H "Authorization: Bearer $TOKEN" \
+    local rc=0
+    out="$(curl -sS --max-time "$UPLOAD_TIMEOUT" -X POST -T "$file" -o "$WORK/response" \
+        -H 'Expect:' -H 'Content-Type: application/gzip' -H "Authorization: Bearer $TOKEN" \
         -w '%{http_code} %{time_total} %{size_upload}' \
-        "http://127.0.0.1:$PORT$UPLOAD_PATH")" || out="${out:-000 0 0}"
+        "http://127.0.0.1:$PORT$UPLOAD_PATH")" || rc=$?
+    [[ -n "$out" ]] || out="000 0 0"
     touch "$rssf.stop"
     wait "$SAMPLER_PID" 2>/dev/null || true
     SAMPLER_PID=""
@@ -155,7 +158,10 @@ upload() {
         404) die "POST $UPLOAD_PATH returned 404: the gateway has no upload endpoint yet" ;;
         401|403) die "POST $UPLOAD_PATH returned $code: check TOKEN_ENV ($TOKEN_ENV) at the top of this script" ;;
         413) die "POST $UPLOAD_PATH returned 413: raise MAX_PACKAGE_BYTES / check MAX_PACKAGE_FLAG ($MAX_PACKAGE_FLAG)" ;;
-        000) tail -20 "$WORK/gateway.log" >&2; die "upload of $(basename "$file") failed (connection error)" ;;
+        000)
+            tail -20 "$WORK/gateway.log" >&2
+            [[ $rc == 28 ]] && die "upload of $(basename "$file") timed out after ${UPLOAD_TIMEOUT}s (sent $size bytes; the gateway stopped reading?)"
+            die "upload of $(basename "$file") failed (curl exit $rc)" ;;
         *) die "POST $UPLOAD_PATH returned $code: $UP_BODY" ;;
     esac
     [[ "$size" -eq "$(stat -c %s "$file")" ]] || die "curl uploaded $size of $(stat -c %s "$file") bytes"
