@@ -57,8 +57,11 @@ let package = Package(
         .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
-            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "Telemetry",
+            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
+            "Telemetry",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
             "AdminAPI", "WebServer", "Store", "Fabric", "ChaincodePackages",
@@ -73,11 +76,12 @@ let package = Package(
         .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient"]),
+        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,7 +3,7 @@
 # (docs: /work/shared/docs/fabric-protocol.md section 13). Developer tool: CI never runs it;
 # the generated Swift is committed.
 #
-# Needs: python3 with pip (or PIP=... pointing to a pip), protoc with the Debian
+# Needs: pip (PIP=..., default <repo>/.venv/bin/pip, else python3 -m pip), protoc with the Debian
 # protobuf-compiler includes (/usr/include/google/protobuf), swift, git.
 # Env: PROTOC_GEN_SWIFT=<path> to reuse an already built plugin;
 #      SWIFT_PROTOBUF_REPO (default: the local mirror) and SWIFT_PROTOBUF_TAG (1.39.0).
@@ -15,7 +15,9 @@ WHEEL_VERSION="0.3.7.dev349689853811"
 SWIFT_PROTOBUF_REPO="${SWIFT_PROTOBUF_REPO:-/opt/swift-packages/apple/swift-protobuf.git}"
 SWIFT_PROTOBUF_TAG="${SWIFT_PROTOBUF_TAG:-1.39.0}"
 PYTHON="${PYTHON:-python3}"
-PIP="${PIP:-$PYTHON -m pip}"
+if [[ -z "${PIP:-}" ]]; then
+  if [[ -x "$ROOT/.venv/bin/pip" ]]; then PIP="$ROOT/.venv/bin/pip"; else PIP="$PYTHON -m pip"; fi
+fi
 WORK="$(mktemp -d /tmp/fabric-protos.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -58,4 +60,4 @@ protoc --descriptor_set_in="$WORK/fabric.pb:$WORK/wkt.pb" \
   --swift_out="$OUT" \
   --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
   "${PROTOS[@]}"
-ls "$OUT"/*.pb.swift | wc -l | xargs echo "generated files:"
+find "$OUT" -name "*.pb.swift" | wc -l | xargs echo "generated files:"

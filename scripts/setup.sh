@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 need=()
 # shellcheck + busybox: the compose tests lint the external builder and run it as the alpine peer would.
-for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox ${EXTRA_APT_PACKAGES:-}; do
+# chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
+for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox openssl \
+         chromium chromium-driver ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -23,7 +25,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # Python: one venv for fabric-sim, the gRPC test server and the contract/browser tests.
-reqs=$(ls tools/*/requirements.txt requirements-dev.txt 2>/dev/null || true)
+reqs=$(ls tools/*/requirements.txt requirements-dev.txt requirements-browser.txt 2>/dev/null || true)
 stamp=.venv/.requirements.sha256
 sum=$(cat $reqs | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/python3 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then

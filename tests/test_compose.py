@@ -624,3 +624,30 @@ def test_healthcheck_probe(status, expected):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def gateway_binary():
+    """The gateway built by scripts/test.sh (`swift build --build-tests`), or GATEWAY_BIN."""
+    path = pathlib.Path(os.environ.get("GATEWAY_BIN", ROOT / ".build" / "debug" / "chaincode-gateway"))
+    assert path.exists(), f"{path} not built: run `swift build` first (scripts/test.sh does)"
+    return str(path)
+
+
+def test_compose_gateway_config_passes_the_gateways_own_check():
+    # Its paths are the containers' (/crypto/...), so existence is not checked here; everything
+    # else (keys, addresses, TLS settings, the server section) goes through the gateway's parser.
+    run = subprocess.run([gateway_binary(), "check-config", "--config", str(ROOT / "deploy/gateway/gateway.yaml"),
+                          "--syntax-only"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "2 organizations, 2 peers, 1 orderers, channels mychannel" in run.stdout
+
+
+def test_the_gateways_check_rejects_a_broken_copy_naming_the_key(tmp_path):
+    cfg = yaml.safe_load((ROOT / "deploy/gateway/gateway.yaml").read_text())
+    cfg["network"]["organizations"][1]["peers"][0]["address"] = "no-port-here"
+    broken = tmp_path / "gateway.yaml"
+    broken.write_text(yaml.safe_dump(cfg))
+    run = subprocess.run([gateway_binary(), "check-config", "--config", str(broken), "--syntax-only"],
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "network.organizations[1].peers[0].address" in run.stderr

@@ -10,22 +10,35 @@ public struct GatewayServices: Sendable {
     public let queue: DatabaseQueue
     public let packages: PackageStore
     public let tokens: TokenService
+    /// The Fabric lifecycle API's services; nil when no `network:` is configured (its routes
+    /// then answer 503).
+    public let lifecycle: LifecycleServices?
 
-    public init(queue: DatabaseQueue, packages: PackageStore) {
+    public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil) {
         self.queue = queue
         self.packages = packages
         self.tokens = TokenService(queue: queue)
+        self.lifecycle = lifecycle
     }
 
     /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
     /// what an interrupted upload left behind.
-    public static func open(dataDirectory: String, migrationsDirectory: String, limits: PackageLimits = PackageLimits()) async throws -> GatewayServices {
+    /// With a `network`, also connects to Fabric (identities loaded now, connections lazily) and
+    /// reconciles operations a previous process left unfinished.
+    public static func open(dataDirectory: String, migrationsDirectory: String, limits: PackageLimits = PackageLimits(),
+                            network: NetworkConfig? = nil, logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDirectory))
         let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
         let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
         _ = try await packages.sweep()
-        return GatewayServices(queue: queue, packages: packages)
+        var lifecycle: LifecycleServices?
+        if let network {
+            let services = LifecycleServices(network: try FabricNetwork(config: network), queue: queue, packages: packages)
+            await services.reconcile(logger: logger)
+            lifecycle = services
+        }
+        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle)
     }
 }
 
@@ -51,6 +64,7 @@ public struct GatewayApplication: Sendable {
         access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(), logger: logger)
         apiRoutes = AccessRoutes.routes(tokens: services.tokens, queue: services.queue)
             + PackageRoutes.routes(store: services.packages)
+            + LifecycleRoutes.routes(services.lifecycle)
     }
 
     public var routes: [Route] {

@@ -3,7 +3,7 @@ public import EventLoop
 /// A gRPC client channel: one HTTP/2 connection at a time (reopened with exponential
 /// backoff when it fails, replaced after GOAWAY) multiplexing any number of calls.
 /// Thread-safe: every method may be called from any task; work hops to the event loop.
-/// Call `close()` when done (connections stay registered on the loop until then).
+/// Call `close()` when done; dropping the channel closes its connections too, without waiting.
 public final class GRPCChannel: Sendable {
     let core: GRPCChannelCore
     let loop: EventLoop
@@ -21,6 +21,11 @@ public final class GRPCChannel: Sendable {
         self.core = GRPCChannelCore(target: target, loop: loop, options: options)
         self.loop = loop
         self.maxMessageBytes = options.maxMessageBytes
+    }
+
+    /// A channel dropped without `close()` still closes its connections (asynchronously).
+    deinit {
+        loop.execute { [core] in core.close() }
     }
 
     /// One request, one response. Throws `GRPCStatusError` for a non-OK status,

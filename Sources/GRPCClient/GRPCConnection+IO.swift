@@ -9,6 +9,9 @@ extension GRPCConnection: IOHandler {
     static let maxReadsPerWakeup = 16
     /// Plaintext produced per pass before encrypting and writing it.
     static let outputChunkBytes = 256 * 1024
+    /// Output produced per wakeup: a 100 MiB request must not hold the loop (and every other
+    /// connection's timers) for its whole transfer. More waits for the next writable event.
+    static let maxOutputPerWakeup = 4 * 1024 * 1024
 
     func ioReady(readable: Bool, writable: Bool, hangup: Bool) {
         guard state != .closed else { return }
@@ -95,12 +98,19 @@ extension GRPCConnection: IOHandler {
             return
         }
         var plaintext: [UInt8] = []
+        var produced = 0
+        outputCapped = false
         while true {
             plaintext.removeAll(keepingCapacity: true)
             try http2.produceOutput(into: &plaintext, limit: Self.outputChunkBytes)
             try appendOutbound(plaintext)
             resumeDrainedSenders()
+            produced += plaintext.count
             guard try writeOutbound(), !plaintext.isEmpty else { return }
+            if produced >= Self.maxOutputPerWakeup {
+                outputCapped = http2.wantsWrite
+                return
+            }
         }
     }
 
@@ -136,7 +146,7 @@ extension GRPCConnection: IOHandler {
     func updateInterest() {
         guard let registration, state != .closed else { return }
         var interest: IOInterest = .read
-        if outboundCount > 0 { interest.insert(.write) }
+        if outboundCount > 0 || outputCapped { interest.insert(.write) }
         loop.setInterest(registration, interest)
     }
 

@@ -34,6 +34,8 @@ final class GRPCConnection: @unchecked Sendable {
     /// Bytes (ciphertext with TLS) waiting for the socket; written from `outboundOffset`.
     var outbound: [UInt8] = []
     var outboundOffset = 0
+    /// `flush` stopped at its per-wakeup cap with HTTP/2 output still to produce.
+    var outputCapped = false
     var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// Calls waiting for the connection to become ready.
     var waitingCalls: [GRPCCall] = []
@@ -92,7 +94,9 @@ final class GRPCConnection: @unchecked Sendable {
         case .success:
             fail(.connectFailed(target.description, "no addresses for host '\(target.host)'"))
         case .failure(let error):
-            fail(.connectFailed(target.description, "cannot resolve host '\(target.host)': \(error)"))
+            // SystemIO puts getaddrinfo's own text (gai_strerror) in `call`; errno adds nothing.
+            let reason = (error as? SystemError)?.call ?? "\(error)"
+            fail(.connectFailed(target.description, "cannot resolve host '\(target.host)': \(reason)"))
         }
     }
 

@@ -33,6 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         guard let (host, port) = ServerSettings.splitListen(settings.listen) else { throw ExitCode(2) }
+        let network: NetworkConfig?
+        do {
+            network = try (config ?? ProcessInfo.processInfo.environment["GATEWAY_CONFIG"]).flatMap { try NetworkConfig.load(path: $0) }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        if network == nil { logger.notice("no 'network:' section configured: the Fabric lifecycle endpoints answer 503") }
         var serverConfig = HTTPServerConfiguration()
         serverConfig.host = host
         serverConfig.port = port
@@ -45,14 +53,20 @@ struct ServeCommand: AsyncParsableCommand {
             var limits = PackageLimits()
             if let m = maxPackageBytes { limits.maxPackageBytes = m }
             services = try await GatewayServices.open(dataDirectory: settings.dataDir,
-                                                      migrationsDirectory: migrationsDir ?? Self.defaultMigrationsDir(), limits: limits)
+                                                      migrationsDirectory: migrationsDir ?? Self.defaultMigrationsDir(), limits: limits,
+                                                      network: network, logger: logger)
+        } catch {
+            logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
+            throw ExitCode(1)
+        }
+        do {
             if let token = try await TokenBootstrap.run(services.tokens, environment: ProcessInfo.processInfo.environment, logger: logger) {
                 // Shown once, on stderr only; it is stored as a SHA-256 digest.
                 let banner = "\n==== bootstrap admin token (shown once; store it now) ====\n\(token)\n" + String(repeating: "=", count: 58) + "\n\n"
                 FileHandle.standardError.write(Data(banner.utf8))
             }
         } catch {
-            logger.critical("cannot open the data directory '\(settings.dataDir)': \(error)")
+            logger.critical("cannot create the bootstrap admin token: \(error)")
             throw ExitCode(1)
         }
         let app = GatewayApplication(services: services, logger: Logger(label: "api"))
@@ -71,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         await SignalWaiter.waitForTermination()
         logger.info("shutting down: finishing in-flight requests")
         await server.shutdown()
+        await services.lifecycle?.network.close()
         logger.info("stopped")
     }
 

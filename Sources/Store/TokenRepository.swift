@@ -47,6 +47,12 @@ public struct TokenRepository {
         try connection.query("SELECT \(Self.columns) FROM api_tokens WHERE name = ?", [name], row: Self.record).first
     }
 
+    /// Tokens whose id starts with `idPrefix` (supplied tokens are `ext-…`).
+    public func list(idPrefix: String) throws -> [TokenRecord] {
+        try connection.query("SELECT \(Self.columns) FROM api_tokens WHERE substr(token_id, 1, ?) = ?",
+                             [idPrefix.count, idPrefix], row: Self.record)
+    }
+
     public func list() throws -> [TokenRecord] {
         try connection.query("SELECT \(Self.columns) FROM api_tokens ORDER BY created_at, name", row: Self.record)
     }

@@ -30,8 +30,6 @@ public struct HTTPApplication: Sendable {
             logger.error("unhandled error", metadata: ["request-id": "\(requestID)", "error": "\(String(reflecting: error))"])
             httpError = HTTPError(status: 500, code: "internal", message: "internal server error (request \(requestID))")
         }
-        var headers = httpError.headers
-        headers.set("Content-Type", "application/json")
-        return Response(status: httpError.status, headers: headers, body: .bytes(httpError.body(requestID: requestID)))
+        return httpError.response(requestID: requestID)
     }
 }

@@ -8,8 +8,9 @@ import SystemIO
 /// `loop.execute`. Requests are answered strictly in order (pipelined requests wait, unread,
 /// in the buffer — and in the kernel — until the previous response is written).
 final class HTTPConnection: IOHandler {
-    /// The request being served, from its head until its response is written.
-    struct InFlight {
+    /// The request being served, from its head until its response is written. A class: it is
+    /// updated in place many times per request, and copying a struct of this size costs.
+    final class InFlight {
         var head: HTTPRequestHead
         var requestID: String
         var startNanos: UInt64
@@ -28,6 +29,12 @@ final class HTTPConnection: IOHandler {
         var status = 0
         var sentBytes = 0
         var isHead: Bool { head.method == "HEAD" }
+
+        init(head: HTTPRequestHead, requestID: String, startNanos: UInt64) {
+            self.head = head
+            self.requestID = requestID
+            self.startNanos = startNanos
+        }
     }
 
     let socket: Socket
@@ -179,7 +186,7 @@ final class HTTPConnection: IOHandler {
     private func beginRequest(_ head: HTTPRequestHead) {
         let now = Sys.monotonicNanos()
         phaseStart = now
-        var f = InFlight(head: head, requestID: owner.requestID(inbound: head.headers["X-Request-ID"]), startNanos: now)
+        let f = InFlight(head: head, requestID: owner.requestID(inbound: head.headers["X-Request-ID"]), startNanos: now)
         f.bodyDone = !head.hasBody
         let match = owner.app.router.match(method: head.method, path: String(head.path))
         inFlight = f
@@ -206,7 +213,7 @@ final class HTTPConnection: IOHandler {
             f.bodyMode = route.bodyMode
             if case .contentLength(let n) = head.bodyFraming, n > route.bodyMode.limit {
                 inFlight = f
-                failRequest(Self.tooLarge(route.bodyMode.limit))
+                refuseBody(f, route: route, params: params)
                 return
             }
             if head.expectsContinue && head.hasBody { output.append(HTTPResponseEncoder.continueResponse) }
@@ -227,13 +234,33 @@ final class HTTPConnection: IOHandler {
         HTTPError(status: 413, code: "payload_too_large", message: "request body larger than \(limit) bytes")
     }
 
+    /// The body is over the route's limit: stop reading it (the connection closes after the
+    /// response) and answer 413 — or let a `deferBodyLimit` route answer after its own checks.
+    private func refuseBody(_ f: InFlight, route: Route, params: [String: String]) {
+        let error = Self.tooLarge(route.bodyMode.limit)
+        guard route.deferBodyLimit else {
+            f.stream?.finish(error)
+            failRequest(error)
+            return
+        }
+        f.bodyDone = true
+        closeAfterResponse = true
+        if let stream = f.stream {
+            stream.finish(error) // the running handler sees the 413 when it reads on
+        } else {
+            dispatch(route: route, params: params, body: .tooLarge(limit: route.bodyMode.limit))
+        }
+    }
+
     private func receiveBody(start: Int, end: Int) {
-        guard var f = inFlight else { return }
+        guard let f = inFlight else { return }
         f.bodyBytes += end - start
         if f.bodyBytes > f.bodyMode.limit {
-            f.stream?.finish(Self.tooLarge(f.bodyMode.limit))
-            inFlight = f
-            failRequest(Self.tooLarge(f.bodyMode.limit))
+            if let route = f.route {
+                refuseBody(f, route: route, params: f.params)
+            } else {
+                failRequest(Self.tooLarge(f.bodyMode.limit))
+            }
             return
         }
         if let stream = f.stream {
@@ -248,15 +275,16 @@ final class HTTPConnection: IOHandler {
     }
 
     private func endBody() {
-        guard var f = inFlight else { return }
+        guard let f = inFlight else { return }
         let wasDone = f.bodyDone
         f.bodyDone = true
         inFlight = f
         if let stream = f.stream {
             stream.finish()
         } else if !wasDone && !f.dispatched && !f.responseStarted, let route = f.route {
-            inFlight?.buffered = []
-            dispatch(route: route, params: f.params, body: .buffered(f.buffered))
+            let body = f.buffered
+            f.buffered = []
+            dispatch(route: route, params: f.params, body: .buffered(body))
         }
         if let f = inFlight, f.responseComplete, output.isEmpty { finishRequest() }
     }
@@ -335,7 +363,7 @@ final class HTTPConnection: IOHandler {
     }
 
     func startResponse(_ response: Response) {
-        guard !closed, var f = inFlight, !f.responseStarted else { return }
+        guard !closed, let f = inFlight, !f.responseStarted else { return }
         f.responseStarted = true
         f.status = response.status
         if !f.bodyDone {

@@ -28,6 +28,13 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         HTTPError(status: 404, code: "not_found", message: message)
     }
 
+    /// The JSON error response, with the request ID in the body.
+    public func response(requestID: String) -> Response {
+        var h = headers
+        h.set("Content-Type", "application/json")
+        return Response(status: status, headers: h, body: .bytes(body(requestID: requestID)))
+    }
+
     public func body(requestID: String) -> [UInt8] {
         var error: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
         if !details.isEmpty { error.append(("details", .object(details))) }

@@ -50,6 +50,9 @@ public enum RequestBody: Sendable {
     case none
     case buffered([UInt8])
     case stream(RequestBodyStream)
+    /// The declared or received body exceeded the route's limit and was not read. Only routes
+    /// created with `deferBodyLimit` see this (they answer 413 after their own checks).
+    case tooLarge(limit: Int)
 }
 
 /// Percent-decoding for paths and queries (RFC 3986 §2.1).

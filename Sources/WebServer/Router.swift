@@ -32,6 +32,9 @@ public struct Route: Sendable {
     public let method: String
     public let pattern: String
     public let bodyMode: BodyMode
+    /// When true, a body over the limit reaches the handler as `.tooLarge` instead of the server
+    /// answering 413 itself: an API authenticates and audits before refusing the size.
+    public let deferBodyLimit: Bool
     public let handler: Handler
     let segments: [Segment]
 
@@ -40,11 +43,13 @@ public struct Route: Sendable {
         case parameter(String)
     }
 
-    public init(_ method: String, _ pattern: String, body: BodyMode = .defaultBuffered, handler: Handler) {
+    public init(_ method: String, _ pattern: String, body: BodyMode = .defaultBuffered, deferBodyLimit: Bool = false,
+                handler: Handler) {
         precondition(pattern.hasPrefix("/"), "route pattern must start with '/': \(pattern)")
         self.method = method
         self.pattern = pattern
         self.bodyMode = body
+        self.deferBodyLimit = deferBodyLimit
         self.handler = handler
         self.segments = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { s in
             if s.hasPrefix("{") && s.hasSuffix("}") { return .parameter(String(s.dropFirst().dropLast())) }

@@ -88,8 +88,21 @@ final class BlockServer: FabricTransport {
         var block = Common_Block()
         block.metadata.metadata = [Data(), try meta.serializedBytes()]
         #expect(try block.lastConfigIndex() == 3)
-        #expect(throws: FabricProtocolError("block 0 does not record its last config block")) {
-            try Common_Block().lastConfigIndex()
-        }
+        // No metadata at all (configtxgen's genesis block): 0, as Go's protoutil returns.
+        #expect(try Common_Block().lastConfigIndex() == 0)
+    }
+}
+
+@Suite struct GenesisConfigFetchTests {
+    @Test("a newest block that is itself a config block is used directly")
+    func genesis() async throws {
+        var genesis = try ChannelConfigurationTests.configBlock()
+        genesis.header.number = 0
+        let server = BlockServer(blocks: [0: genesis], newest: 0)
+        let client = FabricClient(transport: server, signer: try TestSupport.admin())
+        let config = try await client.channelConfiguration(channelID: "mychannel",
+                                                           from: FabricEndpoint(address: "p:1", mspID: "Org1MSP"))
+        #expect(config.mspIDs == ["Org1MSP", "Org2MSP"])
+        #expect(server.requested.withLock { $0 } == ["0"])
     }
 }

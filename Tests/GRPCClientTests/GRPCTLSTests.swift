@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TLSCrypto
 @testable import GRPCClient
@@ -55,6 +56,26 @@ struct GRPCTLSTests {
         let config = TLSClientConfiguration(rootCertificatesPEM: [servers.ca])
         let error = await #expect(throws: GRPCConnectionError.self) { _ = try await call(Fixtures.plaintext, config) }
         #expect(error?.message.hasPrefix("cannot connect to 127.0.0.1:") == true)
+    }
+
+    @Test("a TLS server that does not select ALPN h2 is refused")
+    func noALPN() async throws {
+        // `openssl s_server` completes TLS but never selects an ALPN protocol.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-test-no-alpn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try servers.serverCert.write(to: directory.appendingPathComponent("server.pem"), atomically: true, encoding: .utf8)
+        try servers.serverKey.write(to: directory.appendingPathComponent("server.key"), atomically: true, encoding: .utf8)
+        let server = try TestServer(command: [
+            "openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
+            "-cert", directory.appendingPathComponent("server.pem").path,
+            "-key", directory.appendingPathComponent("server.key").path,
+        ], readyPrefix: "ACCEPT")
+        defer { server.stop() }
+        let error = await #expect(throws: GRPCConnectionError.self) {
+            _ = try await call(server, TLSClientConfiguration(rootCertificatesPEM: [servers.ca]))
+        }
+        #expect(error?.message == "cannot connect to 127.0.0.1:\(server.port): TLS server '127.0.0.1' did not negotiate ALPN protocol h2")
     }
 
     @Test("bad TLS configuration is reported as such")

@@ -22,23 +22,32 @@ final class TestServer: @unchecked Sendable {
     let port: Int
 
     /// Starts `server.py serve` with `arguments` and waits for its "PORT n" line.
-    init(_ arguments: [String] = []) throws {
+    convenience init(_ arguments: [String] = []) throws {
+        try self.init(command: [Self.python, Self.script, "serve", "--watch-stdin"] + arguments, readyPrefix: "PORT ")
+    }
+
+    /// Starts `command` and waits for a stdout line starting with `readyPrefix` that ends in
+    /// the port number ("PORT 4711", "ACCEPT 127.0.0.1:4711").
+    init(command: [String], readyPrefix: String) throws {
         let stdout = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [Self.python, Self.script, "serve", "--watch-stdin"] + arguments
+        process.arguments = command
         process.standardInput = stdin
         process.standardOutput = stdout
         try process.run()
         var text = ""
-        while !text.contains("\n") {
+        while true {
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(readyPrefix) }), text.contains("\n") {
+                guard let port = Int(String(line.reversed().prefix { $0.isNumber }.reversed())) else { break }
+                self.port = port
+                return
+            }
             let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestServerError(message: "test server exited before listening") }
+            if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
-            throw TestServerError(message: "unexpected test server output: \(text)")
-        }
-        self.port = port
+        process.terminate()
+        throw TestServerError(message: "server \(command[0]) did not start: \(text)")
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until it has exited.
@@ -86,6 +95,7 @@ enum Fixtures {
 /// deleted once both servers have read them; the PEMs stay in memory for the clients.
 final class SecureServers: Sendable {
     let ca: String, otherCA: String, clientCert: String, clientKey: String
+    let serverCert: String, serverKey: String
     let tls: TestServer, mutualTLS: TestServer
 
     init() throws {
@@ -99,6 +109,8 @@ final class SecureServers: Sendable {
         otherCA = try read("other-ca.pem")
         clientCert = try read("client.pem")
         clientKey = try read("client.key")
+        serverCert = try read("server.pem")
+        serverKey = try read("server.key")
         tls = try TestServer(["--tls", directory.path])
         mutualTLS = try TestServer(["--tls", directory.path, "--mtls"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Finds this process's open descriptors that are TCP sockets on a given local or remote port,
+/// Finds this process's open descriptors that are TCP sockets bound locally to a given port (the
+/// server's listener and the connections it accepted; client sockets have other local ports),
 /// by matching /proc/self/fd socket inodes against /proc/net/tcp{,6}. Unlike a plain descriptor
 /// count, this is not disturbed by other suites running in parallel.
 enum DescriptorAudit {
@@ -15,7 +16,7 @@ enum DescriptorAudit {
             for line in text.split(separator: "\n").dropFirst() {
                 let cols = line.split(separator: " ")
                 guard cols.count > 9 else { continue }
-                if cols[1].hasSuffix(":" + hexPort) || cols[2].hasSuffix(":" + hexPort) { inodes.insert(String(cols[9])) }
+                if cols[1].hasSuffix(":" + hexPort) { inodes.insert(String(cols[9])) }
             }
         }
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []

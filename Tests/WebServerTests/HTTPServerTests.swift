@@ -17,7 +17,7 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
     func withServer(configure: (inout HTTPServerConfiguration) -> Void = { _ in },
                     _ body: @escaping @Sendable (ServerFixture) throws -> Void) async throws {
         let port = try await run(configure: configure, body)
-        // Every client socket, accepted connection and listener on the port is closed by now.
+        // The listener and every connection the server accepted are closed by now.
         #expect(DescriptorAudit.openSockets(port: port) == 0, "socket descriptors leaked")
     }
 

@@ -5,9 +5,11 @@ Usage:
   server.py certs DIR                 write a test CA, server/client certs and a second,
                                       unrelated CA into DIR (keys made now, never committed)
   server.py serve [--port N] [--tls DIR] [--mtls] [--watch-stdin] [--max-connection-age-ms N]
+                  [--permit-pings]
                                       serve test.Echo; prints "PORT <n>" once listening;
                                       --watch-stdin exits when stdin closes (parent died);
-                                      --max-connection-age-ms makes the server send GOAWAY
+                                      --max-connection-age-ms makes the server send GOAWAY;
+                                      --permit-pings accepts client PINGs every 100 ms
 
 Methods of service test.Echo (requests/responses are raw bytes):
   Unary           echo the request
@@ -104,7 +106,9 @@ def serve(args):
             ("grpc.max_send_message_length", MAX_MESSAGE),
             ("grpc.so_reuseport", 1),
         ] + ([("grpc.max_connection_age_ms", args.max_connection_age_ms),
-              ("grpc.max_connection_age_grace_ms", 10000)] if args.max_connection_age_ms else []),
+              ("grpc.max_connection_age_grace_ms", 10000)] if args.max_connection_age_ms else [])
+        + ([("grpc.http2.min_ping_interval_without_data_ms", 100),
+            ("grpc.http2.max_ping_strikes", 0)] if args.permit_pings else []),
     )
     server.add_generic_rpc_handlers((handler(),))
     address = f"127.0.0.1:{args.port}"
@@ -196,6 +200,7 @@ def main():
     s.add_argument("--mtls", action="store_true")
     s.add_argument("--watch-stdin", action="store_true")
     s.add_argument("--max-connection-age-ms", type=int)
+    s.add_argument("--permit-pings", action="store_true")
     args = parser.parse_args()
     if args.command == "certs":
         make_certs(args.directory)

@@ -12,7 +12,7 @@ struct AccessControl: Sendable {
     let logger: Logger
 
     func route(_ api: APIRoute) -> Route {
-        Route(api.method, api.path, body: api.body, handler: .async { request in
+        Route(api.method, api.path, body: api.body, deferBodyLimit: true, handler: .async { request in
             await serve(api, request)
         })
     }
@@ -30,6 +30,9 @@ struct AccessControl: Sendable {
                                     message: "token '\(p.name)' (role \(p.role.rawValue)) lacks permission '\(api.permission.rawValue)'",
                                     details: [("missingPermission", .string(api.permission.rawValue))])
                 }
+            }
+            if case .tooLarge(let limit) = request.body {
+                throw HTTPError(status: 413, code: "payload_too_large", message: "request body larger than \(limit) bytes")
             }
             let c = APIContext(request: request, principal: principal ?? .anonymous)
             ctx = c
@@ -74,15 +77,14 @@ struct AccessControl: Sendable {
         if mapped.status >= 500 {
             logger.error("request failed", metadata: ["request-id": "\(request.requestID)", "error": "\(String(reflecting: error))"])
         }
-        var headers = mapped.headers
-        headers.set("Content-Type", "application/json")
-        return Response(status: mapped.status, headers: headers, body: .bytes(mapped.body(requestID: request.requestID)))
+        return mapped.response(requestID: request.requestID)
     }
 
     private func audit(action: String, request: Request, principal: Principal?, ctx: APIContext?, status: Int) async {
         let outcome = status < 400 ? "success" : (status == 401 || status == 403 || status == 429) ? "denied" : "failed"
         let entry = AuditEntry(at: Timestamp.now(), actor: principal?.name ?? "anonymous", role: principal?.role.rawValue,
-                               action: action, target: ctx?.auditTarget, outcome: outcome, status: status,
+                               action: action, target: ctx?.auditTarget ?? request.pathParameters.values.sorted().first,
+                               outcome: outcome, status: status,
                                requestID: request.requestID, clientAddress: request.remoteAddress, detail: ctx?.auditDetail)
         do {
             try await queue.write { try AuditRepository($0).insert(entry) }

@@ -8,7 +8,8 @@ import WebServer
 /// Token format: `cgw_<id>_<secret>`; the id (16 hex digits) locates the row, the secret
 /// (256 bits, base64url) is checked by comparing SHA-256 digests in constant time. Only the
 /// digest is stored; the token is shown once. A token supplied by the operator in another form
-/// (`GATEWAY_ADMIN_TOKEN`) is stored under an id derived from its digest.
+/// (`GATEWAY_ADMIN_TOKEN`) gets a random `ext-` id (never derived from the token: the id is
+/// public) and is found by comparing it against every `ext-` row in constant time.
 public final class TokenService: Sendable {
     let queue: DatabaseQueue
     /// last_used_at is written at most this often per token: a write per request would be waste.
@@ -27,6 +28,10 @@ public final class TokenService: Sendable {
         guard !name.isEmpty, name.count <= 100, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@ ".contains($0) }) else {
             throw HTTPError(status: 422, code: "invalid_token_request", message: "token name must be 1-100 letters, digits or '-_.@ '")
         }
+        // The audit log names unauthenticated callers 'anonymous'; no token may look like them.
+        guard name.lowercased() != Principal.anonymous.name else {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "token name 'anonymous' is reserved")
+        }
         if role == .operator && orgs.isEmpty {
             throw HTTPError(status: 422, code: "invalid_token_request", message: "an operator token must be bound to at least one organization (MSP ID)")
         }
@@ -37,7 +42,8 @@ public final class TokenService: Sendable {
         if let s = supplied, s.count < 32 {
             throw HTTPError(status: 422, code: "invalid_token_request", message: "a supplied token must have at least 32 characters")
         }
-        let (id, secret) = Self.split(token)
+        let (parsedID, secret) = Self.split(token)
+        let id = parsedID ?? "ext-" + Self.randomBytes(8).hexString
         let record = TokenRecord(tokenID: id, secretSHA256: SHA256.hash(Array(secret.utf8)), name: name, role: role.rawValue,
                                  orgs: orgs, createdAt: Timestamp.now(), expiresAt: expiresAt.map(Timestamp.format))
         try await queue.write { db in
@@ -53,10 +59,22 @@ public final class TokenService: Sendable {
     /// The principal for a presented token, or nil when it is unknown, revoked or expired.
     public func authenticate(_ token: String) async throws -> Principal? {
         guard token.utf8.count <= 512 else { return nil }
-        let (id, secret) = Self.split(token)
+        let (parsedID, secret) = Self.split(token)
         let digest = SHA256.hash(Array(secret.utf8))
-        guard let record = try await queue.read({ try TokenRepository($0).get(tokenID: id) }) else { return nil }
-        guard Self.constantTimeEqual(record.secretSHA256, digest), record.revokedAt == nil else { return nil }
+        let found: TokenRecord?
+        if let id = parsedID {
+            guard let r = try await queue.read({ try TokenRepository($0).get(tokenID: id) }),
+                  Self.constantTimeEqual(r.secretSHA256, digest) else { return nil }
+            found = r
+        } else {
+            // Supplied tokens: compare against every ext- row, without stopping at a match.
+            let candidates = try await queue.read { try TokenRepository($0).list(idPrefix: "ext-") }
+            var match: TokenRecord?
+            for r in candidates where Self.constantTimeEqual(r.secretSHA256, digest) { match = r }
+            found = match
+        }
+        guard let record = found, record.revokedAt == nil else { return nil }
+        let id = record.tokenID
         if let exp = record.expiresAt.flatMap(Timestamp.parse), exp <= Date() { return nil }
         guard let role = Role(rawValue: record.role) else { return nil }
         let now = Date()
@@ -82,19 +100,23 @@ public final class TokenService: Sendable {
         try await queue.read { try TokenRepository($0).count() }
     }
 
-    static func generate() -> String {
-        var rng = SystemRandomNumberGenerator() // getrandom(2): cryptographically secure
-        let id = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }.hexString
-        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return "cgw_\(id)_\(Base64URL.encode(secret))"
+    /// getrandom(2) through the system generator: cryptographically secure.
+    static func randomBytes(_ n: Int) -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
-    static func split(_ token: String) -> (id: String, secret: String) {
+    static func generate() -> String {
+        "cgw_\(randomBytes(8).hexString)_\(Base64URL.encode(randomBytes(32)))"
+    }
+
+    /// The lookup id and secret of a `cgw_` token; a token in any other form has no id.
+    static func split(_ token: String) -> (id: String?, secret: String) {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         if parts.count == 3, parts[0] == "cgw", parts[1].count == 16, parts[1].allSatisfy(\.isHexDigit) {
             return (String(parts[1]), String(parts[2]))
         }
-        return ("ext-" + SHA256.hash(Array(token.utf8)).prefix(8).hexString, token)
+        return (nil, token)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

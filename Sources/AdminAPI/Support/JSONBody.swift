@@ -1,9 +1,45 @@
 import Foundation
 import WebServer
 
+/// A JSON value as a request carried it. Decoded with `JSONDecoder`, which (unlike
+/// `JSONSerialization` on Linux) never confuses `true` with `1`.
+enum JSONInput: Decodable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONInput])
+    case object([String: JSONInput])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(Int64.self) { self = .int(v) }
+        else if let v = try? c.decode(Double.self) { self = .double(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else if let v = try? c.decode([JSONInput].self) { self = .array(v) }
+        else { self = .object(try c.decode([String: JSONInput].self)) }
+    }
+
+    /// Back to JSON text (for values stored or passed on verbatim, e.g. collections configs).
+    var encoded: JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(Int(i))
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map(\.encoded))
+        case .object(let o): return .object(o.sorted { $0.key < $1.key }.map { ($0.key, $0.value.encoded) })
+        }
+    }
+}
+
 /// A parsed JSON object request body with typed accessors whose errors name the field.
 struct JSONBody {
-    let object: [String: Any]
+    let fields: [String: JSONInput]
 
     init(_ request: Request) throws {
         if let ct = request.headers["Content-Type"], !ct.lowercased().hasPrefix("application/json") {
@@ -11,14 +47,20 @@ struct JSONBody {
         }
         let bytes = request.bodyBytes
         guard !bytes.isEmpty else { throw HTTPError.badRequest("request body must be a JSON object", code: "invalid_json") }
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        guard case .object(let obj)? = try? JSONDecoder().decode(JSONInput.self, from: Data(bytes)) else {
             throw HTTPError.badRequest("request body is not a JSON object", code: "invalid_json")
         }
-        object = obj
+        fields = obj
     }
 
     static func invalid(_ field: String, _ problem: String) -> HTTPError {
         HTTPError(status: 422, code: "invalid_field", message: "field '\(field)' \(problem)", details: [("field", .string(field))])
+    }
+
+    /// The raw value of a field (nil when absent or null).
+    func value(_ key: String) -> JSONInput? {
+        guard let v = fields[key], v != .null else { return nil }
+        return v
     }
 
     func string(_ key: String) throws -> String {
@@ -27,35 +69,44 @@ struct JSONBody {
     }
 
     func optionalString(_ key: String) throws -> String? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let s = v as? String else { throw Self.invalid(key, "must be a string") }
+        guard let v = value(key) else { return nil }
+        guard case .string(let s) = v else { throw Self.invalid(key, "must be a string") }
         return s
     }
 
     func bool(_ key: String, default d: Bool) throws -> Bool {
-        guard let v = object[key], !(v is NSNull) else { return d }
-        guard let b = v as? Bool else { throw Self.invalid(key, "must be true or false") }
+        guard let v = value(key) else { return d }
+        guard case .bool(let b) = v else { throw Self.invalid(key, "must be true or false") }
         return b
     }
 
+    func optionalBool(_ key: String) throws -> Bool? {
+        guard value(key) != nil else { return nil }
+        return try bool(key, default: false)
+    }
+
     func optionalInt(_ key: String) throws -> Int? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !(v is Bool), Double(n.intValue) == n.doubleValue else { throw Self.invalid(key, "must be an integer") }
-        return n.intValue
+        guard let v = value(key) else { return nil }
+        guard case .int(let i) = v else { throw Self.invalid(key, "must be an integer") }
+        return Int(i)
     }
 
     func strings(_ key: String) throws -> [String] {
-        guard let v = object[key], !(v is NSNull) else { return [] }
-        guard let a = v as? [Any], a.allSatisfy({ $0 is String }) else { throw Self.invalid(key, "must be an array of strings") }
-        return a as! [String]
+        guard let v = value(key) else { return [] }
+        guard case .array(let items) = v else { throw Self.invalid(key, "must be an array of strings") }
+        return try items.map {
+            guard case .string(let s) = $0 else { throw Self.invalid(key, "must be an array of strings") }
+            return s
+        }
     }
 
     func stringMap(_ key: String) throws -> [String: String] {
-        guard let v = object[key], !(v is NSNull) else { return [:] }
-        guard let m = v as? [String: Any], m.values.allSatisfy({ $0 is String }) else {
-            throw Self.invalid(key, "must be an object of strings")
+        guard let v = value(key) else { return [:] }
+        guard case .object(let o) = v else { throw Self.invalid(key, "must be an object of strings") }
+        return try o.mapValues {
+            guard case .string(let s) = $0 else { throw Self.invalid(key, "must be an object of strings") }
+            return s
         }
-        return m as! [String: String]
     }
 }
 

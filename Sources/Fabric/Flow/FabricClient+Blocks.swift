@@ -19,9 +19,13 @@ extension FabricClient {
         throw FabricProtocolError("peer \(peer) ended the deliver stream without a block")
     }
 
-    /// The channel's current configuration: newest block -> last config index -> config block.
+    /// The channel's current configuration: newest block -> last config index -> config block
+    /// (the newest block itself when it is a config block, e.g. a genesis block).
     public func channelConfiguration(channelID: String, from peer: FabricEndpoint) async throws -> ChannelConfiguration {
         let newest = try await fetchBlock(channelID: channelID, position: .newest, from: peer)
+        if try newest.transactions().first?.headerType == Int32(Common_HeaderType.config.rawValue) {
+            return try ChannelConfiguration(configBlock: newest)
+        }
         let index = try newest.lastConfigIndex()
         let configBlock = index == newest.header.number
             ? newest : try await fetchBlock(channelID: channelID, position: .specified(index), from: peer)

@@ -18,6 +18,8 @@ extension Common_Block {
             let meta = try decode(Common_Metadata.self, entries[legacy], "block \(header.number) last-config metadata")
             return try decode(Common_LastConfig.self, meta.value, "block \(header.number) last config").index
         }
-        throw FabricProtocolError("block \(header.number) does not record its last config block")
+        // Both entries empty (a genesis block written by configtxgen, or LastConfig{index: 0}
+        // encoded as empty bytes): Go's protoutil.GetLastConfigIndexFromBlock returns 0 here.
+        return 0
     }
 }

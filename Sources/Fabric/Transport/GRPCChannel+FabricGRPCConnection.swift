@@ -1,7 +1,4 @@
-// Adapts GRPCClient's channel to the transport seam. Written against the GRPCClient API of
-// /work/briefs/grpc-api.md; compiled once GRPCClient (branch `grpc`) is merged: the lead
-// defines nothing — just delete the `#if`/`#endif` lines below when merging.
-#if FABRIC_GRPC_CLIENT_MERGED
+// Adapts GRPCClient's channel and bidirectional call to the transport seam.
 import GRPCClient
 
 extension GRPCChannel: FabricGRPCConnection {
@@ -11,4 +8,3 @@ extension GRPCChannel: FabricGRPCConnection {
 }
 
 extension GRPCBidiCall: FabricGRPCStream {}
-#endif

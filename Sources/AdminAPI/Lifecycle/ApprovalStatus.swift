@@ -1,0 +1,105 @@
+import Fabric
+import WebServer
+
+/// `GET .../approvals`: which channel orgs approved the draft, and whether that is enough.
+struct ApprovalStatus: Sendable {
+    struct Difference: Sendable { var field: String; var expected: String; var actual: String }
+
+    struct Org: Sendable {
+        var mspID: String
+        var state: String
+        var readiness: Bool
+        var sourceKind: String
+        var txID: String?
+        var blockNumber: Int64?
+        var differences: [Difference] = []
+    }
+
+    var sequence: Int64
+    var ready: Bool
+    var missing: [String]
+    var policy: String
+    var orgs: [Org]
+
+    var json: JSONValue {
+        .object([
+            ("sequence", .int(Int(sequence))), ("ready", .bool(ready)), ("missing", .strings(missing)),
+            ("policy", .object([("text", .string(policy))])),
+            ("orgs", .array(orgs.map { o in
+                var source: [(String, JSONValue)] = [("kind", .string(o.sourceKind))]
+                if let t = o.txID { source.append(("txId", .string(t))) }
+                if let b = o.blockNumber { source.append(("blockNumber", .int(Int(b)))) }
+                var f: [(String, JSONValue)] = [("mspId", .string(o.mspID)), ("state", .string(o.state)),
+                                                ("readiness", .bool(o.readiness)), ("source", .object(source))]
+                if !o.differences.isEmpty {
+                    f.append(("differences", .array(o.differences.map {
+                        .object([("field", .string($0.field)), ("expected", .string($0.expected)), ("actual", .string($0.actual))])
+                    })))
+                }
+                return .object(f)
+            })),
+        ])
+    }
+
+    /// Field-level differences between the draft and what an org approved (section 8.2's compared fields).
+    static func differences(_ expected: ChaincodeDefinition, _ actual: ChaincodeDefinition) -> [Difference] {
+        var d: [Difference] = []
+        func check(_ field: String, _ e: String, _ a: String) { if e != a { d.append(Difference(field: field, expected: e, actual: a)) } }
+        check("version", expected.version, actual.version)
+        check("endorsementPlugin", expected.endorsementPlugin.isEmpty ? "escc" : expected.endorsementPlugin,
+              actual.endorsementPlugin.isEmpty ? "escc" : actual.endorsementPlugin)
+        check("validationPlugin", expected.validationPlugin.isEmpty ? "vscc" : expected.validationPlugin,
+              actual.validationPlugin.isEmpty ? "vscc" : actual.validationPlugin)
+        check("initRequired", "\(expected.initRequired)", "\(actual.initRequired)")
+        check("endorsementPolicy", DefinitionJSON.policyText(expected.validationParameter), DefinitionJSON.policyText(actual.validationParameter))
+        if (expected.collections?.config ?? []) != (actual.collections?.config ?? []) {
+            check("collections", DefinitionJSON.collections(expected.collections).jsonText, DefinitionJSON.collections(actual.collections).jsonText)
+        }
+        return d
+    }
+}
+
+extension JSONValue {
+    var jsonText: String { String(decoding: encoded(), as: UTF8.self) }
+}
+
+extension DefinitionService {
+    /// CheckCommitReadiness for every channel org, then QueryApprovedChaincodeDefinition for
+    /// the not-ready orgs whose admin keys the gateway holds (to show what they approved instead).
+    func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
+        let draft = try await currentDraft(channel: channel, name: name)
+        let definition = try draft.definition()
+        let config = try await network.channelConfiguration(channel)
+        let readiness = try await network.onAnyPeer { client, peer in
+            try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+        }
+        var orgs: [ApprovalStatus.Org] = []
+        for msp in config.mspIDs {
+            let ready = readiness[msp] ?? false
+            var org = ApprovalStatus.Org(mspID: msp, state: ready ? "approved" : "not-approved", readiness: ready, sourceKind: "check-commit-readiness")
+            if let record = try await queue.read({ try DraftRepository($0).lastApproval(channel: channel, name: name, sequence: definition.sequence, mspID: msp) }) {
+                org.txID = record.txID
+                org.blockNumber = record.blockNumber
+            }
+            if !ready, let approved = await approved(channel: channel, name: name, sequence: definition.sequence, org: msp) {
+                org.state = "approved-different"
+                org.sourceKind = "query-approved"
+                org.differences = ApprovalStatus.differences(definition, approved.definition)
+            }
+            orgs.append(org)
+        }
+        let approvedCount = orgs.filter(\.readiness).count
+        let needed = config.lifecycleEndorsingOrganizationCount ?? (config.mspIDs.count / 2 + 1)
+        return ApprovalStatus(sequence: definition.sequence, ready: approvedCount >= needed && approvedCount > 0,
+                              missing: orgs.filter { !$0.readiness }.map(\.mspID),
+                              policy: config.lifecycleEndorsementPolicy?.description ?? "MAJORITY Endorsement", orgs: orgs)
+    }
+
+    /// The org's own approval at `sequence`, if the gateway can ask (admin identity) and it exists.
+    func approved(channel: String, name: String, sequence: Int64, org: String) async -> ApprovedChaincodeDefinition? {
+        guard let admin = network.adminClient(org), let node = network.organization(org)?.peers.first else { return nil }
+        let approved = try? await admin.evaluate(Lifecycle.queryApprovedChaincodeDefinition(name: name, sequence: sequence),
+                                                 channelID: channel, on: network.endpoint(node), timeout: network.queryTimeout)
+        return approved?.definition.sequence == sequence ? approved : nil
+    }
+}

@@ -1,0 +1,78 @@
+import Fabric
+import FabricProtos
+import Foundation
+import SwiftProtobuf
+import WebServer
+
+/// The definition being prepared for the next sequence of a chaincode on a channel
+/// (`definition_drafts`). It holds wire bytes (policy, collections) so that what every org
+/// approves is byte-identical, plus the policy text for display.
+public struct DefinitionDraft: Sendable, Equatable {
+    public var channel: String
+    public var name: String
+    public var version: String
+    public var sequence: Int64
+    /// DSL or channel policy reference; nil = the channel default.
+    public var endorsementPolicy: String?
+    public var validationParameter: [UInt8]
+    public var collections: [UInt8]?
+    public var initRequired: Bool
+    public var endorsementPlugin: String
+    public var validationPlugin: String
+    /// MSP ID -> package ID its peers run.
+    public var packageIDs: [String: String]
+    public var updatedAt: String
+    public var updatedBy: String
+
+    /// The definition every org approves.
+    public func definition() throws -> ChaincodeDefinition {
+        ChaincodeDefinition(name: name, version: version, sequence: sequence, endorsementPlugin: endorsementPlugin,
+                            validationPlugin: validationPlugin, validationParameter: validationParameter,
+                            collections: try collections.map { try Protos_CollectionConfigPackage(serializedBytes: $0) },
+                            initRequired: initRequired)
+    }
+
+    public var json: JSONValue {
+        let def = try? definition()
+        return .object([
+            ("channel", .string(channel)), ("name", .string(name)), ("version", .string(version)), ("sequence", .int(Int(sequence))),
+            ("endorsementPolicy", .object([("text", .string(endorsementPolicy ?? EndorsementPolicy.defaultReference))])),
+            ("collections", DefinitionJSON.collections(def?.collections)), ("initRequired", .bool(initRequired)),
+            ("endorsementPlugin", .string(endorsementPlugin)), ("validationPlugin", .string(validationPlugin)),
+            ("packageIds", .object(packageIDs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("updatedAt", .string(updatedAt)), ("updatedBy", .string(updatedBy)),
+        ])
+    }
+}
+
+/// JSON renderings shared by drafts and committed definitions.
+enum DefinitionJSON {
+    static func policyText(_ validationParameter: [UInt8]) -> String {
+        guard !validationParameter.isEmpty else { return EndorsementPolicy.defaultReference }
+        return (try? EndorsementPolicy(applicationPolicyBytes: validationParameter).description) ?? "<undecodable policy>"
+    }
+
+    static func collections(_ package: Protos_CollectionConfigPackage?) -> JSONValue {
+        .array((package?.config ?? []).map { c in
+            let s = c.staticCollectionConfig
+            return .object([
+                ("name", .string(s.name)),
+                ("policy", .string((try? SignaturePolicyRenderer.render(s.memberOrgsPolicy.signaturePolicy)) ?? "")),
+                ("requiredPeerCount", .int(Int(s.requiredPeerCount))), ("maxPeerCount", .int(Int(s.maximumPeerCount))),
+                ("blockToLive", .int(Int(s.blockToLive))), ("memberOnlyRead", .bool(s.memberOnlyRead)),
+                ("memberOnlyWrite", .bool(s.memberOnlyWrite)),
+            ])
+        })
+    }
+
+    static func definition(_ d: ChaincodeDefinition, approvals: [String: Bool]?) -> JSONValue {
+        var f: [(String, JSONValue)] = [
+            ("name", .string(d.name)), ("version", .string(d.version)), ("sequence", .int(Int(d.sequence))),
+            ("endorsementPolicy", .object([("text", .string(policyText(d.validationParameter)))])),
+            ("validationPlugin", .string(d.validationPlugin)), ("endorsementPlugin", .string(d.endorsementPlugin)),
+            ("initRequired", .bool(d.initRequired)), ("collections", collections(d.collections)),
+        ]
+        if let approvals { f.append(("approvals", .object(approvals.sorted { $0.key < $1.key }.map { ($0.key, .bool($0.value)) }))) }
+        return .object(f)
+    }
+}

@@ -1,0 +1,120 @@
+import Fabric
+import Foundation
+import WebServer
+
+/// The outcome of one org's approve.
+struct ApprovalResult: Sendable {
+    var mspID: String
+    var txID: String?
+    var blockNumber: UInt64?
+    var validationCode: String?
+    var error: NetworkError?
+
+    var json: JSONValue {
+        var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("txId", .optional(txID)),
+                                        ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
+                                        ("validationCode", .optional(validationCode))]
+        if let error { f.append(("error", error.httpError.bodyJSON)) }
+        return .object(f)
+    }
+}
+
+/// What an approve/commit operation needs to be reconciled after a crash.
+struct DefinitionOperationInput: Codable, Sendable {
+    var channel: String
+    var name: String
+    var sequence: Int64
+    var mspId: String?
+    var packageId: String?
+}
+
+extension DefinitionService {
+    /// Approves the current draft for each org in turn, each endorsed by that org's own peer,
+    /// ordered, and awaited until committed. The caller has been authorized for `orgs`.
+    func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], by actor: String) async throws
+        -> [ApprovalResult] {
+        let draft = try await currentDraft(channel: channel, name: name)
+        let definition = try draft.definition()
+        for org in orgs {
+            guard network.organization(org) != nil else { throw NetworkError.notFound("organization", "no configured organization '\(org)'") }
+            guard network.adminClient(org) != nil else {
+                throw NetworkError(status: 422, code: "no_admin_identity", message: "no admin identity configured for \(org)")
+            }
+        }
+        var results: [ApprovalResult] = []
+        for org in orgs {
+            let packageID = packageOverrides[org] ?? draft.packageIDs[org]
+            results.append(await approve(definition, channel: channel, org: org, packageID: packageID, by: actor))
+        }
+        return results
+    }
+
+    private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async
+        -> ApprovalResult {
+        let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
+        var op = GatewayOperation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
+                                  input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
+                                  steps: [GatewayOperation.Step(name: "approve", target: org, state: .running,
+                                                                message: "approving sequence \(definition.sequence)")])
+        op.state = .running
+        op = await operations.record(op)
+        var result = ApprovalResult(mspID: org)
+        do {
+            let status = try await submitApproval(definition, channel: channel, org: org, packageID: packageID)
+            (result.txID, result.blockNumber, result.validationCode) = (status.transactionID, status.blockNumber, status.validationCode.name)
+            let operationID = op.id
+            try await queue.write { try DraftRepository($0).recordApproval(
+                channel: channel, name: definition.name, sequence: definition.sequence, mspID: org, packageID: packageID,
+                txID: status.transactionID, blockNumber: status.blockNumber, validationCode: status.validationCode.name, operationID: operationID) }
+            op.steps[0].state = .succeeded
+            op.steps[0].message = "approved in block \(status.blockNumber)"
+        } catch {
+            if let invalid = error as? CommitError {
+                (result.txID, result.blockNumber, result.validationCode) = (invalid.transactionID, invalid.blockNumber, invalid.validationCode?.name)
+            }
+            let e = NetworkError.classify(error, org: org)
+            result.error = e
+            (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
+        }
+        op.settle()
+        op.result = result.json.jsonText
+        _ = await operations.record(op)
+        events.publish("approval", .object([("channel", .string(channel)), ("name", .string(definition.name)),
+                                            ("sequence", .int(Int(definition.sequence))), ("result", result.json)]))
+        return result
+    }
+
+    /// Endorsed by the org's own peer only (a foreign org's peer would refuse the local-admin
+    /// ACL and write its own org's approval, section 5.4), ordered, and awaited.
+    private func submitApproval(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?) async throws
+        -> CommitStatus {
+        guard let admin = network.adminClient(org), let nodes = network.organization(org)?.peers, !nodes.isEmpty else {
+            throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
+        }
+        let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
+        var unreachable: (any Error)?
+        for node in nodes {
+            let peer = network.endpoint(node)
+            do {
+                return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
+            } catch let e as EndorseError where e.details.allSatisfy({ $0.status == nil }) {
+                // Nothing was sent to the orderer: the org's next peer may endorse instead.
+                unreachable = NetworkError.classify(e, peer: node.address, org: org)
+            } catch let e as CommitError {
+                throw e
+            } catch {
+                throw NetworkError.classify(error, peer: node.address, org: org)
+            }
+        }
+        throw unreachable ?? NetworkError(status: 502, code: "peer_unreachable", message: "no peer of \(org) answered")
+    }
+}
+
+extension HTTPError {
+    /// The `error` member of an error body, for embedding in a larger document.
+    var bodyJSON: JSONValue {
+        var f: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
+        if !details.isEmpty { f.append(("details", .object(details))) }
+        return .object(f)
+    }
+}

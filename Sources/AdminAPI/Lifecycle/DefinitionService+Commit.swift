@@ -1,0 +1,62 @@
+import Fabric
+import Foundation
+import WebServer
+
+extension DefinitionService {
+    /// Commits the draft when enough orgs approved: endorsed by one peer of each approving org,
+    /// submitted as the first approving org the caller may act for; waits for the commit.
+    func commit(channel: String, name: String, principal: Principal) async throws -> CommitStatus {
+        let status = try await approvalStatus(channel: channel, name: name)
+        guard status.ready else {
+            throw HTTPError(status: 409, code: "not_ready",
+                            message: "the definition is not approved by enough organizations; missing: \(status.missing.joined(separator: ", "))",
+                            details: [("missing", .strings(status.missing))])
+        }
+        let approving = status.orgs.filter(\.readiness).map(\.mspID)
+        guard let submitter = approving.first(where: { principal.mayActFor(org: $0) && network.adminClient($0) != nil }) else {
+            throw HTTPError(status: 403, code: "forbidden",
+                            message: "token '\(principal.name)' may not act for any approving organization (\(approving.joined(separator: ", ")))")
+        }
+        let definition = try await currentDraft(channel: channel, name: name).definition()
+        let input = DefinitionOperationInput(channel: channel, name: name, sequence: definition.sequence, mspId: submitter, packageId: nil)
+        var op = GatewayOperation(kind: .commit, createdBy: principal.name, target: "\(channel)/\(name)",
+                                  input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
+                                  steps: [GatewayOperation.Step(name: "commit", target: channel, state: .running,
+                                                                message: "committing sequence \(definition.sequence)")])
+        op.state = .running
+        op = try await operations.save(op)
+        do {
+            let result = try await submitCommit(definition, channel: channel, approving: approving, submitter: submitter)
+            (op.steps[0].state, op.steps[0].message) = (.succeeded, "committed in block \(result.blockNumber)")
+            op.settle()
+            op.result = Self.commitJSON(result).jsonText
+            // The draft stays (hidden once committed) so the next upgrade carries its package IDs over.
+            _ = await operations.record(op)
+            events.publish("commit", .object([("channel", .string(channel)), ("name", .string(name)),
+                                              ("sequence", .int(Int(definition.sequence))), ("result", Self.commitJSON(result))]))
+            return result
+        } catch {
+            let e = NetworkError.classify(error, org: submitter)
+            (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
+            op.settle()
+            _ = await operations.record(op)
+            throw e
+        }
+    }
+
+    /// One peer of each approving org endorses (each refuses unless its own org approved).
+    private func submitCommit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String) async throws
+        -> CommitStatus {
+        guard let client = network.adminClient(submitter) else { preconditionFailure("submitter chosen with an admin identity") }
+        let peers = approving.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
+        guard let commitPeer = peers.first else {
+            throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for the approving organizations")
+        }
+        return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
+                                       orderer: network.orderer(), commitPeer: commitPeer)
+    }
+
+    static func commitJSON(_ s: CommitStatus) -> JSONValue {
+        .object([("txId", .string(s.transactionID)), ("blockNumber", .int(Int(s.blockNumber))), ("validationCode", .string(s.validationCode.name))])
+    }
+}

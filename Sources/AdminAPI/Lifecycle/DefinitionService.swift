@@ -1,0 +1,100 @@
+import Fabric
+import FabricProtos
+import Foundation
+import Store
+import WebServer
+
+/// Chaincode definitions on a channel: committed ones (from the chain), drafts (SQLite),
+/// approvals and commits.
+struct DefinitionService: Sendable {
+    let network: FabricNetwork
+    let queue: DatabaseQueue
+    let operations: OperationService
+    let events: EventHub
+
+    /// What a draft request changes; nil fields carry over (from the committed definition, or defaults).
+    struct DraftInput: Sendable {
+        var version: String?
+        var sequence: Int64?
+        var endorsementPolicy: String?
+        var collectionsJSON: [UInt8]?
+        var initRequired: Bool?
+        var endorsementPlugin: String?
+        var validationPlugin: String?
+        var packageIDs: [String: String]?
+    }
+
+    /// The committed definition, or nil if `name` is not defined on the channel.
+    func committed(channel: String, name: String) async throws -> CommittedChaincodeDefinition? {
+        do {
+            return try await network.onAnyPeer { client, peer in
+                try await client.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: channel, on: peer,
+                                          timeout: network.queryTimeout)
+            }
+        } catch let e as NetworkError where e.status == 404 {
+            return nil
+        }
+    }
+
+    /// Every committed definition on the channel with its approvals.
+    func committedList(channel: String) async throws -> [CommittedChaincodeDefinition] {
+        let defs = try await network.onAnyPeer { client, peer in
+            try await client.evaluate(Lifecycle.queryChaincodeDefinitions(), channelID: channel, on: peer, timeout: network.queryTimeout)
+        }
+        var out: [CommittedChaincodeDefinition] = []
+        for d in defs { out.append(try await committed(channel: channel, name: d.name) ?? CommittedChaincodeDefinition(definition: d, approvals: [:])) }
+        return out
+    }
+
+    func draft(channel: String, name: String) async throws -> DefinitionDraft? {
+        try await queue.read { try DraftRepository($0).find(channel: channel, name: name) }
+    }
+
+    /// A draft that still applies (its sequence is above the committed one), else a 404.
+    func currentDraft(channel: String, name: String) async throws -> DefinitionDraft {
+        guard let d = try await draft(channel: channel, name: name) else {
+            throw NetworkError.notFound("draft", "no draft definition for chaincode '\(name)' on channel '\(channel)'; PUT one first")
+        }
+        return d
+    }
+
+    /// Creates or replaces the draft: missing sequence = committed + 1, missing fields carry
+    /// over from the committed definition (upgrade) or the peer defaults.
+    func saveDraft(channel: String, name: String, input: DraftInput, by actor: String) async throws -> DefinitionDraft {
+        let committed = try await committed(channel: channel, name: name)?.definition
+        let previous = try await draft(channel: channel, name: name)
+        guard let version = input.version ?? committed?.version else {
+            throw JSONBody.invalid("version", "is required for a chaincode that is not committed yet")
+        }
+        var draft = DefinitionDraft(
+            channel: channel, name: name, version: version, sequence: input.sequence ?? (committed?.sequence ?? 0) + 1,
+            endorsementPolicy: nil, validationParameter: committed?.validationParameter ?? [],
+            collections: try committed?.collections.map { try $0.serializedBytes() },
+            initRequired: input.initRequired ?? committed?.initRequired ?? false,
+            endorsementPlugin: input.endorsementPlugin ?? committed?.endorsementPlugin ?? "",
+            validationPlugin: input.validationPlugin ?? committed?.validationPlugin ?? "",
+            packageIDs: input.packageIDs ?? previous?.packageIDs ?? [:], updatedAt: Timestamp.now(), updatedBy: actor)
+        if let committed, !committed.validationParameter.isEmpty {
+            draft.endorsementPolicy = DefinitionJSON.policyText(committed.validationParameter)
+        }
+        if let text = input.endorsementPolicy {
+            do {
+                let policy = text.hasPrefix("/") ? EndorsementPolicy.channelConfigPolicy(text) : try EndorsementPolicy.signaturePolicy(dsl: text)
+                draft.endorsementPolicy = text
+                draft.validationParameter = policy.applicationPolicyBytes
+            } catch {
+                throw JSONBody.invalid("endorsementPolicy", "is not a valid policy: \(error.message)")
+            }
+        }
+        if let json = input.collectionsJSON {
+            do { draft.collections = try CollectionsConfig.parse(json: json).serializedBytes() } catch {
+                throw JSONBody.invalid("collections", "is not a valid collections configuration: \(error)")
+            }
+        }
+        guard draft.sequence >= 1 else { throw JSONBody.invalid("sequence", "must be at least 1") }
+        do { try draft.definition().validate() } catch { throw NetworkError.classify(error) }
+        let saved = draft
+        try await queue.write { try DraftRepository($0).save(saved) }
+        return saved
+    }
+}

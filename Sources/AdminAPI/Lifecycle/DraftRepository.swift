@@ -1,0 +1,47 @@
+import Foundation
+import Store
+
+/// Rows of `definition_drafts` (migration 0003).
+struct DraftRepository {
+    let connection: Connection
+    init(_ connection: Connection) { self.connection = connection }
+
+    static let columns = """
+        channel, name, version, sequence, endorsement_policy, validation_parameter, collections, init_required, \
+        endorsement_plugin, validation_plugin, package_ids_json, updated_at, updated_by
+        """
+
+    func save(_ d: DefinitionDraft) throws {
+        let ids = String(decoding: try JSONEncoder().encode(d.packageIDs), as: UTF8.self)
+        try connection.execute("INSERT OR REPLACE INTO definition_drafts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               [d.channel, d.name, d.version, d.sequence, d.endorsementPolicy, d.validationParameter, d.collections,
+                                d.initRequired, d.endorsementPlugin, d.validationPlugin, ids, d.updatedAt, d.updatedBy])
+    }
+
+    func find(channel: String, name: String) throws -> DefinitionDraft? {
+        try connection.query("SELECT \(Self.columns) FROM definition_drafts WHERE channel = ? AND name = ?", [channel, name]) { s in
+            DefinitionDraft(channel: s.string(0), name: s.string(1), version: s.string(2), sequence: s.int64(3),
+                            endorsementPolicy: s.optionalString(4), validationParameter: s.blob(5),
+                            collections: s.isNull(6) ? nil : s.blob(6), initRequired: s.int64(7) != 0,
+                            endorsementPlugin: s.string(8), validationPlugin: s.string(9),
+                            packageIDs: (try? JSONDecoder().decode([String: String].self, from: Data(s.string(10).utf8))) ?? [:],
+                            updatedAt: s.string(11), updatedBy: s.string(12))
+        }.first
+    }
+
+    func recordApproval(channel: String, name: String, sequence: Int64, mspID: String, packageID: String?, txID: String,
+                        blockNumber: UInt64?, validationCode: String, operationID: String?) throws {
+        try connection.execute("""
+            INSERT INTO approval_records (channel, name, sequence, msp_id, package_id, tx_id, block_number, validation_code, operation_id, approved_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [channel, name, sequence, mspID, packageID, txID, blockNumber.map { Int64($0) }, validationCode, operationID, Timestamp.now()])
+    }
+
+    /// The latest approval this gateway recorded for an org at a sequence.
+    func lastApproval(channel: String, name: String, sequence: Int64, mspID: String) throws -> (txID: String, blockNumber: Int64?)? {
+        try connection.query("""
+            SELECT tx_id, block_number FROM approval_records WHERE channel = ? AND name = ? AND sequence = ? AND msp_id = ?
+            ORDER BY id DESC LIMIT 1
+            """, [channel, name, sequence, mspID]) { ($0.string(0), $0.optionalInt64(1)) }.first
+    }
+}

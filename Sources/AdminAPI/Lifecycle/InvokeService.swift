@@ -1,0 +1,104 @@
+import Fabric
+import Foundation
+import WebServer
+
+/// Evaluate and submit transactions of a committed chaincode, with the client identity of
+/// an org that approved it (its peers run the chaincode).
+struct InvokeService: Sendable {
+    let network: FabricNetwork
+    let definitions: DefinitionService
+    let operations: OperationService
+
+    struct Call: Sendable {
+        var function: String
+        var arguments: [[UInt8]]
+        var transient: [String: [UInt8]]
+        var isInit: Bool
+    }
+
+    /// Orgs whose peers can run the chaincode: approved the committed definition and configured.
+    func runningOrgs(channel: String, name: String) async throws -> [String] {
+        guard let committed = try await definitions.committed(channel: channel, name: name) else {
+            throw NetworkError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
+        }
+        let orgs = committed.approvals.filter(\.value).keys.sorted().filter {
+            network.queryClient($0) != nil && !(network.organization($0)?.peers.isEmpty ?? true)
+        }
+        guard !orgs.isEmpty else {
+            throw NetworkError(status: 422, code: "no_endorsing_org", message: "no configured organization has approved '\(name)' on '\(channel)'")
+        }
+        return orgs
+    }
+
+    func invocation(_ call: Call, channel: String, name: String) -> ChaincodeInvocation {
+        ChaincodeInvocation(channelID: channel, chaincodeName: name, arguments: [Array(call.function.utf8)] + call.arguments,
+                            transientData: call.transient, isInit: call.isInit)
+    }
+
+    func evaluate(_ call: Call, channel: String, name: String) async throws -> [UInt8] {
+        let org = try await runningOrgs(channel: channel, name: name)[0]
+        let node = network.organization(org)!.peers[0]
+        let client = network.queryClient(org)!
+        do {
+            return Array(try await client.evaluate(client.proposal(invocation(call, channel: channel, name: name)),
+                                                   on: network.endpoint(node), timeout: network.queryTimeout).payload)
+        } catch {
+            throw NetworkError.classify(error, peer: node.address, org: org)
+        }
+    }
+
+    func submit(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus) {
+        let orgs = try await runningOrgs(channel: channel, name: name)
+        let peers = orgs.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
+        let client = network.queryClient(orgs[0])!
+        do {
+            return try await client.submitTransaction(invocation(call, channel: channel, name: name), endorsingPeers: peers,
+                                                      orderer: network.orderer(), commitPeer: peers[0])
+        } catch {
+            throw NetworkError.classify(error, org: orgs[0])
+        }
+    }
+
+    /// `wait:false`: runs the submit as a background operation.
+    func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> GatewayOperation {
+        let input = DefinitionOperationInput(channel: channel, name: name, sequence: 0, mspId: nil, packageId: nil)
+        var op = GatewayOperation(kind: .submit, createdBy: actor, target: "\(channel)/\(name)",
+                           input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
+                           steps: [GatewayOperation.Step(name: "submit", target: call.function, state: .queued, message: "waiting")])
+        op = try await operations.save(op)
+        Task { [op] in
+            var op = op
+            op.state = .running
+            op.steps[0].state = .running
+            op = await operations.record(op)
+            do {
+                let (result, status) = try await submit(call, channel: channel, name: name)
+                op.steps[0].state = .succeeded
+                op.steps[0].message = "committed in block \(status.blockNumber)"
+                op.result = Self.submitJSON(result, status).jsonText
+            } catch {
+                let e = NetworkError.classify(error)
+                op.steps[0].state = .failed
+                op.steps[0].message = e.message
+                op.steps[0].detail = e.fabricMessage
+            }
+            op.settle()
+            _ = await operations.record(op)
+        }
+        return op
+    }
+
+    static func resultJSON(_ bytes: [UInt8]) -> [(String, JSONValue)] {
+        var f: [(String, JSONValue)] = [("result", .string(String(decoding: bytes, as: UTF8.self))),
+                                        ("resultBase64", .string(Data(bytes).base64EncodedString()))]
+        if !bytes.isEmpty, (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil {
+            f.append(("json", .raw(bytes)))
+        }
+        return f
+    }
+
+    static func submitJSON(_ result: [UInt8], _ s: CommitStatus) -> JSONValue {
+        .object([("txId", .string(s.transactionID)), ("blockNumber", .int(Int(s.blockNumber))),
+                 ("validationCode", .string(s.validationCode.name))] + resultJSON(result))
+    }
+}

@@ -1,0 +1,55 @@
+import ChaincodePackages
+import Foundation
+import Logging
+import Store
+
+/// Everything the lifecycle API runs on: the Fabric network, operations, drafts, events.
+public final class LifecycleServices: Sendable {
+    public let network: FabricNetwork
+    public let events: EventHub
+    public let operations: OperationService
+    let installs: InstallService
+    let definitions: DefinitionService
+
+    public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub()) {
+        self.network = network
+        self.events = events
+        operations = OperationService(queue: queue, events: events)
+        installs = InstallService(network: network, packages: packages, operations: operations)
+        definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
+    }
+
+    /// Settles operations a crashed process left unfinished (call once at start-up).
+    @discardableResult
+    public func reconcile(logger: Logger) async -> [GatewayOperation] {
+        do {
+            let done = try await OperationReconciler(network: network, operations: operations, definitions: definitions).reconcile()
+            for op in done { logger.notice("reconciled unfinished operation", metadata: ["operation": "\(op.id)", "kind": "\(op.kind.rawValue)", "state": "\(op.state.rawValue)"]) }
+            return done
+        } catch {
+            logger.error("could not reconcile unfinished operations", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+}
+
+/// Hands the lifecycle services to a route handler, or fails with 503 when the gateway runs
+/// without a `network:` configuration (the routes exist either way, so the route table is stable).
+typealias LifecycleProvider = @Sendable () throws -> LifecycleServices
+
+enum LifecycleRoutes {
+    static func provider(_ services: LifecycleServices?) -> LifecycleProvider {
+        { () throws -> LifecycleServices in
+            guard let services else {
+                throw NetworkError(status: 503, code: "network_not_configured",
+                                   message: "no Fabric network configured; start the gateway with --config naming a file with a 'network:' section")
+            }
+            return services
+        }
+    }
+
+    static func routes(_ services: LifecycleServices?) -> [APIRoute] {
+        let lc = provider(services)
+        return NetworkRoutes.routes(lc) + InstallRoutes.routes(lc) + OperationRoutes.routes(lc) + ChaincodeRoutes.routes(lc) + EventRoutes.routes(lc)
+    }
+}

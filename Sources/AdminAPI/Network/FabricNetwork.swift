@@ -1,0 +1,118 @@
+import EventLoop
+import Fabric
+import Foundation
+import GRPCClient
+import TLSCrypto
+
+/// The Fabric network the gateway administers: one event-loop thread for all gRPC, one
+/// `GRPCChannel` per peer/orderer (TLS from the config), and a `FabricClient` per org
+/// identity (admin for lifecycle writes, client for queries and invokes).
+public final class FabricNetwork: Sendable {
+    public let config: NetworkConfig
+    let loop: EventLoopThread
+    let channels: [String: GRPCChannel]
+    let adminClients: [String: FabricClient]
+    let clientClients: [String: FabricClient]
+    /// Deadline for quick reads (peer status, queries).
+    public let queryTimeout: Duration
+    /// Deadline for InstallChaincode (the peer builds the package).
+    public let installTimeout: Duration
+
+    /// Loads every identity (private keys are read here and kept only in memory) and creates
+    /// the channels; connections open lazily on first use.
+    public init(config: NetworkConfig, queryTimeout: Duration = .seconds(5), installTimeout: Duration = .seconds(300)) throws {
+        self.config = config
+        self.queryTimeout = queryTimeout
+        self.installTimeout = installTimeout
+        var tlsConfigs: [String: TLSClientConfiguration] = [:]
+        for node in config.peers + config.orderers {
+            tlsConfigs[node.address] = try node.tls.map { try Self.tlsConfiguration($0, node: node.name) }
+        }
+        var admins: [String: SigningIdentity] = [:], clients: [String: SigningIdentity] = [:]
+        for org in config.organizations {
+            admins[org.mspID] = try org.adminIdentity.map { try Self.load($0, mspID: org.mspID, what: "adminIdentity") }
+            clients[org.mspID] = try org.clientIdentity.map { try Self.load($0, mspID: org.mspID, what: "clientIdentity") }
+        }
+        loop = try EventLoopThread(name: "fabric-grpc")
+        var channels: [String: GRPCChannel] = [:]
+        for node in config.peers + config.orderers {
+            let (host, port) = Self.split(node.address)
+            channels[node.address] = GRPCChannel(target: GRPCTarget(host: host, port: port, tls: tlsConfigs[node.address] ?? nil),
+                                                 loop: loop.loop)
+        }
+        self.channels = channels
+        let transport = GRPCFabricTransport { [channels] endpoint in
+            guard let channel = channels[endpoint.address] else {
+                throw FabricProtocolError("no configured node at \(endpoint.address)")
+            }
+            return GRPCChannelConnection(channel: channel)
+        }
+        let hash = try Self.tlsCertificateHash(config)
+        adminClients = admins.mapValues { FabricClient(transport: transport, signer: $0, tlsCertificateHash: hash) }
+        clientClients = clients.mapValues { FabricClient(transport: transport, signer: $0, tlsCertificateHash: hash) }
+    }
+
+    /// Closes every channel and stops the event loop.
+    public func close() async {
+        for channel in channels.values { await channel.close() }
+        loop.shutdown()
+    }
+
+    // MARK: lookups
+
+    public func organization(_ mspID: String) -> NetworkConfig.Organization? {
+        config.organizations.first { $0.mspID == mspID }
+    }
+
+    public func peer(named name: String) -> NetworkConfig.Node? { config.peers.first { $0.name == name } }
+
+    public func endpoint(_ node: NetworkConfig.Node) -> FabricEndpoint { FabricEndpoint(address: node.address, mspID: node.mspID) }
+
+    /// The org's admin client (lifecycle writes, local-admin queries); nil without an admin identity.
+    public func adminClient(_ mspID: String) -> FabricClient? { adminClients[mspID] }
+
+    /// The org's client identity, falling back to its admin.
+    public func queryClient(_ mspID: String) -> FabricClient? { clientClients[mspID] ?? adminClients[mspID] }
+
+    /// The first orderer, where transactions are broadcast.
+    public func orderer() throws -> FabricEndpoint {
+        guard let node = config.orderers.first else {
+            throw NetworkError(status: 422, code: "no_orderer", message: "the network configuration has no orderer")
+        }
+        return endpoint(node)
+    }
+
+    // MARK: loading
+
+    static func load(_ source: NetworkConfig.IdentitySource, mspID: String, what: String) throws -> SigningIdentity {
+        do {
+            switch source {
+            case .mspDirectory(let dir): return try SigningIdentity.loadMSP(directory: dir, mspID: mspID)
+            case .files(let cert, let key): return try SigningIdentity.load(certificateFile: cert, keyFile: key, mspID: mspID)
+            }
+        } catch {
+            throw NetworkError(status: 500, code: "identity", message: "cannot load the \(what) of \(mspID): \(error)")
+        }
+    }
+
+    static func tlsConfiguration(_ tls: NetworkConfig.TLS, node: String) throws -> TLSClientConfiguration {
+        func read(_ path: String) throws -> String {
+            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw NetworkError(status: 500, code: "tls", message: "cannot read TLS file '\(path)' for \(node)")
+            }
+        }
+        return TLSClientConfiguration(rootCertificatesPEM: [try read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,
+                                      clientCertificatePEM: try tls.clientCertFile.map(read), clientKeyPEM: try tls.clientKeyFile.map(read))
+    }
+
+    /// The client TLS certificate hash for Deliver (mutual TLS): the first configured one.
+    static func tlsCertificateHash(_ config: NetworkConfig) throws -> [UInt8]? {
+        guard let file = (config.peers + config.orderers).lazy.compactMap({ $0.tls?.clientCertFile }).first else { return nil }
+        return try FabricClient.tlsCertificateHash(certificatePEM: String(contentsOfFile: file, encoding: .utf8))
+    }
+
+    static func split(_ address: String) -> (String, Int) {
+        let colon = address.lastIndex(of: ":")!  // validated by NetworkConfigReader
+        return (String(address[..<colon]), Int(address[address.index(after: colon)...])!)
+    }
+}

@@ -1,0 +1,78 @@
+import ChaincodePackages
+import Fabric
+import Foundation
+
+/// `POST /installs`: installs a stored package on peers as one operation with a step per peer.
+/// "Already installed" is success; an unreachable peer fails only its own step.
+struct InstallService: Sendable {
+    let network: FabricNetwork
+    let packages: PackageStore
+    let operations: OperationService
+
+    struct Input: Codable {
+        var packageId: String
+        var peers: [String]
+    }
+
+    /// Validates, records the queued operation and starts it in the background.
+    func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> GatewayOperation {
+        guard let details = try await packages.details(packageID: packageID) else {
+            throw NetworkError.notFound("package", "no package with ID '\(packageID)'")
+        }
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: packages.path(of: details.record)))) } catch {
+            throw NetworkError(status: 500, code: "storage", message: "stored file for '\(packageID)' is unreadable")
+        }
+        let input = String(decoding: try JSONEncoder().encode(Input(packageId: packageID, peers: peers.map(\.name))), as: UTF8.self)
+        let steps = peers.map { GatewayOperation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }
+        let op = try await operations.save(GatewayOperation(kind: .install, createdBy: createdBy, target: packageID, input: input, steps: steps))
+        Task { await run(op, package: bytes, peers: peers) }
+        return op
+    }
+
+    func run(_ op: GatewayOperation, package: [UInt8], peers: [NetworkConfig.Node]) async {
+        var op = op
+        op.state = .running
+        for i in op.steps.indices { op.steps[i].state = .running; op.steps[i].message = "installing" }
+        op = await operations.record(op)
+        await withTaskGroup(of: (Int, GatewayOperation.Step).self) { group in
+            for (i, node) in peers.enumerated() {
+                let step = op.steps[i]
+                group.addTask { (i, await install(package, on: node, step: step)) }
+            }
+            for await (i, step) in group {
+                op.steps[i] = step
+                op = await operations.record(op)
+            }
+        }
+        op.settle()
+        if op.state == .succeeded { op.result = #"{"packageId":"\#(op.target)"}"# }
+        _ = await operations.record(op)
+    }
+
+    func install(_ package: [UInt8], on node: NetworkConfig.Node, step: GatewayOperation.Step) async -> GatewayOperation.Step {
+        var step = step
+        guard let admin = network.adminClient(node.mspID) else {
+            step.state = .failed
+            step.message = "no admin identity configured for \(node.mspID)"
+            return step
+        }
+        do {
+            let result = try await admin.evaluate(Lifecycle.installChaincode(package: package), on: network.endpoint(node),
+                                                  timeout: network.installTimeout)
+            step.state = .succeeded
+            step.message = "installed \(result.packageID)"
+        } catch {
+            let e = NetworkError.classify(error, peer: node.address, org: node.mspID)
+            if e.fabricMessage?.contains("chaincode already successfully installed") == true {
+                step.state = .succeeded
+                step.message = "already installed"
+            } else {
+                step.state = .failed
+                step.message = e.message
+                step.detail = e.fabricMessage
+            }
+        }
+        return step
+    }
+}

@@ -1,0 +1,92 @@
+import Fabric
+import Foundation
+import WebServer
+
+/// `/api/v1/channels/{channel}/chaincodes…`: committed definitions, drafts, approvals, commit.
+enum ChaincodeRoutes {
+    static let base = "/api/v1/channels/{channel}/chaincodes"
+
+    static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
+        [
+            APIRoute("GET", base, .read) { ctx in
+                let defs = try lc().definitions
+                let list = try await defs.committedList(channel: ctx.pathParameter("channel"))
+                return .json(.object([("items", .array(list.map { DefinitionJSON.definition($0.definition, approvals: $0.approvals) }))]))
+            },
+            APIRoute("GET", base + "/{name}", .read) { ctx in
+                let defs = try lc().definitions
+                let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+                let committed = try await defs.committed(channel: channel, name: name)
+                var draft = try await defs.draft(channel: channel, name: name)
+                if let d = draft, d.sequence <= committed?.definition.sequence ?? 0 { draft = nil }
+                return .json(.object([("committed", committed.map { DefinitionJSON.definition($0.definition, approvals: $0.approvals) } ?? .null),
+                                      ("draft", draft?.json ?? .null)]))
+            },
+            APIRoute("PUT", base + "/{name}/draft", .operateOrgs, audit: "chaincode.draft") { ctx in
+                try await saveDraft(ctx, lc().definitions, requireVersion: true)
+            },
+            APIRoute("POST", base + "/{name}/draft/upgrade", .operateOrgs, audit: "chaincode.draft") { ctx in
+                try await saveDraft(ctx, lc().definitions, requireVersion: false)
+            },
+            APIRoute("POST", base + "/{name}/approvals", .operateOrgs, audit: "chaincode.approve") { ctx in
+                let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+                let defs = try lc().definitions
+                let body = try JSONBody(ctx.request)
+                let orgs = try body.strings("orgs")
+                guard !orgs.isEmpty else { throw JSONBody.invalid("orgs", "must name at least one MSP ID") }
+                ctx.auditTarget = "\(channel)/\(name)"
+                ctx.auditDetail = "orgs \(orgs.joined(separator: ","))"
+                try ctx.authorize(orgs: orgs)
+                let results = try await defs.approve(channel: channel, name: name, orgs: orgs,
+                                                     packageOverrides: try packageIDs(body, allowNull: true).mapValues { $0 }, by: ctx.principal.name)
+                return .json(.object([("results", .array(results.map(\.json)))]))
+            },
+            APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
+                .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")).json)
+            },
+            APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit") { ctx in
+                let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+                ctx.auditTarget = "\(channel)/\(name)"
+                let status = try await lc().definitions.commit(channel: channel, name: name, principal: ctx.principal)
+                ctx.auditDetail = "tx \(status.transactionID)"
+                return .json(DefinitionService.commitJSON(status))
+            },
+        ] + InvokeRoutes.routes(lc)
+    }
+
+    static func saveDraft(_ ctx: APIContext, _ defs: DefinitionService, requireVersion: Bool) async throws -> Response {
+        let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+        ctx.auditTarget = "\(channel)/\(name)"
+        let body = try JSONBody(ctx.request)
+        var input = DefinitionService.DraftInput()
+        input.version = requireVersion ? try body.string("version") : try body.optionalString("version")
+        input.sequence = try body.optionalInt("sequence").map(Int64.init)
+        input.endorsementPolicy = try body.optionalString("endorsementPolicy")
+        if let c = body.value("collections") {
+            guard case .array = c else { throw JSONBody.invalid("collections", "must be an array (peer CLI collections JSON)") }
+            input.collectionsJSON = c.encoded.encoded()
+        }
+        if body.value("initRequired") != nil { input.initRequired = try body.bool("initRequired", default: false) }
+        input.endorsementPlugin = try body.optionalString("endorsementPlugin")
+        input.validationPlugin = try body.optionalString("validationPlugin")
+        if body.value("packageIds") != nil { input.packageIDs = try packageIDs(body, allowNull: false).compactMapValues { $0 } }
+        let draft = try await defs.saveDraft(channel: channel, name: name, input: input, by: ctx.principal.name)
+        ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)"
+        return .json(draft.json)
+    }
+
+    /// `packageIds: {mspId: packageId | null}`.
+    static func packageIDs(_ body: JSONBody, allowNull: Bool) throws -> [String: String?] {
+        guard let v = body.value("packageIds") else { return [:] }
+        guard case .object(let m) = v else { throw JSONBody.invalid("packageIds", "must be an object of MSP ID to package ID") }
+        var out: [String: String?] = [:]
+        for (k, v) in m {
+            switch v {
+            case .string(let s): out[k] = .some(s)
+            case .null where allowNull: out[k] = .some(nil)
+            default: throw JSONBody.invalid("packageIds.\(k)", allowNull ? "must be a package ID or null" : "must be a package ID")
+            }
+        }
+        return out
+    }
+}

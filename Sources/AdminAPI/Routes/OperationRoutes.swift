@@ -1,0 +1,26 @@
+import WebServer
+
+/// `GET /api/v1/operations[/{operationId}]`.
+enum OperationRoutes {
+    static let maxLimit = 500
+
+    static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
+        [
+            APIRoute("GET", "/api/v1/operations", .read) { ctx in
+                let paging = try Paging(ctx.request, maxLimit: maxLimit)
+                // Empty parameters (`?kind=&state=`) mean "any".
+                let q = ctx.request.query.filter { !$0.value.isEmpty }
+                if let k = q["kind"], GatewayOperation.Kind(rawValue: k) == nil { throw HTTPError.badRequest("unknown kind '\(k)'", code: "invalid_query") }
+                if let st = q["state"], GatewayOperation.State(rawValue: st) == nil { throw HTTPError.badRequest("unknown state '\(st)'", code: "invalid_query") }
+                let page = try await lc().operations.list(kind: q["kind"], state: q["state"], limit: paging.limit, offset: paging.offset)
+                return .json(.object([("items", .array(page.items.map(\.json))), ("total", .int(page.total)),
+                                      ("limit", .int(paging.limit)), ("offset", .int(paging.offset))]))
+            },
+            APIRoute("GET", "/api/v1/operations/{operationId}", .read) { ctx in
+                let id = ctx.pathParameter("operationId")
+                guard let op = try await lc().operations.find(id) else { throw NetworkError.notFound("operation", "no operation with ID '\(id)'") }
+                return .json(op.json)
+            },
+        ]
+    }
+}

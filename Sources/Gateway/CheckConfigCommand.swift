@@ -1,0 +1,30 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+
+/// Validates a configuration file with the gateway's own parser and exits non-zero with the
+/// file, key and problem when it is wrong (CI checks the compose setup's file with it).
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate a gateway configuration file without starting anything.")
+
+    @Option(help: "The configuration file (YAML).") var config: String
+    @Flag(help: "Do not require referenced certificate, key and MSP paths to exist on this machine (a config for a container).")
+    var syntaxOnly = false
+
+    func run() throws {
+        do {
+            var settings = ServerSettings()
+            try settings.apply(configFile: config)
+            guard let network = try NetworkConfig.load(path: config, checkFiles: !syntaxOnly) else {
+                print("ok: \(config): server settings only (no network section)")
+                return
+            }
+            print("ok: \(config): \(network.organizations.count) organizations, \(network.peers.count) peers, "
+                  + "\(network.orderers.count) orderers, channels \(network.channels.joined(separator: ", "))")
+        } catch {
+            FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import ChaincodePackages
+import Foundation
+import Store
+import Testing
+import WebServer
+@testable import AdminAPI
+
+/// Roles, tokens, 401/403/429 and the audit log, over real sockets and a real SQLite file.
+@Suite struct AccessControlTests {
+    /// One concrete request per API route; the allowed status is what a caller with the
+    /// permission gets (chosen so that nothing is created: unknown IDs, invalid bodies).
+    struct Probe {
+        let method: String
+        let route: String
+        let path: String
+        let permission: String
+        let contentType: String?
+        let body: [UInt8]?
+        let allowedStatus: Int
+    }
+
+    static let probes: [Probe] = [
+        Probe(method: "GET", route: "/api/v1/me", path: "/api/v1/me", permission: "read", contentType: nil, body: nil, allowedStatus: 200),
+        Probe(method: "GET", route: "/api/v1/packages", path: "/api/v1/packages?limit=5", permission: "read",
+              contentType: nil, body: nil, allowedStatus: 200),
+        Probe(method: "GET", route: "/api/v1/packages/{packageId}", path: "/api/v1/packages/nope:00", permission: "read",
+              contentType: nil, body: nil, allowedStatus: 404),
+        Probe(method: "GET", route: "/api/v1/packages/{packageId}/content", path: "/api/v1/packages/nope:00/content",
+              permission: "read", contentType: nil, body: nil, allowedStatus: 404),
+        Probe(method: "POST", route: "/api/v1/packages", path: "/api/v1/packages", permission: "packages:write",
+              contentType: "text/plain", body: Array("hello".utf8), allowedStatus: 415),
+        Probe(method: "POST", route: "/api/v1/packages/ccaas", path: "/api/v1/packages/ccaas", permission: "packages:write",
+              contentType: "application/json", body: Array("{}".utf8), allowedStatus: 422),
+        Probe(method: "DELETE", route: "/api/v1/packages/{packageId}", path: "/api/v1/packages/nope:00",
+              permission: "packages:write", contentType: nil, body: nil, allowedStatus: 404),
+        Probe(method: "GET", route: "/api/v1/tokens", path: "/api/v1/tokens", permission: "admin", contentType: nil, body: nil, allowedStatus: 200),
+        Probe(method: "POST", route: "/api/v1/tokens", path: "/api/v1/tokens", permission: "admin",
+              contentType: "application/json", body: Array("{}".utf8), allowedStatus: 422),
+        Probe(method: "DELETE", route: "/api/v1/tokens/{tokenId}", path: "/api/v1/tokens/0123456789abcdef", permission: "admin",
+              contentType: nil, body: nil, allowedStatus: 404),
+        Probe(method: "GET", route: "/api/v1/audit", path: "/api/v1/audit?limit=10", permission: "admin",
+              contentType: nil, body: nil, allowedStatus: 200),
+    ]
+
+    /// Written independently of `Role.grants`: the product's role table.
+    static let granted: [String: Set<String>] = [
+        "admin": ["read", "packages:write", "admin"],
+        "operator": ["read", "packages:write"],
+        "viewer": ["read"],
+    ]
+
+    @Test("admin, operator (Org1MSP) and viewer against every API route: allowed, 403 naming the permission, 401 without a token")
+    func roleMatrix() async throws {
+        try await withGateway { fx in
+            // The probes cover the whole route table with the permission it declares.
+            let table = Set(fx.application.apiRoutes.map { "\($0.method) \($0.path) \($0.permission.rawValue)" })
+            #expect(Set(Self.probes.map { "\($0.method) \($0.route) \($0.permission)" }) == table)
+            let roles = [("admin", "test-admin", fx.admin), ("operator", "test-operator", fx.operatorToken), ("viewer", "test-viewer", fx.viewer)]
+            for probe in Self.probes {
+                for (role, name, token) in roles {
+                    let r = try await fx.request(probe.method, probe.path, token: token, contentType: probe.contentType, body: probe.body)
+                    let label = "\(role) \(probe.method) \(probe.path)"
+                    if Self.granted[role]!.contains(probe.permission) {
+                        #expect(r.status == probe.allowedStatus, "\(label): \(r.text)")
+                    } else {
+                        #expect(r.status == 403, "\(label): \(r.text)")
+                        #expect(r.errorCode == "forbidden")
+                        #expect(r.errorDetails?["missingPermission"] as? String == probe.permission, "\(label)")
+                        #expect(r.errorMessage?.contains(name) == true && r.errorMessage?.contains(probe.permission) == true)
+                        #expect(r.headers["www-authenticate"] == nil)
+                    }
+                }
+                let anonymous = try await fx.request(probe.method, probe.path, contentType: probe.contentType, body: probe.body)
+                #expect(anonymous.status == 401, "no token \(probe.method) \(probe.path)")
+                #expect(anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+                #expect(anonymous.errorCode == "unauthorized" && (anonymous.json["error"] as? [String: Any])?["requestId"] is String)
+            }
+            try await Self.expectMatrixAudited(fx)
+            #expect(fx.logs.all.contains { $0.contains("/api/v1/me") }, "the access log must be captured for the leak check")
+        }
+    }
+
+    /// Every mutating probe left one row per caller, refused ones included, actor = token name.
+    static func expectMatrixAudited(_ fx: GatewayFixture) async throws {
+        let rows = try await fx.auditEntries()
+        let actions = Dictionary(uniqueKeysWithValues: fx.application.apiRoutes.compactMap { r in
+            r.auditAction.map { ("\(r.method) \(r.path)", $0) }
+        })
+        for probe in probes where probe.method != "GET" {
+            let action = try #require(actions["\(probe.method) \(probe.route)"])
+            for (role, name) in [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer")] {
+                let allowed = granted[role]!.contains(probe.permission)
+                let matching = rows.filter { $0.action == action && $0.actor == name }
+                #expect(matching.count == 1, "\(action) by \(name)")
+                #expect(matching.first?.status == (allowed ? probe.allowedStatus : 403))
+                #expect(matching.first?.outcome == (allowed ? "failed" : "denied"))
+                #expect(matching.first?.role == role && matching.first?.clientAddress.contains("127.0.0.1") == true)
+            }
+            let anonymous = rows.filter { $0.action == action && $0.actor == "anonymous" }
+            #expect(anonymous.count == 1 && anonymous.first?.status == 401 && anonymous.first?.outcome == "denied", "\(action) without token")
+        }
+        #expect(!rows.contains { $0.action.isEmpty || $0.requestID.isEmpty })
+    }
+
+    @Test("a malformed Authorization header is 401 with error=invalid_request; an unknown token with error=invalid_token")
+    func malformedAuthorization() async throws {
+        try await withGateway { fx in
+            let basic = try await fx.request("GET", "/api/v1/me", headers: [("Authorization", "Basic dXNlcjpwYXNz")])
+            #expect(basic.status == 401)
+            #expect(basic.headers["www-authenticate"]?.contains("error=\"invalid_request\"") == true)
+            let unknown = try await fx.request("GET", "/api/v1/me", token: "cgw_0123456789abcdef_not-a-real-secret")
+            #expect(unknown.status == 401)
+            #expect(unknown.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+            #expect(unknown.headers["www-authenticate"]?.contains("error=\"invalid_token\"") == true)
+            let open = try await fx.request("GET", "/healthz", token: "garbage")
+            #expect(open.status == 200, "open endpoints ignore tokens")
+            let ready = try await fx.request("GET", "/readyz")
+            let metrics = try await fx.request("GET", "/metrics")
+            #expect(ready.status == 200 && metrics.status == 200 && metrics.headers["www-authenticate"] == nil)
+        }
+    }
+
+    @Test("admin creates an operator bound to Org1MSP; /me and /tokens report it without its secret")
+    func tokenLifecycle() async throws {
+        try await withGateway { fx in
+            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin,
+                                            ["name": "ci-operator", "role": "operator", "orgs": ["Org1MSP"]], recordBody: false)
+            #expect(created.status == 201, "\(created.text)")
+            let token = try #require(created.json["token"] as? String)
+            fx.remember(secret: token)
+            #expect(token.hasPrefix("cgw_"))
+            let me = try await fx.request("GET", "/api/v1/me", token: token)
+            #expect(me.status == 200)
+            #expect(me.json["name"] as? String == "ci-operator" && me.json["role"] as? String == "operator")
+            #expect(me.json["orgs"] as? [String] == ["Org1MSP"])
+            #expect(Set(me.json["permissions"] as? [String] ?? []) == ["read", "packages:write", "orgs:operate", "chaincode:invoke"])
+            let viewerMe = try await fx.request("GET", "/api/v1/me", token: fx.viewer)
+            #expect(viewerMe.json["permissions"] as? [String] == ["read"])
+
+            let duplicate = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "ci-operator", "role": "viewer"])
+            #expect(duplicate.status == 409 && duplicate.errorCode == "token_exists")
+            let unbound = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "no-org", "role": "operator"])
+            #expect(unbound.status == 422)
+            let past = try await fx.json("POST", "/api/v1/tokens", token: fx.admin,
+                                         ["name": "past", "role": "viewer", "expiresAt": "2001-01-01T00:00:00Z"])
+            #expect(past.status == 422 && past.errorDetails?["field"] as? String == "expiresAt")
+            let badJSON = try await fx.request("POST", "/api/v1/tokens", token: fx.admin, contentType: "application/json", body: Array("{".utf8))
+            #expect(badJSON.status == 400)
+            let wrongType = try await fx.request("POST", "/api/v1/tokens", token: fx.admin, contentType: "text/plain", body: Array("x".utf8))
+            #expect(wrongType.status == 415)
+
+            let list = try await fx.request("GET", "/api/v1/tokens", token: fx.admin)
+            let items = list.json["items"] as? [[String: Any]] ?? []
+            #expect(Set(items.compactMap { $0["name"] as? String }) == ["test-admin", "test-operator", "test-viewer", "ci-operator"])
+            #expect(items.allSatisfy { $0["token"] == nil && $0["secretSHA256"] == nil && $0["tokenId"] is String })
+            let rows = try await fx.auditEntries().filter { $0.action == "token.create" }
+            #expect(rows.contains { $0.target == "ci-operator" && $0.status == 201 && $0.outcome == "success" && $0.actor == "test-admin" })
+            #expect(rows.count == 6)
+        }
+    }
+
+    @Test("a revoked token and an expired token are refused on the very next request")
+    func revokedAndExpired() async throws {
+        try await withGateway { fx in
+            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "short-lived", "role": "viewer"], recordBody: false)
+            let token = try #require(created.json["token"] as? String)
+            let id = try #require(created.json["tokenId"] as? String)
+            fx.remember(secret: token)
+            #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
+            let revoke = try await fx.request("DELETE", "/api/v1/tokens/\(id)", token: fx.admin)
+            #expect(revoke.status == 204)
+            let after = try await fx.request("GET", "/api/v1/me", token: token)
+            #expect(after.status == 401 && after.headers["www-authenticate"]?.contains("invalid_token") == true)
+            #expect(try await fx.request("DELETE", "/api/v1/tokens/\(id)", token: fx.admin).status == 404, "already revoked")
+            let listed = try await fx.request("GET", "/api/v1/tokens", token: fx.admin).json["items"] as? [[String: Any]] ?? []
+            #expect(listed.first { $0["tokenId"] as? String == id }?["revokedAt"] is String)
+            let rows = try await fx.auditEntries().filter { $0.action == "token.revoke" }
+            #expect(rows.map(\.status).sorted() == [204, 404] && rows.allSatisfy { $0.target == id && $0.actor == "test-admin" })
+
+            // Expiry: the operator works, its expiry passes (set in the database), the next request fails.
+            #expect(try await fx.request("GET", "/api/v1/me", token: fx.operatorToken).status == 200)
+            let opID = try #require(try await fx.services.tokens.list().first { $0.name == "test-operator" }?.tokenID)
+            let past = Timestamp.format(Date(timeIntervalSinceNow: -1))
+            try await fx.services.queue.write { try $0.execute("UPDATE api_tokens SET expires_at = ? WHERE token_id = ?", [past, opID]) }
+            let expired = try await fx.request("GET", "/api/v1/me", token: fx.operatorToken)
+            #expect(expired.status == 401 && expired.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+            #expect(try await fx.request("GET", "/api/v1/me", token: fx.viewer).status == 200, "other tokens are unaffected")
+        }
+    }
+
+    @Test("repeated bad tokens from one address get 429 with Retry-After, even for a valid token; open routes stay open")
+    func rateLimitedFailures() async throws {
+        try await withGateway { fx in
+            for i in 0..<10 {
+                let r = try await fx.request("GET", "/api/v1/me", token: "cgw_00000000000000\(String(format: "%02d", i))_wrong")
+                #expect(r.status == 401)
+            }
+            let limited = try await fx.request("GET", "/api/v1/me", token: "cgw_0000000000000099_wrong")
+            #expect(limited.status == 429 && limited.errorCode == "too_many_failed_authentications")
+            let retryAfter = try #require(limited.headers["retry-after"].flatMap { Int($0) })
+            #expect((1...60).contains(retryAfter))
+            let valid = try await fx.request("GET", "/api/v1/me", token: fx.admin)
+            #expect(valid.status == 429 && valid.headers["retry-after"] != nil)
+            let mutating = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "x", "role": "viewer"])
+            #expect(mutating.status == 429)
+            #expect(try await fx.request("GET", "/healthz").status == 200)
+            let rows = try await fx.auditEntries()
+            #expect(rows.contains { $0.action == "token.create" && $0.status == 429 && $0.outcome == "denied" })
+            #expect(try await fx.services.tokens.list().contains { $0.name == "x" } == false)
+        }
+    }
+
+    @Test("an operator bound to Org1MSP may act for Org1MSP only; refusals name the missing org permission")
+    func orgBinding() throws {
+        let op = Principal(tokenID: "0123456789abcdef", name: "op1", role: .operator, orgs: ["Org1MSP"])
+        #expect(op.mayActFor(org: "Org1MSP") && !op.mayActFor(org: "Org2MSP"))
+        let admin = Principal(tokenID: "a", name: "root", role: .admin, orgs: [])
+        let viewer = Principal(tokenID: "v", name: "look", role: .viewer, orgs: ["Org1MSP"])
+        #expect(admin.mayActFor(org: "Org2MSP") && !viewer.mayActFor(org: "Org1MSP"))
+        let request = Request(method: "POST", path: "/x", rawQuery: "", headers: .init([]), requestID: "r", remoteAddress: "127.0.0.1")
+        let ctx = APIContext(request: request, principal: op)
+        try ctx.authorize(orgs: ["Org1MSP"])
+        let error = try #require(throws: HTTPError.self) { try ctx.authorize(orgs: ["Org1MSP", "Org2MSP", "Org3MSP"]) }
+        #expect(error.status == 403 && error.message.contains("Org2MSP, Org3MSP") && !error.message.contains("Org1MSP"))
+        #expect(error.details.first { $0.0 == "missingPermission" }.map { "\($0.1)" }?.contains("orgs:operate") == true)
+    }
+
+    /// A declared Content-Length over the route's limit is refused only after authentication,
+    /// authorization and the audit row (the server defers the 413 to API routes).
+    @Test("an oversized mutating request is still authenticated and audited")
+    func oversizedRequestsAreAudited() async throws {
+        try await withGateway(limits: PackageLimits(maxPackageBytes: 1024)) { fx in
+            let body = [UInt8](repeating: 0x41, count: 1024 + 65 * 1024)
+            let anonymous = try await fx.request("POST", "/api/v1/packages", contentType: "application/gzip", body: body)
+            let viewer = try await fx.request("POST", "/api/v1/packages", token: fx.viewer, contentType: "application/gzip", body: body)
+            let rows = try await fx.auditEntries().filter { $0.action == "package.upload" }
+            #expect(anonymous.status == 401)
+            #expect(viewer.status == 403)
+            #expect(rows.map(\.actor).sorted() == ["anonymous", "test-viewer"])
+            #expect(fx.packageFiles() == [])
+        }
+    }
+
+    @Test("an upload refused by access control is answered 401/403 even while its large body is still arriving")
+    func refusedLargeUpload() async throws {
+        try await withGateway { fx in
+            let body = [UInt8](repeating: 0x41, count: 3 << 20)
+            let anonymous = try await fx.request("POST", "/api/v1/packages", contentType: "application/gzip", body: body)
+            let viewer = try await fx.request("POST", "/api/v1/packages", token: fx.viewer, contentType: "application/gzip", body: body)
+            #expect(anonymous.status == 401 && viewer.status == 403)
+            #expect(fx.packageFiles() == [])
+            let me = try await fx.request("GET", "/api/v1/me", token: fx.viewer)
+            #expect(me.status == 200)
+        }
+    }
+
+    @Test("refused mutating calls are audited with the request ID the client saw and the target they tried")
+    func refusedCallsNameTheirTarget() async throws {
+        try await withGateway { fx in
+            let bytes = try PackageFixtures.golang(label: "kept_1")
+            let stored = try await fx.request("POST", "/api/v1/packages", token: fx.operatorToken, contentType: "application/gzip", body: bytes)
+            let id = try #require(stored.json["packageId"] as? String)
+            let refused = try await fx.request("DELETE", "/api/v1/packages/\(id)", token: fx.viewer)
+            #expect(refused.status == 403)
+            let requestID = try #require(refused.headers["x-request-id"])
+            #expect((refused.json["error"] as? [String: Any])?["requestId"] as? String == requestID)
+            let row = try #require(try await fx.auditEntries().first { $0.requestID == requestID })
+            #expect(row.action == "package.delete" && row.actor == "test-viewer" && row.outcome == "denied")
+            #expect(row.target == id)
+            let still = try await fx.request("GET", "/api/v1/packages/\(id)", token: fx.viewer)
+            #expect(still.status == 200)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Fabric
+import Foundation
+import Testing
+@testable import AdminAPI
+
+@Suite("error classification and approval differences")
+struct ClassificationTests {
+    @Test("peer refusals keep Fabric's words; transport failures are 502/504 naming the address")
+    func classify() {
+        let refused = NetworkError.classify(EndorseError(transactionID: "t", message: "proposal response was not successful",
+                                                         details: [NodeFailure(endpoint: "127.0.0.1:7051", status: 500, message: "chaincode definition not agreed to by this org (Org2MSP)")]),
+                                            org: "Org2MSP")
+        #expect(refused.status == 409 && refused.fabricMessage == "chaincode definition not agreed to by this org (Org2MSP)")
+        #expect(refused.peer == "127.0.0.1:7051" && refused.org == "Org2MSP")
+        let undefined = NetworkError.classify(EndorseError(transactionID: "t", message: "x",
+                                                           details: [NodeFailure(endpoint: "p", status: 404, message: "namespace cc is not defined")]))
+        #expect(undefined.status == 404)
+        let down = NetworkError.classify(EndorseError(transactionID: "t", message: "failed to collect endorsements",
+                                                      details: [NodeFailure(endpoint: "127.0.0.1:9", status: nil, message: "cannot connect to 127.0.0.1:9: Connection refused")]))
+        #expect(down.status == 502 && down.code == "peer_unreachable" && down.message.contains("127.0.0.1:9"))
+        let slow = NetworkError.classify(EndorseError(transactionID: "t", message: "x",
+                                                      details: [NodeFailure(endpoint: "p", status: nil, message: "DEADLINE_EXCEEDED: timeout")]))
+        #expect(slow.status == 504)
+        let invalid = NetworkError.classify(CommitError(transactionID: "t", message: "transaction t invalidated", validationCode: .mvccReadConflict, blockNumber: 3))
+        #expect(invalid.status == 409 && invalid.httpError.details.contains { $0.0 == "validationCode" })
+    }
+
+    @Test("differences name the field with what was expected and what the org approved")
+    func differences() throws {
+        let a = try EndorsementPolicy.signaturePolicy(dsl: "AND('A.peer','B.peer')").applicationPolicyBytes
+        let b = try EndorsementPolicy.signaturePolicy(dsl: "OR('A.peer','B.peer')").applicationPolicyBytes
+        let expected = ChaincodeDefinition(name: "cc", version: "2", sequence: 2, validationParameter: a)
+        let actual = ChaincodeDefinition(name: "cc", version: "1", sequence: 2, endorsementPlugin: "escc", validationParameter: b)
+        let d = ApprovalStatus.differences(expected, actual)
+        #expect(d.map(\.field) == ["version", "endorsementPolicy"])
+        #expect(d.last?.expected == "AND('A.peer', 'B.peer')" && d.last?.actual == "OR('A.peer', 'B.peer')")
+        #expect(ApprovalStatus.differences(expected, expected).isEmpty)
+    }
+}

@@ -1,0 +1,129 @@
+import AdminAPI
+import Foundation
+import Logging
+import Synchronization
+import WebServer
+
+/// A fabric-sim (2 orgs, TLS, free ports) in a temp dir, and a gateway (real SQLite file,
+/// real HTTP socket on port 0) configured from the gateway.yaml the simulator wrote.
+final class LifecycleFixture: @unchecked Sendable {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var python: String {
+        if let env = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !env.isEmpty { return env }
+        let venv = repoRoot.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
+
+    let directory: URL
+    let sim: Process
+    let ready: [String: Any]
+    let services: GatewayServices
+    let server: HTTPServer
+    let admin: HTTPTestClient
+    let org1Operator: HTTPTestClient
+    let viewer: HTTPTestClient
+
+    var controlPort: Int { ready["controlPort"] as? Int ?? 0 }
+    var port: Int { server.port }
+
+    static func start() async throws -> LifecycleFixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let sim = try await startSimulator(dir.appendingPathComponent("sim").path)
+        do {
+            return try await LifecycleFixture(directory: dir, sim: sim)
+        } catch {
+            sim.terminate()
+            sim.waitUntilExit()
+            throw error
+        }
+    }
+
+    private init(directory: URL, sim: Process) async throws {
+        self.directory = directory
+        self.sim = sim
+        let simDir = directory.appendingPathComponent("sim").path
+        ready = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: simDir + "/ready.json"))) as? [String: Any] ?? [:]
+        let network = try NetworkConfig.load(path: simDir + "/gateway.yaml")
+        services = try await GatewayServices.open(dataDirectory: directory.appendingPathComponent("data").path,
+                                                  migrationsDirectory: Self.repoRoot.appendingPathComponent("migrations").path,
+                                                  network: network)
+        let app = GatewayApplication(services: services, logger: Logger(label: "test"))
+        var config = HTTPServerConfiguration()
+        config.port = 0
+        config.threads = 1
+        config.accessLog = false
+        // An SSE stream notices a gone client only at its next write: don't wait long for it.
+        config.shutdownGraceNanos = 1_000_000_000
+        server = try HTTPServer(config: config, app: app.httpApplication(publicDirectory: nil, logger: Logger(label: "test")))
+        let adminToken = try await services.tokens.create(name: "admin", role: .admin, orgs: []).token
+        let operatorToken = try await services.tokens.create(name: "org1-operator", role: .operator, orgs: ["Org1MSP"]).token
+        let viewerToken = try await services.tokens.create(name: "viewer", role: .viewer, orgs: []).token
+        admin = HTTPTestClient(port: server.port, token: adminToken)
+        org1Operator = HTTPTestClient(port: server.port, token: operatorToken)
+        viewer = HTTPTestClient(port: server.port, token: viewerToken)
+    }
+
+    /// Opens the same data directory again, as a restarted gateway would (reconciling on the way).
+    func reopen() async throws -> LifecycleServices {
+        let simDir = directory.appendingPathComponent("sim").path
+        let services = try await GatewayServices.open(dataDirectory: directory.appendingPathComponent("data").path,
+                                                      migrationsDirectory: Self.repoRoot.appendingPathComponent("migrations").path,
+                                                      network: try NetworkConfig.load(path: simDir + "/gateway.yaml"))
+        return services.lifecycle!
+    }
+
+    func stop() async {
+        await server.shutdown()
+        await services.lifecycle?.network.close()
+        sim.terminate()
+        sim.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `POST /nodes/<name>/stop|start` on the simulator's control endpoint.
+    func control(_ node: String, _ action: String) async throws {
+        let r = try await HTTPTestClient(port: controlPort).post("/nodes/\(node)/\(action)")
+        guard r.status == 200 else { throw HTTPTestClient.Failure(description: "control \(action) \(node): \(r.status) \(r.text)") }
+    }
+
+    /// Starts `fabric_sim.py up` and returns once it printed its ready line.
+    static func startSimulator(_ dir: String) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // The test runner blocks SIGTERM and children inherit the mask: unblock it so `terminate()`
+        // gets the simulator's clean shutdown.
+        let script = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+            + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+        process.arguments = [python, "-c", script, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
+                             "up", "--orgs", "2", "--dir", dir, "--base-port", "0", "--tls"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let seen = Mutex<(text: String, resumed: Bool, cont: CheckedContinuation<Void, any Error>?)>(("", false, nil))
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+            seen.withLock { $0.cont = cont }
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                seen.withLock { s in
+                    s.text += String(decoding: data, as: UTF8.self)
+                    guard !s.resumed else { return }
+                    if s.text.contains("fabric-sim ready:") {
+                        s.resumed = true
+                        s.cont?.resume()
+                    } else if data.isEmpty {
+                        s.resumed = true
+                        s.cont?.resume(throwing: HTTPTestClient.Failure(description: "fabric-sim exited before ready: \(s.text)"))
+                    }
+                }
+            }
+            do { try process.run() } catch {
+                seen.withLock { s in
+                    if !s.resumed { s.resumed = true; s.cont?.resume(throwing: error) }
+                }
+            }
+        }
+        return process
+    }
+}
