@@ -17,6 +17,11 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
     private var isClosed = false
     private var failedAttempts = 0
     private var lastFailureNanos: UInt64 = 0
+    /// After a failed connect: when the next attempt may start, and why the last one failed.
+    /// A call whose deadline comes before that attempt fails at once with the last error rather
+    /// than hanging until its deadline; a call with more time waits for the attempt.
+    private var retryAtNanos: UInt64 = 0
+    private var lastFailure: GRPCConnectionError?
     /// Connections opened so far (tests read it to see reconnects).
     private(set) var connectionsOpened = 0
 
@@ -47,15 +52,20 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
             return
         }
         do {
-            try connectionForNewCall().enqueue(call)
+            try connectionForNewCall(deadline: call.deadlineNanos).enqueue(call)
         } catch {
             call.clearDeadline(on: loop)
             call.finish(error)
         }
     }
 
-    private func connectionForNewCall() throws -> GRPCConnection {
+    private func connectionForNewCall(deadline: UInt64?) throws -> GRPCConnection {
         if let current, current.acceptsCalls { return current }
+        let now = Sys.monotonicNanos()
+        if failedAttempts > 0, now < retryAtNanos, let last = lastFailure, let deadline, deadline <= retryAtNanos {
+            let wait = (retryAtNanos - now) / 1_000_000
+            throw GRPCConnectionError(target: target.description, message: "\(last.message) (next attempt in \(wait) ms)")
+        }
         let connection: GRPCConnection
         do {
             connection = try GRPCConnection(target: target, loop: loop, options: options, tlsContext: try tls())
@@ -66,7 +76,7 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
         connectionsOpened += 1
         current = connection
         connections[ObjectIdentifier(connection)] = connection
-        connection.start(afterNanos: backoffDelayNanos())
+        connection.start(afterNanos: retryAtNanos > now ? retryAtNanos - now : 0)
         return connection
     }
 
@@ -82,17 +92,14 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
         return tlsContext
     }
 
-    /// Exponential backoff with ±20 % jitter after failed attempts; none after a connection
-    /// that worked was lost (the next call reconnects at once).
+    /// Exponential backoff with ±20 % jitter after `failedAttempts` failed attempts; none after
+    /// a connection that worked was lost (the next call reconnects at once).
     private func backoffDelayNanos() -> UInt64 {
         guard failedAttempts > 0 else { return 0 }
         let initial = Double(GRPCConnectionOptions.nanos(options.backoffInitial))
         let cap = Double(GRPCConnectionOptions.nanos(options.backoffMax))
         let exponent = Double(failedAttempts - 1)
-        let delay = min(cap, initial * pow(options.backoffMultiplier, exponent)) * Double.random(in: 0.8...1.2)
-        let readyAt = lastFailureNanos + UInt64(delay)
-        let now = Sys.monotonicNanos()
-        return readyAt > now ? readyAt - now : 0
+        return UInt64(min(cap, initial * pow(options.backoffMultiplier, exponent)) * Double.random(in: 0.8...1.2))
     }
 
     /// Cancels a call locally (deadline, Task cancellation, `GRPCBidiCall.cancel`).
@@ -132,9 +139,12 @@ final class GRPCChannelCore: GRPCConnectionDelegate, @unchecked Sendable {
         if current === connection { current = nil }
         if wasReady {
             failedAttempts = 0
-        } else if error != nil && !isClosed {
+            lastFailure = nil
+        } else if let error, !isClosed {
             failedAttempts += 1
             lastFailureNanos = Sys.monotonicNanos()
+            lastFailure = error
+            retryAtNanos = lastFailureNanos &+ backoffDelayNanos()
         }
     }
 }

@@ -34,11 +34,29 @@ struct GRPCReconnectTests {
         await #expect(throws: GRPCConnectionError.self) { _ = try await channel.unary(path: "/test.Echo/Unary", request: []) }
         let server = try TestServer(["--port", "\(port)"])
         let started = ContinuousClock.now
+        // No deadline: the call waits for the next attempt, which succeeds.
         let response = try await channel.unary(path: "/test.Echo/Unary", request: Array("up".utf8))
         #expect(String(decoding: response, as: UTF8.self) == "up")
         #expect(ContinuousClock.now - started < .seconds(20)) // a hang guard, not a speed test
         await channel.close()
         server.stop()
+    }
+
+    @Test("a call whose deadline ends inside the reconnect backoff fails at once with the last connect error")
+    func failFastDuringBackoff() async throws {
+        let port = try unusedPort()
+        var options = GRPCConnectionOptions()
+        options.backoffInitial = .seconds(30)
+        let channel = GRPCChannel(target: GRPCTarget(host: "127.0.0.1", port: port, tls: nil), loop: Fixtures.loop.loop, options: options)
+        await #expect(throws: GRPCConnectionError.self) { _ = try await channel.unary(path: "/test.Echo/Unary", request: []) }
+        let started = ContinuousClock.now
+        let error = await #expect(throws: GRPCConnectionError.self) {
+            _ = try await channel.unary(path: "/test.Echo/Unary", request: [], timeout: .seconds(5))
+        }
+        #expect(error?.message.contains("next attempt in") == true)
+        #expect(error?.message.contains("127.0.0.1:\(port)") == true)
+        #expect(ContinuousClock.now - started < .seconds(4)) // neither the 30 s backoff nor the 5 s deadline
+        await channel.close()
     }
 
     @Test("GOAWAY: the call in flight completes, the next call opens a new connection")
