@@ -84,8 +84,10 @@ public final class StaticFiles: Sendable {
     static func relativePath(_ rawPath: String) -> String? {
         var parts: [String] = []
         for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let seg = PercentDecoding.decode(raw), !seg.isEmpty, seg != ".", seg != "..",
-                  !seg.contains("/"), !seg.contains("\\"), !seg.contains("\0"), !seg.hasPrefix(".") else { return nil }
+            // Byte checks: Foundation's String.contains(String) would go through CFStringFind.
+            guard let seg = PercentDecoding.decode(raw), !seg.isEmpty, seg.utf8.first != UInt8(ascii: "."),
+                  !seg.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 })
+            else { return nil }
             parts.append(seg)
         }
         return parts.isEmpty ? "index.html" : parts.joined(separator: "/")
