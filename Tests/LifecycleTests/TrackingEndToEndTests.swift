@@ -16,11 +16,12 @@ struct TrackingEndToEndTests {
         do {
             try await scenario(f)
         } catch {
-            await f.services.close()
+            await f.services.tracker?.stop()
             await f.stop()
             throw error
         }
-        await f.services.close()
+        // The fixture closes the network itself (closing it twice is not supported).
+        await f.services.tracker?.stop()
         await f.stop()
     }
 

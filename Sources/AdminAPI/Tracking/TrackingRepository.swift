@@ -18,22 +18,22 @@ struct TrackingRepository {
         try connection.scalarInt("SELECT last_block FROM block_checkpoints WHERE channel = ?", [channel]).map { UInt64($0) }
     }
 
-    /// Records a block's lifecycle transactions and advances the checkpoint in one transaction.
-    /// Returns the records actually inserted (a block seen before inserts nothing).
+    /// Records a block's lifecycle transactions and advances the checkpoint; call inside one
+    /// transaction (`DatabaseQueue.write`). Returns the records actually inserted (a block seen
+    /// before inserts nothing).
     func process(channel: String, block: UInt64, records: [LifecycleRecord]) throws -> [LifecycleRecord] {
-        try connection.transaction {
-            if let last = try checkpoint(channel: channel), last >= block { return [] }
-            var inserted: [LifecycleRecord] = []
-            for r in records {
-                try insert(r)
-                if connection.changes > 0 { inserted.append(r) }
-            }
-            try connection.execute("""
-                INSERT INTO block_checkpoints (channel, last_block, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (channel) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at
-                """, [channel, Int64(block), Timestamp.now()])
-            return inserted
+        precondition(!connection.isAutocommit, "process a block inside a transaction")
+        if let last = try checkpoint(channel: channel), last >= block { return [] }
+        var inserted: [LifecycleRecord] = []
+        for r in records {
+            try insert(r)
+            if connection.changes > 0 { inserted.append(r) }
         }
+        try connection.execute("""
+            INSERT INTO block_checkpoints (channel, last_block, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (channel) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at
+            """, [channel, Int64(block), Timestamp.now()])
+        return inserted
     }
 
     private func insert(_ r: LifecycleRecord) throws {
