@@ -84,6 +84,27 @@ struct TrackingEndToEndTests {
             let status = try await reopened.lifecycle!.definitions.approvalStatus(channel: "mychannel", name: "tracked")
             #expect(status.orgs.map(\.state) == ["approved", "approved"], "\(status.json.jsonText)")
             #expect(status.orgs.first?.txID == a1.txID && status.wouldCommitNow == true && status.smallestSets == [])
+
+            // A commit through the (still running) first gateway is recorded too, and announced.
+            let committed = try await f.admin.post(Self.cc + "/commit")
+            let block = try #require(committed.json["blockNumber"] as? Int, "\(committed.text)")
+            await again.processed(channel: "mychannel", through: UInt64(block))
+            let history = try await reopened.lifecycle!.definitions.history(channel: "mychannel", name: "tracked").jsonText
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [String: Any])["items"] as? [[String: Any]] ?? []
+            #expect(items.map { $0["kind"] as? String } == ["approval", "approval", "approval", "commit"], "\(history)")
+            #expect(items.last?["txId"] as? String == committed.json["txId"] as? String && items.last?["blockNumber"] as? Int == block)
+            let hub = reopened.lifecycle!.events
+            let names = Task {
+                var seen: [String] = []
+                for await e in hub.subscribe(after: 0) {
+                    if e.name == "end-of-test" { break }
+                    guard e.name == "approval" || e.name == "commit" else { continue }
+                    seen.append(e.name + (String(decoding: e.data, as: UTF8.self).contains("\"source\":\"block\"") ? "/block" : ""))
+                }
+                return seen
+            }
+            hub.publish("end-of-test", .null)
+            #expect(await names.value == ["approval/block", "commit/block"])
         } catch {
             await reopened.close()
             throw error

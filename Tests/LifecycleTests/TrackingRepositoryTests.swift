@@ -8,8 +8,9 @@ import Testing
 /// invalid approvals are kept but never count.
 @Suite("approval tracking repository")
 struct TrackingRepositoryTests {
-    static func record(_ msp: String, block: UInt64, index: Int, code: TxValidationCode = .valid, version: String = "1.0") -> LifecycleRecord {
-        LifecycleRecord(channel: "ch", kind: .approval, definition: ChaincodeDefinition(name: "cc", version: version, sequence: 1),
+    static func record(_ msp: String, block: UInt64, index: Int, code: TxValidationCode = .valid, version: String = "1.0",
+                       sequence: Int64 = 1, kind: LifecycleRecord.Kind = .approval) -> LifecycleRecord {
+        LifecycleRecord(channel: "ch", kind: kind, definition: ChaincodeDefinition(name: "cc", version: version, sequence: sequence),
                         mspID: msp, packageID: nil, txID: "tx-\(block)-\(index)", blockNumber: block, txIndex: index,
                         timestamp: Timestamp.now(), validationCode: code)
     }
@@ -37,6 +38,12 @@ struct TrackingRepositoryTests {
         #expect(history.map(\.txID) == ["tx-1-0", "tx-1-1", "tx-2-0"])
         #expect(history[1].validationCode == .mvccReadConflict && !history[1].isValid)
         #expect(Array(latest.keys) == ["AMSP"] && latest["AMSP"]?.definition.version == "2.0")
+
+        // After a commit of sequence 1, only approvals above it are pending.
+        _ = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 3, records: [
+            Self.record("AMSP", block: 3, index: 0, kind: .commit), Self.record("BMSP", block: 3, index: 1, sequence: 2)]) }
+        let pending = try await queue.read { try TrackingRepository($0).pendingApprovals(channel: "ch", name: "cc") }
+        #expect(Array(pending.keys) == ["BMSP"] && pending["BMSP"]?.definition.sequence == 2)
         await queue.close()
     }
 }

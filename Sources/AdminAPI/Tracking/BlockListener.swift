@@ -110,8 +110,8 @@ final class BlockListener: Sendable {
         let inserted = try await queue.write { [channel] in
             try TrackingRepository($0).process(channel: channel, block: number, records: records)
         }
-        setProgress(number)
         for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
+        setProgress(number)
     }
 
     private func setProgress(_ last: UInt64?) {

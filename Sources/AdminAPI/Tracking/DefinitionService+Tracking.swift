@@ -9,17 +9,21 @@ extension DefinitionService {
     /// differing fields, sourced from its block. Then evaluates the LifecycleEndorsement policy.
     func applyTrackedApprovals(_ status: inout ApprovalStatus, draft: DefinitionDraft, config: ChannelConfiguration) async throws {
         let (channel, name, sequence) = (draft.channel, draft.name, draft.sequence)
-        let (latest, checkpoint) = try await queue.read { db in
+        let (latest, pending, checkpoint) = try await queue.read { db in
             let repo = TrackingRepository(db)
-            return (try repo.latestApprovals(channel: channel, name: name, sequence: sequence), try repo.checkpoint(channel: channel))
+            return (try repo.latestApprovals(channel: channel, name: name, sequence: sequence),
+                    try repo.pendingApprovals(channel: channel, name: name), try repo.checkpoint(channel: channel))
         }
         guard let checkpoint else { return }  // the listener has not processed a block yet
         let definition = try draft.definition()
         for i in status.orgs.indices {
             let msp = status.orgs[i].mspID
-            // No approval in the blocks processed so far: keep what the peers answered.
-            guard let record = latest[msp] else { continue }
+            // No approval at all in the blocks processed so far: keep what the peers answered.
+            guard let record = latest[msp] ?? pending[msp] else { continue }
             var differences = ApprovalStatus.differences(definition, record.definition)
+            if record.definition.sequence != sequence {
+                differences.insert(.init(field: "sequence", expected: "\(sequence)", actual: "\(record.definition.sequence)"), at: 0)
+            }
             status.orgs[i].state = differences.isEmpty ? "approved" : "approved-different"
             if let expected = draft.packageIDs[msp], expected != (record.packageID ?? "") {
                 differences.append(.init(field: "packageId", expected: expected, actual: record.packageID ?? "", note: "per-org, allowed"))

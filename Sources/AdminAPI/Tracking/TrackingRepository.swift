@@ -64,6 +64,21 @@ struct TrackingRepository {
         return latest
     }
 
+    /// The latest valid approval of each org for `name` at a sequence above the last valid
+    /// commit (what an org prepared for the next definition, whatever its sequence).
+    func pendingApprovals(channel: String, name: String) throws -> [String: LifecycleRecord] {
+        let rows = try connection.query("""
+            SELECT \(Self.columns) FROM lifecycle_transactions
+            WHERE channel = ?1 AND name = ?2 AND kind = 'approval' AND validation_code = 'VALID' AND sequence > coalesce(
+                (SELECT max(sequence) FROM lifecycle_transactions
+                 WHERE channel = ?1 AND name = ?2 AND kind = 'commit' AND validation_code = 'VALID'), 0)
+            ORDER BY block_number, tx_index
+            """, [channel, name], row: Self.record)
+        var latest: [String: LifecycleRecord] = [:]
+        for r in rows { latest[r.mspID] = r }
+        return latest
+    }
+
     static func record(_ s: Statement) -> LifecycleRecord {
         let collections = s.isNull(9) ? nil : try? Protos_CollectionConfigPackage(serializedBytes: s.blob(9))
         let definition = ChaincodeDefinition(name: s.string(2), version: s.string(3), sequence: s.int64(4), endorsementPlugin: s.string(7),
