@@ -13,32 +13,48 @@ public struct GatewayServices: Sendable {
     /// The Fabric lifecycle API's services; nil when no `network:` is configured (its routes
     /// then answer 503).
     public let lifecycle: LifecycleServices?
+    /// Block listeners recording approvals and commits (issue 8); nil without a network.
+    public let tracker: ApprovalTracker?
 
-    public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil) {
+    public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil, tracker: ApprovalTracker? = nil) {
         self.queue = queue
         self.packages = packages
         self.tokens = TokenService(queue: queue)
         self.lifecycle = lifecycle
+        self.tracker = tracker
+    }
+
+    /// Stops the block listeners, then closes the Fabric network connections.
+    public func close() async {
+        await tracker?.stop()
+        await lifecycle?.network.close()
     }
 
     /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
     /// what an interrupted upload left behind.
     /// With a `network`, also connects to Fabric (identities loaded now, connections lazily) and
-    /// reconciles operations a previous process left unfinished.
+    /// reconciles operations a previous process left unfinished, and starts a block listener per
+    /// channel (unless `trackApprovals` is false).
     public static func open(dataDirectory: String, migrationsDirectory: String, limits: PackageLimits = PackageLimits(),
-                            network: NetworkConfig? = nil, logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
+                            network: NetworkConfig? = nil, trackApprovals: Bool = true,
+                            logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDirectory))
         let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
         let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
         _ = try await packages.sweep()
         var lifecycle: LifecycleServices?
+        var tracker: ApprovalTracker?
         if let network {
             let services = LifecycleServices(network: try FabricNetwork(config: network), queue: queue, packages: packages)
             await services.reconcile(logger: logger)
             lifecycle = services
+            if trackApprovals {
+                tracker = ApprovalTracker(network: services.network, queue: queue, events: services.events, logger: logger)
+                tracker?.start()
+            }
         }
-        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle)
+        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker)
     }
 }
 

@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         await SignalWaiter.waitForTermination()
         logger.info("shutting down: finishing in-flight requests")
         await server.shutdown()
-        await services.lifecycle?.network.close()
+        await services.close()
         logger.info("stopped")
     }
 

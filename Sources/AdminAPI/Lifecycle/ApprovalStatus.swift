@@ -3,7 +3,13 @@ import WebServer
 
 /// `GET .../approvals`: which channel orgs approved the draft, and whether that is enough.
 struct ApprovalStatus: Sendable {
-    struct Difference: Sendable { var field: String; var expected: String; var actual: String }
+    struct Difference: Sendable {
+        var field: String
+        var expected: String
+        var actual: String
+        /// Set for differences that do not block readiness (a per-org package ID).
+        var note: String?
+    }
 
     struct Org: Sendable {
         var mspID: String
@@ -20,6 +26,11 @@ struct ApprovalStatus: Sendable {
     var missing: [String]
     var policy: String
     var orgs: [Org]
+    /// From the block-tracked approvals and the LifecycleEndorsement policy (nil without tracking).
+    var wouldCommitNow: Bool?
+    var smallestSets: [[String]]?
+    /// The last block the approval tracker processed on the channel.
+    var trackedThroughBlock: UInt64?
 
     var json: JSONValue {
         .object([
@@ -33,12 +44,22 @@ struct ApprovalStatus: Sendable {
                                                 ("readiness", .bool(o.readiness)), ("source", .object(source))]
                 if !o.differences.isEmpty {
                     f.append(("differences", .array(o.differences.map {
-                        .object([("field", .string($0.field)), ("expected", .string($0.expected)), ("actual", .string($0.actual))])
+                        var d: [(String, JSONValue)] = [("field", .string($0.field)), ("expected", .string($0.expected)), ("actual", .string($0.actual))]
+                        if let note = $0.note { d.append(("note", .string(note))) }
+                        return .object(d)
                     })))
                 }
                 return .object(f)
             })),
-        ])
+        ] + trackingJSON)
+    }
+
+    private var trackingJSON: [(String, JSONValue)] {
+        var f: [(String, JSONValue)] = []
+        if let w = wouldCommitNow { f.append(("wouldCommitNow", .bool(w))) }
+        if let sets = smallestSets { f.append(("smallestSets", .array(sets.map { .strings($0) }))) }
+        if let b = trackedThroughBlock { f.append(("trackedThroughBlock", .int(Int(b)))) }
+        return f
     }
 
     /// Field-level differences between the draft and what an org approved (section 8.2's compared fields).
@@ -90,9 +111,11 @@ extension DefinitionService {
         }
         let approvedCount = orgs.filter(\.readiness).count
         let needed = config.lifecycleEndorsingOrganizationCount ?? (config.mspIDs.count / 2 + 1)
-        return ApprovalStatus(sequence: definition.sequence, ready: approvedCount >= needed && approvedCount > 0,
-                              missing: orgs.filter { !$0.readiness }.map(\.mspID),
-                              policy: config.lifecycleEndorsementPolicy?.description ?? "MAJORITY Endorsement", orgs: orgs)
+        var status = ApprovalStatus(sequence: definition.sequence, ready: approvedCount >= needed && approvedCount > 0,
+                                    missing: orgs.filter { !$0.readiness }.map(\.mspID),
+                                    policy: config.lifecycleEndorsementPolicy?.description ?? "MAJORITY Endorsement", orgs: orgs)
+        try await applyTrackedApprovals(&status, draft: draft, config: config)
+        return status
     }
 
     /// The org's own approval at `sequence`, if the gateway can ask (admin identity) and it exists.

@@ -44,6 +44,9 @@ enum ChaincodeRoutes {
             APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
                 .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")).json)
             },
+            APIRoute("GET", base + "/{name}/history", .read) { ctx in
+                .json(try await lc().definitions.history(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")))
+            },
             APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit") { ctx in
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 ctx.auditTarget = "\(channel)/\(name)"

@@ -1,0 +1,127 @@
+import Fabric
+import FabricProtos
+import Foundation
+import Logging
+import Store
+import WebServer
+
+/// Follows one channel's blocks (Deliver, full blocks, BLOCK_UNTIL_READY) from the block after
+/// the stored checkpoint, recording `_lifecycle` approvals and commits. Each block's records and
+/// its checkpoint are written in one SQLite transaction. On a failure it backs off (0.5 s
+/// doubling to 5 s) and moves to the next peer whose org the gateway has an identity for.
+final class BlockListener: Sendable {
+    struct Progress { var lastBlock: UInt64?; var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = [] }
+
+    let channel: String
+    let network: FabricNetwork
+    let queue: DatabaseQueue
+    let events: EventHub
+    let logger: Logger
+    private let progress = Locked(Progress(lastBlock: nil))
+    private let task = Locked<Task<Void, Never>?>(nil)
+
+    init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
+        self.channel = channel
+        self.network = network
+        self.queue = queue
+        self.events = events
+        self.logger = logger
+    }
+
+    func start() {
+        task.withLock { t in
+            precondition(t == nil, "listener started twice")
+            t = Task { await self.run() }
+        }
+    }
+
+    /// Stops following the chain and waits until the loop has ended (no write happens after).
+    func stop() async {
+        let running = task.withLock { t in defer { t = nil }; return t }
+        running?.cancel()
+        await running?.value
+        let waiters = progress.withLock { p in defer { p.waiters = [] }; return p.waiters }
+        for (_, c) in waiters { c.resume() }
+    }
+
+    /// Returns once block `number` has been processed (or the listener stopped).
+    func processed(through number: UInt64) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let done = progress.withLock { p -> Bool in
+                if let last = p.lastBlock, last >= number { return true }
+                if task.withLock({ $0 == nil }) { return true }
+                p.waiters.append((number, c))
+                return false
+            }
+            if done { c.resume() }
+        }
+    }
+
+    private func run() async {
+        var attempt = 0
+        var peerIndex = 0
+        while !Task.isCancelled {
+            let peers = network.config.peers.filter { network.queryClient($0.mspID) != nil }
+            guard !peers.isEmpty else {
+                logger.warning("no peer with a usable identity: not tracking approvals", metadata: ["channel": "\(channel)"])
+                return
+            }
+            let node = peers[peerIndex % peers.count]
+            do {
+                if try await follow(node) { attempt = 0 }
+            } catch {
+                if Task.isCancelled { return }
+                logger.notice("block stream failed; reconnecting", metadata: ["channel": "\(channel)", "peer": "\(node.name)", "error": "\(error)"])
+            }
+            peerIndex += 1
+            attempt += 1
+            let delay = min(5.0, 0.5 * pow(2.0, Double(min(attempt - 1, 4))))
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+    }
+
+    /// Streams from the checkpoint on `node` until the stream ends or fails; true if it delivered a block.
+    private func follow(_ node: NetworkConfig.Node) async throws -> Bool {
+        guard let client = network.queryClient(node.mspID) else { return false }
+        let last = try await queue.read { [channel] in try TrackingRepository($0).checkpoint(channel: channel) }
+        setProgress(last)
+        let start = last.map { $0 + 1 } ?? 0
+        let seek = try SeekEnvelope.make(channelID: channel, start: .specified(start), stop: .forever,
+                                         signer: client.signer, tlsCertHash: client.tlsCertificateHash)
+        var delivered = false
+        for try await response in client.transport.deliver(peer: network.endpoint(node), seek) {
+            if Task.isCancelled { break }
+            switch response.type {
+            case .block(let block)?:
+                try await process(block)
+                delivered = true
+            case .status(let status)?:
+                throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
+            default:
+                continue
+            }
+        }
+        return delivered
+    }
+
+    private func process(_ block: Common_Block) async throws {
+        let number = block.header.number
+        let records = try LifecycleTransactionDecoder.records(in: block, channel: channel)
+        let inserted = try await queue.write { [channel] in
+            try TrackingRepository($0).process(channel: channel, block: number, records: records)
+        }
+        for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
+        setProgress(number)
+    }
+
+    private func setProgress(_ last: UInt64?) {
+        guard let last else { return }
+        let ready = progress.withLock { p -> [CheckedContinuation<Void, Never>] in
+            p.lastBlock = max(p.lastBlock ?? 0, last)
+            let (done, waiting) = (p.waiters.filter { $0.0 <= last }, p.waiters.filter { $0.0 > last })
+            p.waiters = waiting
+            return done.map(\.1)
+        }
+        for c in ready { c.resume() }
+    }
+}

@@ -1,0 +1,55 @@
+import Fabric
+import Foundation
+import WebServer
+
+extension DefinitionService {
+    /// Overlays what the chain shows (approvals recorded by the block listener) on the status:
+    /// each org with a valid approval at the draft's sequence gets `approved` (every compared
+    /// field equal; a different package ID is only a note) or `approved-different` with the
+    /// differing fields, sourced from its block. Then evaluates the LifecycleEndorsement policy.
+    func applyTrackedApprovals(_ status: inout ApprovalStatus, draft: DefinitionDraft, config: ChannelConfiguration) async throws {
+        let (channel, name, sequence) = (draft.channel, draft.name, draft.sequence)
+        let (latest, pending, checkpoint) = try await queue.read { db in
+            let repo = TrackingRepository(db)
+            return (try repo.latestApprovals(channel: channel, name: name, sequence: sequence),
+                    try repo.pendingApprovals(channel: channel, name: name), try repo.checkpoint(channel: channel))
+        }
+        guard let checkpoint else { return }  // the listener has not processed a block yet
+        let definition = try draft.definition()
+        for i in status.orgs.indices {
+            let msp = status.orgs[i].mspID
+            // No approval at all in the blocks processed so far: keep what the peers answered.
+            guard let record = latest[msp] ?? pending[msp] else { continue }
+            var differences = ApprovalStatus.differences(definition, record.definition)
+            if record.definition.sequence != sequence {
+                differences.insert(.init(field: "sequence", expected: "\(sequence)", actual: "\(record.definition.sequence)"), at: 0)
+            }
+            status.orgs[i].state = differences.isEmpty ? "approved" : "approved-different"
+            if let expected = draft.packageIDs[msp], expected != (record.packageID ?? "") {
+                differences.append(.init(field: "packageId", expected: expected, actual: record.packageID ?? "", note: "per-org, allowed"))
+            }
+            status.orgs[i].differences = differences
+            status.orgs[i].sourceKind = "block"
+            status.orgs[i].txID = record.txID
+            status.orgs[i].blockNumber = Int64(record.blockNumber)
+        }
+        let approved = Set(status.orgs.filter { $0.state == "approved" }.map(\.mspID))
+        let rule = LifecyclePolicyEvaluator(policy: config.lifecycleEndorsementPolicy, orgs: config.mspIDs)
+        status.wouldCommitNow = rule.isSatisfied(by: approved)
+        status.smallestSets = rule.smallestSets(approved: approved, candidates: config.mspIDs)
+        status.trackedThroughBlock = checkpoint
+    }
+
+    /// `GET .../history`: every approval and commit of the chaincode the block listener recorded.
+    func history(channel: String, name: String) async throws -> JSONValue {
+        let (records, checkpoint) = try await queue.read { db in
+            let repo = TrackingRepository(db)
+            return (try repo.history(channel: channel, name: name), try repo.checkpoint(channel: channel))
+        }
+        return .object([
+            ("channel", .string(channel)), ("name", .string(name)),
+            ("trackedThroughBlock", checkpoint.map { .int(Int($0)) } ?? .null),
+            ("items", .array(records.map(\.json))),
+        ])
+    }
+}

@@ -1,0 +1,48 @@
+import Fabric
+import FabricProtos
+import Foundation
+import WebServer
+
+/// One `_lifecycle` approve or commit transaction as seen in a block (`lifecycle_transactions`).
+struct LifecycleRecord: Sendable, Equatable {
+    enum Kind: String, Sendable { case approval, commit }
+
+    var channel: String
+    var kind: Kind
+    /// The definition approved or committed (the name, version, sequence and parameters).
+    var definition: ChaincodeDefinition
+    /// The creator's MSP (who approved / who submitted the commit).
+    var mspID: String
+    /// Approvals only: the package the org's peers run; nil = unavailable.
+    var packageID: String?
+    var txID: String
+    var blockNumber: UInt64
+    var txIndex: Int
+    /// The channel header's timestamp, ISO 8601.
+    var timestamp: String
+    var validationCode: TxValidationCode
+
+    var isValid: Bool { validationCode.isValid }
+
+    var json: JSONValue {
+        var f: [(String, JSONValue)] = [
+            ("kind", .string(kind.rawValue)), ("channel", .string(channel)), ("name", .string(definition.name)),
+            ("mspId", .string(mspID)), ("version", .string(definition.version)), ("sequence", .int(Int(definition.sequence))),
+            ("endorsementPolicy", .object([("text", .string(DefinitionJSON.policyText(definition.validationParameter)))])),
+            ("endorsementPlugin", .string(definition.endorsementPlugin.isEmpty ? "escc" : definition.endorsementPlugin)),
+            ("validationPlugin", .string(definition.validationPlugin.isEmpty ? "vscc" : definition.validationPlugin)),
+            ("initRequired", .bool(definition.initRequired)), ("collections", DefinitionJSON.collections(definition.collections)),
+        ]
+        if kind == .approval { f.append(("packageId", packageID.map(JSONValue.string) ?? .null)) }
+        f += [("txId", .string(txID)), ("blockNumber", .int(Int(blockNumber))), ("timestamp", .string(timestamp)),
+              ("validationCode", .string(validationCode.name)), ("valid", .bool(isValid))]
+        return .object(f)
+    }
+
+    /// The SSE event data: the record plus `source: "block"` (the gateway's own approve/commit
+    /// calls publish events of the same names with `result` instead).
+    var eventJSON: JSONValue {
+        guard case .object(let fields) = json else { return json }
+        return .object(fields + [("source", .string("block"))])
+    }
+}

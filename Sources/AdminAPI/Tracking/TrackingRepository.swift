@@ -1,0 +1,99 @@
+import Fabric
+import FabricProtos
+import Foundation
+import Store
+
+/// Rows of `block_checkpoints` and `lifecycle_transactions` (migration 0004).
+struct TrackingRepository {
+    let connection: Connection
+    init(_ connection: Connection) { self.connection = connection }
+
+    static let columns = """
+        channel, kind, name, version, sequence, msp_id, validation_parameter, endorsement_plugin, validation_plugin, \
+        collections, init_required, package_id, tx_id, block_number, tx_index, timestamp, validation_code
+        """
+
+    /// The last block processed on `channel`; nil before the first.
+    func checkpoint(channel: String) throws -> UInt64? {
+        try connection.scalarInt("SELECT last_block FROM block_checkpoints WHERE channel = ?", [channel]).map { UInt64($0) }
+    }
+
+    /// Records a block's lifecycle transactions and advances the checkpoint; call inside one
+    /// transaction (`DatabaseQueue.write`). Returns the records actually inserted (a block seen
+    /// before inserts nothing).
+    func process(channel: String, block: UInt64, records: [LifecycleRecord]) throws -> [LifecycleRecord] {
+        precondition(!connection.isAutocommit, "process a block inside a transaction")
+        if let last = try checkpoint(channel: channel), last >= block { return [] }
+        var inserted: [LifecycleRecord] = []
+        for r in records {
+            try insert(r)
+            if connection.changes > 0 { inserted.append(r) }
+        }
+        try connection.execute("""
+            INSERT INTO block_checkpoints (channel, last_block, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (channel) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at
+            """, [channel, Int64(block), Timestamp.now()])
+        return inserted
+    }
+
+    private func insert(_ r: LifecycleRecord) throws {
+        let d = r.definition
+        try connection.execute("""
+            INSERT OR IGNORE INTO lifecycle_transactions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [r.channel, r.kind.rawValue, d.name, d.version, d.sequence, r.mspID, d.validationParameter, d.endorsementPlugin,
+                  d.validationPlugin, try d.collections.map { try $0.serializedBytes() as [UInt8] }, d.initRequired, r.packageID,
+                  r.txID, Int64(r.blockNumber), Int64(r.txIndex), r.timestamp, r.validationCode.name])
+    }
+
+    /// Every recorded transaction for a chaincode, oldest first.
+    func history(channel: String, name: String) throws -> [LifecycleRecord] {
+        try connection.query("""
+            SELECT \(Self.columns) FROM lifecycle_transactions WHERE channel = ? AND name = ? ORDER BY block_number, tx_index
+            """, [channel, name], row: Self.record)
+    }
+
+    /// The latest valid approval of each org for `name` at `sequence`.
+    func latestApprovals(channel: String, name: String, sequence: Int64) throws -> [String: LifecycleRecord] {
+        let rows = try connection.query("""
+            SELECT \(Self.columns) FROM lifecycle_transactions
+            WHERE channel = ? AND name = ? AND sequence = ? AND kind = 'approval' AND validation_code = 'VALID'
+            ORDER BY block_number, tx_index
+            """, [channel, name, sequence], row: Self.record)
+        var latest: [String: LifecycleRecord] = [:]
+        for r in rows { latest[r.mspID] = r }
+        return latest
+    }
+
+    /// The latest valid approval of each org for `name` at a sequence above the last valid
+    /// commit (what an org prepared for the next definition, whatever its sequence).
+    func pendingApprovals(channel: String, name: String) throws -> [String: LifecycleRecord] {
+        let rows = try connection.query("""
+            SELECT \(Self.columns) FROM lifecycle_transactions
+            WHERE channel = ?1 AND name = ?2 AND kind = 'approval' AND validation_code = 'VALID' AND sequence > coalesce(
+                (SELECT max(sequence) FROM lifecycle_transactions
+                 WHERE channel = ?1 AND name = ?2 AND kind = 'commit' AND validation_code = 'VALID'), 0)
+            ORDER BY block_number, tx_index
+            """, [channel, name], row: Self.record)
+        var latest: [String: LifecycleRecord] = [:]
+        for r in rows { latest[r.mspID] = r }
+        return latest
+    }
+
+    static func record(_ s: Statement) -> LifecycleRecord {
+        let collections = s.isNull(9) ? nil : try? Protos_CollectionConfigPackage(serializedBytes: s.blob(9))
+        let definition = ChaincodeDefinition(name: s.string(2), version: s.string(3), sequence: s.int64(4), endorsementPlugin: s.string(7),
+                                             validationPlugin: s.string(8), validationParameter: s.blob(6), collections: collections,
+                                             initRequired: s.int64(10) != 0)
+        return LifecycleRecord(channel: s.string(0), kind: LifecycleRecord.Kind(rawValue: s.string(1)) ?? .approval, definition: definition,
+                               mspID: s.string(5), packageID: s.optionalString(11), txID: s.string(12), blockNumber: UInt64(s.int64(13)),
+                               txIndex: s.int(14), timestamp: s.string(15), validationCode: TxValidationCode.named(s.string(16)))
+    }
+}
+
+extension TxValidationCode {
+    /// The code with this name (as stored); unknown names map to INVALID_OTHER_REASON.
+    static func named(_ name: String) -> TxValidationCode {
+        for raw in Int32(0)...255 where TxValidationCode(rawValue: raw).name == name { return TxValidationCode(rawValue: raw) }
+        return TxValidationCode(rawValue: 255)
+    }
+}

@@ -1,0 +1,49 @@
+import Fabric
+import Foundation
+import Store
+import Testing
+@testable import AdminAPI
+
+/// `lifecycle_transactions` + `block_checkpoints`: a block processed twice records nothing twice,
+/// invalid approvals are kept but never count.
+@Suite("approval tracking repository")
+struct TrackingRepositoryTests {
+    static func record(_ msp: String, block: UInt64, index: Int, code: TxValidationCode = .valid, version: String = "1.0",
+                       sequence: Int64 = 1, kind: LifecycleRecord.Kind = .approval) -> LifecycleRecord {
+        LifecycleRecord(channel: "ch", kind: kind, definition: ChaincodeDefinition(name: "cc", version: version, sequence: sequence),
+                        mspID: msp, packageID: nil, txID: "tx-\(block)-\(index)", blockNumber: block, txIndex: index,
+                        timestamp: Timestamp.now(), validationCode: code)
+    }
+
+    @Test("checkpoint advances with the block; replays insert nothing; invalid approvals are history only")
+    func checkpoints() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let migrator = try Migrator(directory: LifecycleFixture.repoRoot.appendingPathComponent("migrations"))
+        let queue = try DatabaseQueue(path: dir.appendingPathComponent("t.sqlite").path, migrator: migrator)
+        #expect(try await queue.read { try TrackingRepository($0).checkpoint(channel: "ch") } == nil)
+
+        let block1 = [Self.record("AMSP", block: 1, index: 0), Self.record("BMSP", block: 1, index: 1, code: .mvccReadConflict)]
+        let first = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 1, records: block1) }
+        let replay = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 1, records: block1) }
+        #expect(first.count == 2 && replay.isEmpty)
+        _ = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 2, records: [Self.record("AMSP", block: 2, index: 0, version: "2.0")]) }
+
+        let (checkpoint, history, latest) = try await queue.read { db in
+            let repo = TrackingRepository(db)
+            return (try repo.checkpoint(channel: "ch"), try repo.history(channel: "ch", name: "cc"), try repo.latestApprovals(channel: "ch", name: "cc", sequence: 1))
+        }
+        #expect(checkpoint == 2)
+        #expect(history.map(\.txID) == ["tx-1-0", "tx-1-1", "tx-2-0"])
+        #expect(history[1].validationCode == .mvccReadConflict && !history[1].isValid)
+        #expect(Array(latest.keys) == ["AMSP"] && latest["AMSP"]?.definition.version == "2.0")
+
+        // After a commit of sequence 1, only approvals above it are pending.
+        _ = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 3, records: [
+            Self.record("AMSP", block: 3, index: 0, kind: .commit), Self.record("BMSP", block: 3, index: 1, sequence: 2)]) }
+        let pending = try await queue.read { try TrackingRepository($0).pendingApprovals(channel: "ch", name: "cc") }
+        #expect(Array(pending.keys) == ["BMSP"] && pending["BMSP"]?.definition.sequence == 2)
+        await queue.close()
+    }
+}
