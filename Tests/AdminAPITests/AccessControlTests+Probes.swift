@@ -65,6 +65,7 @@ extension AccessControlTests {
         lifecycle("PUT", chaincode + "/draft", basic + "/draft", "orgs:operate", json: #"{"version":"1.0"}"#),
         lifecycle("POST", chaincode + "/draft/upgrade", basic + "/draft/upgrade", "orgs:operate", json: "{}"),
         lifecycle("GET", chaincode + "/approvals", basic + "/approvals", "read"),
+        lifecycle("GET", chaincode + "/history", basic + "/history", "read"),
         lifecycle("POST", chaincode + "/approvals", basic + "/approvals", "orgs:operate", json: #"{"orgs":["Org2MSP"]}"#),
         lifecycle("POST", chaincode + "/commit", basic + "/commit", "orgs:operate"),
         lifecycle("POST", chaincode + "/evaluate", basic + "/evaluate", "chaincode:invoke", json: #"{"function":"ReadAsset"}"#),

@@ -76,7 +76,7 @@ final class LifecycleFixture: @unchecked Sendable {
 
     func stop() async {
         await server.shutdown()
-        await services.lifecycle?.network.close()
+        await services.close()
         sim.terminate()
         sim.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)

@@ -53,10 +53,18 @@ public final class FabricNetwork: Sendable {
     }
 
     /// Closes every channel and stops the event loop.
+    /// Closes every connection and stops the gRPC loop. Idempotent.
     public func close() async {
+        let first = closed.withLock { c -> Bool in
+            defer { c = true }
+            return !c
+        }
+        guard first else { return }
         for channel in channels.values { await channel.close() }
         loop.shutdown()
     }
+
+    private let closed = Locked(false)
 
     // MARK: lookups
 
