@@ -15,8 +15,13 @@ public struct GatewayServices: Sendable {
     public let lifecycle: LifecycleServices?
     /// Block listeners recording approvals and commits (issue 8); nil without a network.
     public let tracker: ApprovalTracker?
+    /// The process's metrics: HTTP (added by `GatewayApplication`), gRPC calls, operations.
+    public let metrics: MetricsRegistry
 
-    public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil, tracker: ApprovalTracker? = nil) {
+    public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil, tracker: ApprovalTracker? = nil,
+                metrics: MetricsRegistry = MetricsRegistry()) {
+        self.metrics = metrics
+        FabricMetrics.declare(in: metrics)
         self.queue = queue
         self.packages = packages
         self.tokens = TokenService(queue: queue)
@@ -45,8 +50,11 @@ public struct GatewayServices: Sendable {
         _ = try await packages.sweep()
         var lifecycle: LifecycleServices?
         var tracker: ApprovalTracker?
+        let metrics = MetricsRegistry()
+        FabricMetrics.declare(in: metrics)
         if let network {
-            let services = LifecycleServices(network: try FabricNetwork(config: network), queue: queue, packages: packages)
+            let services = LifecycleServices(network: try FabricNetwork(config: network, metrics: metrics), queue: queue,
+                                             packages: packages, metrics: metrics)
             await services.reconcile(logger: logger)
             lifecycle = services
             if trackApprovals {
@@ -54,7 +62,7 @@ public struct GatewayServices: Sendable {
                 tracker?.start()
             }
         }
-        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker)
+        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker, metrics: metrics)
     }
 }
 
@@ -67,8 +75,11 @@ public struct GatewayApplication: Sendable {
     public let metrics: MetricsRegistry
     let access: AccessControl?
 
-    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry = MetricsRegistry(),
+    /// `metrics` defaults to the services' registry, so HTTP, gRPC and operation metrics are
+    /// reported together.
+    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil,
                 readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
+        let metrics = metrics ?? services?.metrics ?? MetricsRegistry()
         self.metrics = metrics
         HTTPMetrics.declare(in: metrics)
         systemRoutes = SystemRoutes.routes(metrics: metrics, readiness: readiness)

@@ -31,6 +31,7 @@ struct LifecycleEndToEndTests {
             try await upgrade(f)
             try await reconcile(f, packageID: packageID)
             try await events(f)
+            try await metrics(f)
         } catch {
             await f.stop()
             throw error
@@ -192,6 +193,16 @@ struct LifecycleEndToEndTests {
         #expect(a.state == .failed && a.steps[0].message.contains("not found on the chain"))
         #expect(try await restarted.operations.list(kind: nil, state: "running", limit: 10, offset: 0).total == 0)
         await restarted.network.close()
+    }
+
+    /// GET /metrics reports the gRPC calls made to the peers and the finished operations.
+    func metrics(_ f: LifecycleFixture) async throws {
+        let text = try await f.viewer.get("/metrics").text
+        #expect(text.contains("gateway_grpc_calls_total{node=\""))
+        #expect(text.contains("method=\"/protos.Endorser/ProcessProposal\",status=\"OK\"}"))
+        #expect(text.contains("gateway_grpc_call_duration_seconds_count{node=\""))
+        #expect(text.contains("gateway_operations_total{kind=\"install\",outcome=\"succeeded\"}"))
+        #expect(text.contains("gateway_http_requests_total{method=\"POST\",route=\"/api/v1/installs\",status=\"202\"}"))
     }
 
     func events(_ f: LifecycleFixture) async throws {

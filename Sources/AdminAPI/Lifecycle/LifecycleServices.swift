@@ -2,6 +2,7 @@ import ChaincodePackages
 import Foundation
 import Logging
 import Store
+import Telemetry
 
 /// Everything the lifecycle API runs on: the Fabric network, operations, drafts, events.
 public final class LifecycleServices: Sendable {
@@ -11,10 +12,11 @@ public final class LifecycleServices: Sendable {
     let installs: InstallService
     let definitions: DefinitionService
 
-    public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub()) {
+    public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
+                metrics: MetricsRegistry? = nil) {
         self.network = network
         self.events = events
-        operations = OperationService(queue: queue, events: events)
+        operations = OperationService(queue: queue, events: events, metrics: metrics)
         installs = InstallService(network: network, packages: packages, operations: operations)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
     }

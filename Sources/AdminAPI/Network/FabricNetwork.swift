@@ -1,5 +1,6 @@
 import EventLoop
 import Fabric
+import Telemetry
 import Foundation
 import GRPCClient
 import TLSCrypto
@@ -20,7 +21,8 @@ public final class FabricNetwork: Sendable {
 
     /// Loads every identity (private keys are read here and kept only in memory) and creates
     /// the channels; connections open lazily on first use.
-    public init(config: NetworkConfig, queryTimeout: Duration = .seconds(5), installTimeout: Duration = .seconds(300)) throws {
+    public init(config: NetworkConfig, queryTimeout: Duration = .seconds(5), installTimeout: Duration = .seconds(300),
+                metrics: MetricsRegistry? = nil) throws {
         self.config = config
         self.queryTimeout = queryTimeout
         self.installTimeout = installTimeout
@@ -45,7 +47,7 @@ public final class FabricNetwork: Sendable {
             guard let channel = channels[endpoint.address] else {
                 throw FabricProtocolError("no configured node at \(endpoint.address)")
             }
-            return GRPCChannelConnection(channel: channel)
+            return GRPCChannelConnection(channel: channel, node: endpoint.address, metrics: metrics)
         }
         let hash = try Self.tlsCertificateHash(config)
         adminClients = admins.mapValues { FabricClient(transport: transport, signer: $0, tlsCertificateHash: hash) }

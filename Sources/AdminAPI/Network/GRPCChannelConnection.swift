@@ -1,18 +1,41 @@
 import Fabric
 import GRPCClient
+import SystemIO
+import Telemetry
 
 /// Adapts `GRPCChannel` to Fabric's transport seam. (Fabric's own adapter is still behind
 /// `#if FABRIC_GRPC_CLIENT_MERGED`; a wrapper, unlike a second conformance, cannot clash with
 /// it once that flag goes.)
+/// Also records each call in the gRPC metric families.
 struct GRPCChannelConnection: FabricGRPCConnection {
     let channel: GRPCChannel
+    let node: String
+    let metrics: MetricsRegistry?
 
     func unary(path: String, request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
-        try await channel.unary(path: path, request: request, timeout: timeout)
+        let started = Sys.monotonicNanos()
+        do {
+            let response = try await channel.unary(path: path, request: request, timeout: timeout)
+            record(path, "OK", started)
+            return response
+        } catch let e as GRPCStatusError {
+            record(path, "\(e.code)", started)
+            throw e
+        } catch {
+            record(path, "UNAVAILABLE", started)
+            throw error
+        }
+    }
+
+    private func record(_ path: String, _ status: String, _ started: UInt64) {
+        guard let metrics else { return }
+        metrics.increment(FabricMetrics.calls, [node, path, status])
+        metrics.observe(FabricMetrics.duration, [node, path], Double(Sys.monotonicNanos() &- started) / 1e9)
     }
 
     func openBidirectional(path: String, timeout: Duration?) -> any FabricGRPCStream {
-        BidiStream(call: channel.bidirectional(path: path, timeout: timeout))
+        metrics?.increment(FabricMetrics.calls, [node, path, "STARTED"])
+        return BidiStream(call: channel.bidirectional(path: path, timeout: timeout))
     }
 
     struct BidiStream: FabricGRPCStream {

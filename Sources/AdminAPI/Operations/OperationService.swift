@@ -1,11 +1,13 @@
 import Foundation
 import Store
+import Telemetry
 import WebServer
 
 /// Stores operations and announces every change as an `operation` event.
 public struct OperationService: Sendable {
     let queue: DatabaseQueue
     let events: EventHub
+    var metrics: MetricsRegistry?
 
     /// Persists a new or changed operation (stamping `updatedAt`) and publishes it.
     @discardableResult
@@ -15,6 +17,9 @@ public struct OperationService: Sendable {
         let saved = op
         try await queue.write { try OperationRepository($0).save(saved) }
         events.publish("operation", saved.json)
+        if saved.state == .succeeded || saved.state == .failed {
+            metrics?.increment(FabricMetrics.operations, [saved.kind.rawValue, saved.state.rawValue])
+        }
         return saved
     }
 
