@@ -10,7 +10,9 @@
 # Env: GATEWAY_BIN (skip the release build), GATEWAY_TEST_PYTHON (python with grpcio and the
 #      fabric-sim requirements; default <repo>/.venv/bin/python3, else /work/venv/bin/python,
 #      else python3), BENCH_SECONDS (per measurement, default 10), BENCH_CLIENTS ("1 32"),
-#      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_KEEP=1 keeps the temp dir.
+#      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_KEEP=1 keeps the temp dir,
+#      BENCH_PERF=1 also profiles the gateway (perf record -g) under the last client count and
+#      prints its top user-space symbols.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -100,6 +102,21 @@ for c in $client_counts; do
     measure "direct$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds"
     measure "direct2_$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds" --with-definition
 done
+
+if [[ "${BENCH_PERF:-0}" == 1 ]]; then
+    c="$(awk '{print $NF}' <<<"$client_counts")"
+    echo "== perf profile of the gateway during ${seconds}s of $c-client evaluate load (top user-space symbols)"
+    perf record -q -g -p "$gw_pid" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null &
+    perf_pid=$!
+    if [[ "$http_client" == wrk ]]; then
+        BENCH_TOKEN="$token" BENCH_CLIENTS="$c" wrk -t1 -c"$c" -d"${seconds}s" -s "$repo/Benchmarks/query/evaluate.lua" "$url" >/dev/null
+    else
+        "$python" "$helper" http "$url" "$token" "$c" "$seconds" >/dev/null
+    fi
+    wait "$perf_pid" || true
+    perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>/dev/null | grep -F "[.]" \
+        | head -40 | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/ *$//" | cut -c1-200
+fi
 
 echo "== summary"
 for c in $client_counts; do
