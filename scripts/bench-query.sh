@@ -115,7 +115,7 @@ if [[ "${BENCH_PERF:-0}" == 1 ]]; then
     fi
     wait "$perf_pid" || true
     perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>/dev/null | grep -F "[.]" \
-        | head -40 | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/ *$//" | cut -c1-200
+        | sed -n 1,40p | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/ *$//" | cut -c1-200 || true
 fi
 
 echo "== summary"
