@@ -106,7 +106,7 @@ done
 if [[ "${BENCH_PERF:-0}" == 1 ]]; then
     c="$(awk '{print $NF}' <<<"$client_counts")"
     echo "== perf profile of the gateway during ${seconds}s of $c-client evaluate load (top user-space symbols)"
-    perf record -q -g -p "$gw_pid" -o "$tmp/perf.data" -- sleep "$seconds" 2>/dev/null &
+    perf record -q -g -p "$gw_pid" -o "$tmp/perf.data" -- sleep "$seconds" 2>"$tmp/perf-record.err" &
     perf_pid=$!
     if [[ "$http_client" == wrk ]]; then
         BENCH_TOKEN="$token" BENCH_CLIENTS="$c" wrk -t1 -c"$c" -d"${seconds}s" -s "$repo/Benchmarks/query/evaluate.lua" "$url" >/dev/null
@@ -114,8 +114,10 @@ if [[ "${BENCH_PERF:-0}" == 1 ]]; then
         "$python" "$helper" http "$url" "$token" "$c" "$seconds" >/dev/null
     fi
     wait "$perf_pid" || true
-    perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>/dev/null | grep -F "[.]" \
-        | sed -n 1,40p | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/ *$//" | cut -c1-200 || true
+    sleep 1 # perf finishes writing perf.data after its workload exits
+    [[ -s "$tmp/perf.data" ]] || echo "perf recorded nothing (perf_event_paranoid? see $tmp/perf-record.err)"
+    perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>"$tmp/perf-report.err" | grep -F "[.]" \
+        | sed -n 1,40p | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/[[:space:]]*$//" | cut -c1-200 || true
 fi
 
 echo "== summary"
