@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Chaincode query benchmark: POST /api/v1/channels/mychannel/chaincodes/basic/evaluate
+# (HTTP -> gateway -> gRPC -> fabric-sim) at 1 and 32 concurrent clients, next to the same
+# ReadAsset query sent directly by a Python grpcio client (signed proposal to peer0.org1's
+# Endorser) in the same run. Prints per mode: queries/s, mean/p50/p99 latency, and the CPU
+# per query of the gateway and simulator processes (/proc/PID/stat utime+stime before/after).
+# Targets: gateway overhead < 1 ms per query at 1 client (gateway mean - direct mean);
+#          gateway CPU < 100 µs per query.
+#
+# Env: GATEWAY_BIN (skip the release build), GATEWAY_TEST_PYTHON (python with grpcio and the
+#      fabric-sim requirements; default <repo>/.venv/bin/python3, else /work/venv/bin/python,
+#      else python3), BENCH_SECONDS (per measurement, default 10), BENCH_CLIENTS ("1 32"),
+#      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_KEEP=1 keeps the temp dir,
+#      BENCH_PERF=1 also profiles the gateway (perf record -g) under the last client count and
+#      prints its top user-space symbols.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python="${GATEWAY_TEST_PYTHON:-}"
+if [[ -z "$python" ]]; then
+    if [[ -x "$repo/.venv/bin/python3" ]]; then python="$repo/.venv/bin/python3"
+    elif [[ -x /work/venv/bin/python ]]; then python=/work/venv/bin/python
+    else python=python3; fi
+fi
+seconds="${BENCH_SECONDS:-10}"
+client_counts="${BENCH_CLIENTS:-1 32}"
+http_client="${BENCH_HTTP_CLIENT:-$(command -v wrk >/dev/null && echo wrk || echo python)}"
+token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+helper="$repo/Benchmarks/query/bench_query.py"
+hz="$(getconf CLK_TCK)"
+
+gateway="${GATEWAY_BIN:-}"
+if [[ -z "$gateway" ]]; then
+    echo "== building chaincode-gateway (release)"
+    (cd "$repo" && swift build -c release --product chaincode-gateway 2>&1 | tail -1)
+    gateway="$(cd "$repo" && swift build -c release --show-bin-path)/chaincode-gateway"
+fi
+[[ -x "$gateway" ]] || { echo "gateway binary $gateway not found" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+sim_pid="" gw_pid=""
+stop_pid() { if [[ -n "$1" ]]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
+cleanup() {
+    stop_pid "$gw_pid"; stop_pid "$sim_pid"
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+wait_for() { # wait_for <seconds> <pid> <log> <command…>: polls the command while pid lives
+    local limit=$(( $1 * 10 )) pid=$2 log=$3; shift 3
+    for _ in $(seq 1 "$limit"); do
+        "$@" && return 0
+        kill -0 "$pid" 2>/dev/null || { echo "process exited:" >&2; tail -30 "$log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "timed out waiting for: $*" >&2; tail -30 "$log" >&2; exit 1
+}
+
+echo "== fabric-sim (2 orgs) in $tmp"
+"$python" "$repo/tools/fabric-sim/fabric_sim.py" up --orgs 2 --dir "$tmp" --base-port 0 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+sim_pid=$!
+wait_for 120 "$sim_pid" "$tmp/sim.err" test -s "$tmp/ready.json"
+
+echo "== gateway $gateway"
+GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$tmp/gateway.yaml" --data-dir "$tmp/gw" \
+    --no-access-log --migrations-dir "$repo/migrations" >"$tmp/gw.log" 2>&1 &
+gw_pid=$!
+wait_for 60 "$gw_pid" "$tmp/gw.log" grep -q "listening on http://" "$tmp/gw.log"
+port="$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw.log" | head -1)"
+url="http://127.0.0.1:$port"
+
+echo "== deploying basic through the REST API ($url)"
+"$python" "$helper" setup "$url" "$token"
+
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime+stime after the comm field
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+declare -A mean cpu
+measure() { # measure <key> <clients> <command…>: runs the load, prints RESULT + process CPU per query
+    local key=$1 clients=$2; shift 2
+    local g0 s0 g1 s1 out n
+    g0=$(ticks "$gw_pid"); s0=$(ticks "$sim_pid")
+    out="$("$@" | grep '^RESULT')"
+    g1=$(ticks "$gw_pid"); s1=$(ticks "$sim_pid")
+    n=$(field "$out" queries)
+    [[ -n "$n" && "$n" -gt 0 ]] || { echo "no result from: $*" >&2; exit 1; }
+    if [[ "$(field "$out" errors)" =~ ^[1-9] ]]; then echo "$out" >&2; echo "requests failed" >&2; exit 1; fi
+    mean[$key]=$(field "$out" mean_ms)
+    cpu[$key]=$(awk -v t=$(( g1 - g0 )) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+    printf '%s gateway_cpu_us=%s sim_cpu_us=%s\n' "$out" "${cpu[$key]}" \
+        "$(awk -v t=$(( s1 - s0 )) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')"
+}
+
+echo "== ReadAsset asset1, ${seconds}s per measurement, $(nproc) cores, HTTP client: $http_client"
+for c in $client_counts; do
+    if [[ "$http_client" == wrk ]]; then
+        measure "gw$c" "$c" env BENCH_TOKEN="$token" BENCH_CLIENTS="$c" \
+            wrk -t1 -c"$c" -d"${seconds}s" -s "$repo/Benchmarks/query/evaluate.lua" "$url"
+    else
+        measure "gw$c" "$c" "$python" "$helper" http "$url" "$token" "$c" "$seconds"
+    fi
+    measure "direct$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds"
+    measure "direct2_$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds" --with-definition
+done
+
+if [[ "${BENCH_PERF:-0}" == 1 ]]; then
+    c="$(awk '{print $NF}' <<<"$client_counts")"
+    echo "== perf profile of the gateway during ${seconds}s of $c-client evaluate load (top user-space symbols)"
+    perf record -q -g -p "$gw_pid" -o "$tmp/perf.data" -- sleep "$seconds" 2>"$tmp/perf-record.err" &
+    perf_pid=$!
+    if [[ "$http_client" == wrk ]]; then
+        BENCH_TOKEN="$token" BENCH_CLIENTS="$c" wrk -t1 -c"$c" -d"${seconds}s" -s "$repo/Benchmarks/query/evaluate.lua" "$url" >/dev/null
+    else
+        "$python" "$helper" http "$url" "$token" "$c" "$seconds" >/dev/null
+    fi
+    wait "$perf_pid" || true
+    sleep 1 # perf finishes writing perf.data after its workload exits
+    [[ -s "$tmp/perf.data" ]] || echo "perf recorded nothing (perf_event_paranoid? see $tmp/perf-record.err)"
+    perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>"$tmp/perf-report.err" | grep -F "[.]" \
+        | sed -n 1,40p | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/[[:space:]]*$//" | cut -c1-200 || true
+fi
+
+echo "== summary"
+for c in $client_counts; do
+    awk -v c="$c" -v g="${mean[gw$c]}" -v d="${mean[direct$c]}" -v d2="${mean[direct2_$c]}" -v cpu="${cpu[gw$c]}" 'BEGIN {
+        printf "%2d clients: gateway %.3f ms, direct %.3f ms -> overhead %.3f ms/query (direct with the gateway'"'"'s QueryChaincodeDefinition: %.3f ms -> %.3f ms); gateway CPU %d us/query\n", c, g, d, g - d, d2, g - d2, cpu }'
+done
+c1="$(awk '{print $1}' <<<"$client_counts")"
+awk -v g="${mean[gw$c1]}" -v d="${mean[direct$c1]}" -v cpu="${cpu[gw$c1]}" 'BEGIN {
+    printf "target: overhead < 1 ms at %s client(s): %.3f ms %s\n", "'"$c1"'", g - d, (g - d < 1 ? "MET" : "MISSED")
+    printf "target: gateway CPU < 100 us/query: %d us %s\n", cpu, (cpu < 100 ? "MET" : "MISSED") }'
