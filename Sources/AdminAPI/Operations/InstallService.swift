@@ -35,13 +35,13 @@ struct InstallService: Sendable {
         op.state = .running
         for i in op.steps.indices { op.steps[i].state = .running; op.steps[i].message = "installing" }
         op = await operations.record(op)
-        await withTaskGroup(of: (Int, GatewayOperation.Step).self) { group in
+        await withTaskGroup(of: Indexed<GatewayOperation.Step>.self) { group in
             for (i, node) in peers.enumerated() {
                 let step = op.steps[i]
-                group.addTask { (i, await install(package, on: node, step: step)) }
+                group.addTask { Indexed(index: i, value: await install(package, on: node, step: step)) }
             }
-            for await (i, step) in group {
-                op.steps[i] = step
+            for await done in group {
+                op.steps[done.index] = done.value
                 op = await operations.record(op)
             }
         }

@@ -9,11 +9,13 @@ enum NetworkRoutes {
             APIRoute("GET", "/api/v1/network", .read) { _ in .json(networkJSON(try net().config)) },
             APIRoute("GET", "/api/v1/peers", .read) { _ in
                 let network = try net()
-                let statuses = await withTaskGroup(of: (Int, PeerStatus).self) { group in
-                    for (i, node) in network.config.peers.enumerated() { group.addTask { (i, await network.status(of: node)) } }
-                    var out: [(Int, PeerStatus)] = []
+                let statuses = await withTaskGroup(of: Indexed<PeerStatus>.self) { group in
+                    for (i, node) in network.config.peers.enumerated() {
+                        group.addTask { Indexed(index: i, value: await network.status(of: node)) }
+                    }
+                    var out: [Indexed<PeerStatus>] = []
                     for await s in group { out.append(s) }
-                    return out.sorted { $0.0 < $1.0 }.map(\.1)
+                    return out.sorted { $0.index < $1.index }.map(\.value)
                 }
                 return .json(.object([("items", .array(statuses.map(peerJSON)))]))
             },

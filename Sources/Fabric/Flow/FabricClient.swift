@@ -109,20 +109,22 @@ public struct FabricClient: Sendable {
             throw EndorseError(transactionID: proposal.transactionID, message: "no endorsing peers given")
         }
         let signed = proposal.signedProposal
-        let outcomes = await withTaskGroup(of: (Int, Result<Protos_ProposalResponse, any Error>).self) { group in
+        // A named struct, not a tuple: Swift 6.3.1 at -O corrupts task-group child results of
+        // type (Int, Result<T, any Error>) (index and payload arrive wrong; reproduced standalone).
+        let outcomes = await withTaskGroup(of: EndorsementOutcome.self) { group in
             for (index, peer) in peers.enumerated() {
                 group.addTask { [transport] in
                     do {
-                        return (index, .success(try await transport.endorse(peer: peer, signed, timeout: timeout)))
+                        return EndorsementOutcome(index: index, result: .success(try await transport.endorse(peer: peer, signed, timeout: timeout)))
                     } catch {
-                        return (index, .failure(error))
+                        return EndorsementOutcome(index: index, result: .failure(error))
                     }
                 }
             }
-            var collected: [(Int, Result<Protos_ProposalResponse, any Error>)] = []
+            var collected: [EndorsementOutcome] = []
             collected.reserveCapacity(peers.count)
             for await outcome in group { collected.append(outcome) }
-            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+            return collected.sorted { $0.index < $1.index }.map(\.result)
         }
         var responses: [EndorsementResponse] = []
         var failures: [NodeFailure] = []
@@ -169,4 +171,10 @@ public struct FabricTimeouts: Sendable, Hashable {
         self.submit = submit
         self.commit = commit
     }
+}
+
+/// One peer's answer to a proposal, tagged with the peer's position in the request.
+private struct EndorsementOutcome: Sendable {
+    let index: Int
+    let result: Result<Protos_ProposalResponse, any Error>
 }
