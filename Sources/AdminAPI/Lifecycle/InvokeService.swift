@@ -8,6 +8,7 @@ struct InvokeService: Sendable {
     let network: FabricNetwork
     let definitions: DefinitionService
     let operations: OperationService
+    let cache: RunningOrgsCache
 
     struct Call: Sendable {
         var function: String
@@ -18,6 +19,7 @@ struct InvokeService: Sendable {
 
     /// Orgs whose peers can run the chaincode: approved the committed definition and configured.
     func runningOrgs(channel: String, name: String) async throws -> [String] {
+        if let orgs = cache.get(channel, name) { return orgs }
         guard let committed = try await definitions.committed(channel: channel, name: name) else {
             throw NetworkError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
         }
@@ -27,6 +29,7 @@ struct InvokeService: Sendable {
         guard !orgs.isEmpty else {
             throw NetworkError(status: 422, code: "no_endorsing_org", message: "no configured organization has approved '\(name)' on '\(channel)'")
         }
+        cache.set(channel, name, orgs)
         return orgs
     }
 

@@ -11,6 +11,7 @@ public final class LifecycleServices: Sendable {
     public let operations: OperationService
     let installs: InstallService
     let definitions: DefinitionService
+    let runningOrgs = RunningOrgsCache()
 
     public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
                 metrics: MetricsRegistry? = nil) {

@@ -6,7 +6,7 @@ enum InvokeRoutes {
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         @Sendable func service() throws -> InvokeService {
             let s = try lc()
-            return InvokeService(network: s.network, definitions: s.definitions, operations: s.operations)
+            return InvokeService(network: s.network, definitions: s.definitions, operations: s.operations, cache: s.runningOrgs)
         }
         return [
             APIRoute("POST", ChaincodeRoutes.base + "/{name}/evaluate", .invoke, audit: "chaincode.evaluate") { ctx in

@@ -50,7 +50,9 @@ enum ChaincodeRoutes {
             APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit") { ctx in
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 ctx.auditTarget = "\(channel)/\(name)"
-                let status = try await lc().definitions.commit(channel: channel, name: name, principal: ctx.principal)
+                let services = try lc()
+                let status = try await services.definitions.commit(channel: channel, name: name, principal: ctx.principal)
+                services.runningOrgs.invalidate(channel, name)
                 ctx.auditDetail = "tx \(status.transactionID)"
                 return .json(DefinitionService.commitJSON(status))
             },
