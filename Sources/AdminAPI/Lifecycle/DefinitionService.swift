@@ -31,8 +31,8 @@ struct DefinitionService: Sendable {
                 try await client.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: channel, on: peer,
                                           timeout: network.queryTimeout)
             }
-        } catch let e as NetworkError where e.status == 404 {
-            return nil
+        } catch let e as NetworkError where e.status == 404 && e.code != "channel_not_found" {
+            return nil // the chaincode is not defined; an unknown channel stays a 404 error
         }
     }
 

@@ -64,6 +64,8 @@ struct InvokeService: Sendable {
 
     /// `wait:false`: runs the submit as a background operation.
     func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> GatewayOperation {
+        // Refuse before accepting: an uncommitted chaincode is a 404 now, not a failed operation later.
+        _ = try await runningOrgs(channel: channel, name: name)
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: 0, mspId: nil, packageId: nil)
         var op = GatewayOperation(kind: .submit, createdBy: actor, target: "\(channel)/\(name)",
                            input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
