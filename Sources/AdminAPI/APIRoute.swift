@@ -10,20 +10,23 @@ public struct APIRoute: Sendable {
     /// Audit action for mutating routes (`package.upload`); nil for reads.
     public let auditAction: String?
     public let body: BodyMode
+    /// A POST that changes nothing (chaincode evaluate): not audited, like a GET.
+    public let readOnly: Bool
     public let handler: @Sendable (APIContext) async throws -> Response
 
-    public init(_ method: String, _ path: String, _ permission: Permission, audit: String? = nil,
+    public init(_ method: String, _ path: String, _ permission: Permission, audit: String? = nil, readOnly: Bool = false,
                 body: BodyMode = .defaultBuffered, _ handler: @escaping @Sendable (APIContext) async throws -> Response) {
-        precondition(["GET", "HEAD"].contains(method) || audit != nil, "mutating route \(method) \(path) must name an audit action")
         self.method = method
         self.path = path
         self.permission = permission
         self.auditAction = audit
+        self.readOnly = readOnly
         self.body = body
         self.handler = handler
+        precondition(!isMutating || audit != nil, "mutating route \(method) \(path) must name an audit action")
     }
 
-    public var isMutating: Bool { !["GET", "HEAD"].contains(method) }
+    public var isMutating: Bool { !["GET", "HEAD"].contains(method) && !readOnly }
 }
 
 /// What a handler gets: the request, the caller, and the audit record it may enrich.
