@@ -62,11 +62,43 @@ public final class Connection {
         try Statement(db: db, sql: sql)
     }
 
+    /// Prepared statements reused by `execute`/`query`: parsing SQL on every request showed up
+    /// in profiles. Bounded; a statement in use (a nested query with the same SQL) is not shared.
+    private var statementCache: [String: Statement] = [:]
+    private var statementsInUse: Set<String> = []
+    static let statementCacheLimit = 64
+
+    /// Runs `body` with a cached (or fresh) statement for `sql`, bound to `arguments`, and
+    /// resets it afterwards so it holds no read snapshot or lock.
+    private func withStatement<R>(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?],
+                                  _ body: (Statement) throws -> R) throws -> R {
+        if statementsInUse.contains(sql) {
+            let fresh = try prepare(sql)
+            fresh.bind(arguments)
+            return try body(fresh)
+        }
+        let statement: Statement
+        if let cached = statementCache[sql] {
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            if statementCache.count >= Self.statementCacheLimit { statementCache.removeAll() }
+            statementCache[sql] = statement
+        }
+        statementsInUse.insert(sql)
+        defer {
+            statement.reset()
+            statementsInUse.remove(sql)
+        }
+        statement.bind(arguments)
+        return try body(statement)
+    }
+
     /// Runs one statement with arguments, ignoring result rows.
     public func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) throws {
-        let statement = try prepare(sql)
-        statement.bind(arguments)
-        while try statement.step() {}
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() {}
+        }
     }
 
     /// Runs a script of several statements without arguments (migrations).
@@ -83,11 +115,11 @@ public final class Connection {
     /// Runs a query and maps each row.
     public func query<T>(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = [],
                          row: (Statement) throws -> T) throws -> [T] {
-        let statement = try prepare(sql)
-        statement.bind(arguments)
-        var rows: [T] = []
-        while try statement.step() { rows.append(try row(statement)) }
-        return rows
+        try withStatement(sql, arguments) { statement in
+            var rows: [T] = []
+            while try statement.step() { rows.append(try row(statement)) }
+            return rows
+        }
     }
 
     /// First column of the first row as text, or nil when no row / NULL.
