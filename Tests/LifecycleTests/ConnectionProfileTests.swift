@@ -162,4 +162,26 @@ struct ConnectionProfileTests {
         let bad = text.replacingOccurrences(of: "-----BEGIN CERTIFICATE-----", with: "junk")
         #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }
     }
+
+    @Test("the SDKs' adminPrivateKey/signedCert and client.tlsCerts are accepted as paths")
+    func sdkIdentityFields() throws {
+        let text = """
+            client:
+              tlsCerts: {client: {cert: {path: \(Self.cert)}, key: {path: \(Self.key)}}}
+            organizations:
+              o1:
+                mspid: Org1MSP
+                peers: [p0]
+                adminPrivateKey: {path: \(Self.key)}
+                signedCert: {path: \(Self.cert)}
+            peers:
+              p0: {url: "127.0.0.1:7051", tlsCACerts: {path: \(Self.ca)}}
+            """
+        let c = try ConnectionProfileReader.parse(text: text, file: "/p/p.yaml", checkFiles: true)
+        #expect(c.organizations[0].adminIdentity == .files(certificate: Self.cert, key: Self.key))
+        #expect(c.peers[0].tls?.clientCertFile == Self.cert && c.peers[0].tls?.clientKeyFile == Self.key)
+        #expect(c.peers[0].tls?.rootCertFile == Self.ca && c.peers[0].tls?.rootCertPEM == nil)
+        let halfIdentity = text.replacingOccurrences(of: "    signedCert: {path: \(Self.cert)}\n", with: "")
+        #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: halfIdentity, file: "/p/p.yaml", checkFiles: true) }
+    }
 }

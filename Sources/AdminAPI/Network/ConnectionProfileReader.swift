@@ -61,7 +61,9 @@ struct ConnectionProfileReader {
         let orderers = try (order["orderers"] ?? []).map { name in
             let m = try base.mapping(try section("orderers")[name] as Any, "orderers.\(name)")
             let mspID = try placed[name] ?? base.optionalString(m["mspid"], "orderers.\(name).mspid")
-            guard let mspID else { throw base.fail("orderers.\(name).mspid", "is required (or list the orderer under an organization's 'orderers')") }
+            guard let mspID else {
+                throw base.fail("orderers.\(name).mspid", "is required (or list the orderer under an organization's 'orderers')")
+            }
             return try node(name, in: "orderers", mspID: mspID, clientTLS: clientTLS)
         }
         return NetworkConfig(organizations: orgs, orderers: orderers, channels: order["channels"] ?? [])
@@ -114,8 +116,7 @@ struct ConnectionProfileReader {
     }
 
     func adminIdentity(_ m: [String: Any], _ key: String) throws -> NetworkConfig.IdentitySource? {
-        let keyPath = try m["adminPrivateKey"].map { try base.optionalString(try base.mapping($0, key + ".adminPrivateKey")["path"], key + ".adminPrivateKey.path") } ?? nil
-        let certPath = try m["signedCert"].map { try base.optionalString(try base.mapping($0, key + ".signedCert")["path"], key + ".signedCert.path") } ?? nil
+        let keyPath = try path(m, "adminPrivateKey", key), certPath = try path(m, "signedCert", key)
         guard let keyPath, let certPath else {
             if keyPath == nil && certPath == nil { return nil }
             throw base.fail(key, "'adminPrivateKey.path' and 'signedCert.path' go together")
@@ -130,13 +131,16 @@ struct ConnectionProfileReader {
         guard let client = doc["client"], let certs = try base.mapping(client, "client")["tlsCerts"],
               let pair = try base.mapping(certs, "client.tlsCerts")["client"] else { return nil }
         let m = try base.mapping(pair, key)
-        func path(_ part: String) throws -> String? {
-            try m[part].map { try base.optionalString(try base.mapping($0, "\(key).\(part)")["path"], "\(key).\(part).path") } ?? nil
-        }
-        guard let cert = try path("cert"), let keyFile = try path("key") else {
+        guard let cert = try path(m, "cert", key), let keyFile = try path(m, "key", key) else {
             throw base.fail(key, "needs both 'cert.path' and 'key.path'")
         }
         return (try base.existing(cert, key + ".cert.path"), try base.existing(keyFile, key + ".key.path"))
+    }
+
+    /// `<field>.path` of the mapping `m` at `key`, if given.
+    func path(_ m: [String: Any], _ field: String, _ key: String) throws -> String? {
+        guard let value = m[field] else { return nil }
+        return try base.optionalString(try base.mapping(value, "\(key).\(field)")["path"], "\(key).\(field).path")
     }
 
     func section(_ name: String) throws -> [String: Any] {
