@@ -111,7 +111,7 @@ public final class FabricNetwork: Sendable {
                 throw NetworkError(status: 500, code: "tls", message: "cannot read TLS file '\(path)' for \(node)")
             }
         }
-        return TLSClientConfiguration(rootCertificatesPEM: [try read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,
+        return TLSClientConfiguration(rootCertificatesPEM: [try tls.rootCertPEM ?? read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,
                                       clientCertificatePEM: try tls.clientCertFile.map(read), clientKeyPEM: try tls.clientKeyFile.map(read))
     }
 

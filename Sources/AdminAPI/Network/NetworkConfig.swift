@@ -7,6 +7,9 @@ import Yams
 public struct NetworkConfig: Sendable, Equatable {
     public struct TLS: Sendable, Equatable {
         public var rootCertFile: String
+        /// The root CA certificate(s) inline (a connection profile's `tlsCACerts.pem`); when set,
+        /// used instead of reading `rootCertFile` (which then only describes the source).
+        public var rootCertPEM: String? = nil
         public var serverNameOverride: String?
         public var clientCertFile: String?
         public var clientKeyFile: String?
@@ -72,8 +75,10 @@ public struct NetworkConfigError: Error, CustomStringConvertible, Sendable, Equa
     public let file: String
     public let key: String?
     public let problem: String
+    /// What `file` is: "config file", or "connection profile".
+    public var kind = "config file"
 
     public var description: String {
-        "config file '\(file)'" + (key.map { ": key '\($0)'" } ?? "") + ": \(problem)"
+        "\(kind) '\(file)'" + (key.map { ": key '\($0)'" } ?? "") + ": \(problem)"
     }
 }

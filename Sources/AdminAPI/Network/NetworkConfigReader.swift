@@ -5,14 +5,17 @@ struct NetworkConfigReader {
     let file: String
     /// False: referenced files are not required to exist here (a config for another machine).
     var checkFiles = true
+    /// Names `file` in errors: "config file", or "connection profile".
+    var kind = "config file"
 
     func fail(_ key: String, _ problem: String) -> NetworkConfigError {
-        NetworkConfigError(file: file, key: key, problem: problem)
+        NetworkConfigError(file: file, key: key, problem: problem, kind: kind)
     }
 
     func network(_ value: Any) throws -> NetworkConfig {
         let m = try mapping(value, "network")
-        let orgs = try list(m["organizations"], "network.organizations", required: true).enumerated().map {
+        let profilePath = try optionalString(m["connectionProfile"], "network.connectionProfile")
+        let orgs = try list(m["organizations"], "network.organizations", required: profilePath == nil).enumerated().map {
             try organization($1, "network.organizations[\($0)]")
         }
         let orderers = try list(m["orderers"], "network.orderers", required: false).enumerated().map { i, v in
@@ -21,7 +24,11 @@ struct NetworkConfigReader {
         let channels = try list(m["channels"], "network.channels", required: false).enumerated().map { i, v in
             try string(try mapping(v, "network.channels[\(i)]")["name"], "network.channels[\(i)].name")
         }
-        let config = NetworkConfig(organizations: orgs, orderers: orderers, channels: channels)
+        var config = NetworkConfig(organizations: orgs, orderers: orderers, channels: channels)
+        if let profilePath {
+            let resolved = URL(fileURLWithPath: profilePath, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent()).path
+            config = try ConnectionProfileReader.load(path: resolved, checkFiles: checkFiles).merged(with: config)
+        }
         try checkUnique(config)
         return config
     }
