@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 import WebServer
 
-/// A fabric-sim (2 orgs, TLS, free ports) in a temp dir, and a gateway (real SQLite file,
+/// A fabric-sim (2 orgs unless told otherwise, TLS, free ports) in a temp dir, and a gateway (real SQLite file,
 /// real HTTP socket on port 0) configured from the gateway.yaml the simulator wrote.
 final class LifecycleFixture: @unchecked Sendable {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -27,10 +27,11 @@ final class LifecycleFixture: @unchecked Sendable {
     var controlPort: Int { ready["controlPort"] as? Int ?? 0 }
     var port: Int { server.port }
 
-    static func start() async throws -> LifecycleFixture {
+    /// Starts a simulated network of `orgs` organizations (Org1MSP…OrgNMSP) and a gateway on it.
+    static func start(orgs: Int = 2) async throws -> LifecycleFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sim = try await startSimulator(dir.appendingPathComponent("sim").path)
+        let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs)
         do {
             return try await LifecycleFixture(directory: dir, sim: sim)
         } catch {
@@ -89,7 +90,7 @@ final class LifecycleFixture: @unchecked Sendable {
     }
 
     /// Starts `fabric_sim.py up` and returns once it printed its ready line.
-    static func startSimulator(_ dir: String) async throws -> Process {
+    static func startSimulator(_ dir: String, orgs: Int = 2) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // The test runner blocks SIGTERM and children inherit the mask: unblock it so `terminate()`
@@ -97,7 +98,7 @@ final class LifecycleFixture: @unchecked Sendable {
         let script = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
             + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
         process.arguments = [python, "-c", script, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
-                             "up", "--orgs", "2", "--dir", dir, "--base-port", "0", "--tls"]
+                             "up", "--orgs", String(orgs), "--dir", dir, "--base-port", "0", "--tls"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
