@@ -96,12 +96,10 @@ struct SeedScenarioThreeOrgTests {
         #expect(def?["approvals"] as? [String: Bool] == ["Org1MSP": true, "Org2MSP": true, "Org3MSP": true], "\(String(describing: def))")
         let list = try await f.viewer.get(S.channel + "/chaincodes").json["items"] as? [[String: Any]] ?? []
         #expect((list.first { $0["name"] as? String == "basic" }?["approvals"] as? [String: Bool])?["Org3MSP"] == true)
-        // The approvals status of a draft at the committed sequence asks CheckCommitReadiness,
-        // which only accepts committed + 1: a 409 instead of Org3 shown as approved.
+        // A draft at the committed sequence reads the committed definition's approvals
+        // (CheckCommitReadiness only takes committed + 1): Org3 shows as approved.
         let status = try await f.viewer.get(S.chaincode + "/approvals")
-        withKnownIssue("GET .../approvals fails for a draft at the committed sequence (DefinitionService.approvalStatus)") {
-            #expect(status.status == 200 && S.orgs(status.json)["Org3MSP"]?["state"] as? String == "approved", "\(status.text)")
-        }
+        #expect(status.status == 200 && S.orgs(status.json)["Org3MSP"]?["state"] as? String == "approved", "\(status.text)")
 
         // A different definition at the committed sequence is Fabric's to refuse.
         _ = try await f.admin.put(S.chaincode + "/draft", ["version": "9.9", "sequence": 1])

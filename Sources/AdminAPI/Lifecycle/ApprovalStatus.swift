@@ -91,8 +91,19 @@ extension DefinitionService {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
         let config = try await network.channelConfiguration(channel)
-        let readiness = try await network.onAnyPeer { client, peer in
-            try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+        let readiness: [String: Bool]
+        if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
+            // CheckCommitReadiness only takes committed + 1. A draft at the committed sequence (an
+            // org joining later approves the committed definition) reads the committed approvals.
+            guard definition.sequence == committed.definition.sequence else {
+                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
+                                            + "(sequence \(committed.definition.sequence)); save a new draft")
+            }
+            readiness = committed.approvals
+        } else {
+            readiness = try await network.onAnyPeer { client, peer in
+                try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+            }
         }
         var orgs: [ApprovalStatus.Org] = []
         for msp in config.mspIDs {

@@ -23,8 +23,17 @@ struct InvokeService: Sendable {
         guard let committed = try await definitions.committed(channel: channel, name: name) else {
             throw NetworkError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
         }
-        let orgs = committed.approvals.filter(\.value).keys.sorted().filter {
+        let approved = committed.approvals.filter(\.value).keys.sorted().filter {
             network.queryClient($0) != nil && !(network.organization($0)?.peers.isEmpty ?? true)
+        }
+        // An org may approve without a package: its peers then cannot run the chaincode. Keep the
+        // orgs whose first peer has a package referencing this chaincode (when the gateway holds
+        // the org's admin key to ask); orgs it cannot ask stay in.
+        var orgs: [String] = []
+        for org in approved {
+            guard let node = network.organization(org)?.peers.first, network.adminClient(org) != nil,
+                  let installed = try? await network.installed(on: node) else { orgs.append(org); continue }
+            if installed.contains(where: { $0.references[channel]?.contains { $0.name == name } == true }) { orgs.append(org) }
         }
         guard !orgs.isEmpty else {
             throw NetworkError(status: 422, code: "no_endorsing_org", message: "no configured organization has approved '\(name)' on '\(channel)'")
@@ -58,7 +67,8 @@ struct InvokeService: Sendable {
             return try await client.submitTransaction(invocation(call, channel: channel, name: name), endorsingPeers: peers,
                                                       orderer: network.orderer(), commitPeer: peers[0])
         } catch {
-            throw NetworkError.classify(error, org: orgs[0])
+            // The failing peer (and so its org) is named from the error's details, not orgs[0].
+            throw NetworkError.classify(error)
         }
     }
 
