@@ -75,7 +75,7 @@ enum ChaincodeRoutes {
         input.endorsementPlugin = try body.optionalString("endorsementPlugin")
         input.validationPlugin = try body.optionalString("validationPlugin")
         if body.value("packageIds") != nil { input.packageIDs = try packageIDs(body, allowNull: false).compactMapValues { $0 } }
-        if body.value("autoCommit") != nil { input.autoCommit = try body.bool("autoCommit", default: false) }
+        input.autoCommit = try body.optionalBool("autoCommit")
         let draft = try await services.definitions.saveDraft(channel: channel, name: name, input: input, by: ctx.principal.name)
         ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)" + (draft.autoCommit ? " auto-commit" : "")
         // Approvals may already make the draft ready: auto-commit does not wait for the next one.
