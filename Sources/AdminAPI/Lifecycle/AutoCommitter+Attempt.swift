@@ -51,6 +51,10 @@ extension AutoCommitter {
         } catch {
             let e = NetworkError.classify(error)
             await audit(key, status: e.status, detail: e.message)
+            // Someone else's commit of the same sequence may have won the race: that is no failure.
+            if let now = try? await definitions.committed(channel: key.channel, name: key.name)?.definition.sequence, now >= key.sequence {
+                return .alreadyCommitted
+            }
             return .couldNot("commit of sequence \(key.sequence) failed: \(e.message)")
         }
     }
