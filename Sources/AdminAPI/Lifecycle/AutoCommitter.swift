@@ -104,9 +104,19 @@ final class AutoCommitter: Sendable {
         }
     }
 
+    /// The chaincode an `approval` event is about (its `channel`, `name` and `sequence` members).
     static func key(_ data: [UInt8]) -> Key? {
-        struct Fields: Decodable { var channel: String; var name: String; var sequence: Int64 }
-        guard let f = try? JSONDecoder().decode(Fields.self, from: Data(data)) else { return nil }
-        return Key(channel: f.channel, name: f.name, sequence: f.sequence)
+        guard case .object(let members)? = try? JSONParser.parse(data) else { return nil }
+        var channel: String?, name: String?, sequence: Int?
+        for (k, v) in members {
+            switch (k, v) {
+            case ("channel", .string(let s)): channel = s
+            case ("name", .string(let s)): name = s
+            case ("sequence", .int(let i)): sequence = i
+            default: continue
+            }
+        }
+        guard let channel, let name, let sequence else { return nil }
+        return Key(channel: channel, name: name, sequence: Int64(sequence))
     }
 }
