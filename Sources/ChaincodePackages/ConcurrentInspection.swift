@@ -13,7 +13,7 @@ public final class ConcurrentInspection: Sendable {
     private let pipe: ChunkPipe
     private let outcome: Task<PackageInspection, any Error>
 
-    public init(limits: PackageLimits, capacity: Int = 4 << 20) {
+    public init(limits: PackageLimits, capacity: Int = 1 << 20) {
         let pipe = ChunkPipe(capacity: capacity)
         self.pipe = pipe
         let inspector = PackageInspector(limits: limits)
