@@ -81,7 +81,7 @@ struct InvokeService: Sendable {
                            input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                            steps: [GatewayOperation.Step(name: "submit", target: call.function, state: .queued, message: "waiting")])
         op = try await operations.save(op)
-        Task { [op] in
+        Task(executorPreference: globalConcurrentExecutor) { [op] in
             var op = op
             op.state = .running
             op.steps[0].state = .running

@@ -20,13 +20,16 @@ struct InstallService: Sendable {
             throw NetworkError.notFound("package", "no package with ID '\(packageID)'")
         }
         let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: packages.path(of: details.record)))) } catch {
+        let path = packages.path(of: details.record)
+        // Read on the global pool: this handler's own executor is its connection's event loop.
+        let read = Task(executorPreference: globalConcurrentExecutor) { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+        do { bytes = try await read.value } catch {
             throw NetworkError(status: 500, code: "storage", message: "stored file for '\(packageID)' is unreadable")
         }
         let input = String(decoding: try JSONEncoder().encode(Input(packageId: packageID, peers: peers.map(\.name))), as: UTF8.self)
         let steps = peers.map { GatewayOperation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }
         let op = try await operations.save(GatewayOperation(kind: .install, createdBy: createdBy, target: packageID, input: input, steps: steps))
-        Task { await run(op, package: bytes, peers: peers) }
+        Task(executorPreference: globalConcurrentExecutor) { await run(op, package: bytes, peers: peers) }
         return op
     }
 
