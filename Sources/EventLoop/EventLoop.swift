@@ -21,6 +21,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Tasks for the loop thread. `signaled`: the eventfd has been written since the loop last
     /// took the tasks, so further producers need not write it again.
     private let pending = Mutex<(tasks: [@Sendable () -> Void], stopRequested: Bool, signaled: Bool)>(([], false, false))
+    /// Set once `run()` has returned: later tasks run on their caller's thread, one at a time.
+    private let finished = Mutex<(done: Bool, stopHooks: [@Sendable () -> Void])>((false, []))
+    private let lateTasks = Mutex<Void>(())
     private var loopThread: pthread_t?
     private static let wakeupToken = UInt64.max
 
@@ -39,16 +42,48 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs `task` on the loop thread soon. Safe from any thread.
     /// On the loop thread it only queues (the loop runs queued tasks before it waits again);
     /// from other threads the eventfd is written once per batch, not once per task.
+    ///
+    /// Once the loop has stopped, `task` runs at once on the caller's thread (serialized with
+    /// other late tasks; the loop thread no longer touches anything), so nothing waits forever on
+    /// a stopped loop.
     public func execute(_ task: @escaping @Sendable () -> Void) {
         let onLoop = inEventLoop
-        let signal = pending.withLock { state -> Bool in
+        let signal = pending.withLock { state -> Bool? in
+            if state.stopRequested && finished.withLock({ $0.done }) { return nil }
             state.tasks.append(task)
             guard !onLoop, !state.signaled else { return false }
             state.signaled = true
             return true
         }
-        if signal { wakeup.signal() }
+        switch signal {
+        case nil: lateTasks.withLock { _ in task() }
+        case true?: wakeup.signal()
+        case false?: break
+        }
     }
+
+    /// Runs `hook` on the loop thread after its last pass, before `run()` returns (e.g. to close
+    /// connections the loop drives). On a loop that has already stopped it runs at once.
+    public func onStop(_ hook: @escaping @Sendable () -> Void) {
+        let late = finished.withLock { state -> Bool in
+            if state.done { return true }
+            state.stopHooks.append(hook)
+            return false
+        }
+        if late { lateTasks.withLock { _ in hook() } }
+    }
+
+    /// The loop whose `run()` is executing on the calling thread, if any.
+    public static var current: EventLoop? {
+        guard let raw = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
 
     /// Asks `run()` to return after the current pass. Safe from any thread.
     public func stop() {
@@ -127,7 +162,11 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs the loop on the calling thread until `stop()`.
     public func run() {
         loopThread = pthread_self()
-        defer { loopThread = nil }
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
+        defer {
+            pthread_setspecific(Self.currentKey, nil)
+            loopThread = nil
+        }
         while true {
             let timeout = pending.withLock { $0.tasks.isEmpty } ? nextTimeoutMillis() : 0
             do {
@@ -136,8 +175,35 @@ public final class EventLoop: @unchecked Sendable {
                 preconditionFailure("epoll_wait failed: \(error)")
             }
             for task in timers.popDue(now: Sys.monotonicNanos()) { task() }
-            if runPendingTasks() { return }
+            if runPendingTasks() { break }
         }
+        finish()
+    }
+
+    /// Runs the stop hooks, then whatever was queued until the loop counts as finished.
+    private func finish() {
+        while true {
+            let hooks = finished.withLock { s in defer { s.stopHooks = [] }; return s.stopHooks }
+            if hooks.isEmpty { break }
+            for hook in hooks { hook() }
+        }
+        while true {
+            let tasks = pending.withLock { state -> [@Sendable () -> Void] in
+                let t = state.tasks
+                state.tasks = []
+                if t.isEmpty {
+                    finished.withLock { f in
+                        f.done = true
+                    }
+                }
+                return t
+            }
+            if tasks.isEmpty { break }
+            for task in tasks { task() }
+        }
+        // Hooks registered while the last tasks ran.
+        let hooks = finished.withLock { s in defer { s.stopHooks = [] }; return s.stopHooks }
+        for hook in hooks { hook() }
     }
 
     private func nextTimeoutMillis() -> Int32 {

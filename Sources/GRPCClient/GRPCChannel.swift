@@ -77,6 +77,12 @@ public final class GRPCChannel: Sendable {
         }
     }
 
+    /// `close()` from the channel's own loop thread (e.g. in an `EventLoop.onStop` hook).
+    public func closeOnLoop() {
+        precondition(loop.inEventLoop, "GRPCChannel.closeOnLoop() called off its loop")
+        core.close()
+    }
+
     private func startCall(path: String, timeout: Duration?, frame: [UInt8]?, finishRequest: Bool)
         -> (call: GRPCCall, responses: AsyncThrowingStream<[UInt8], any Error>) {
         let (responses, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, throwing: (any Error).self)

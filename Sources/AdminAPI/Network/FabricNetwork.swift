@@ -5,13 +5,16 @@ import Foundation
 import GRPCClient
 import TLSCrypto
 
-/// The Fabric network the gateway administers: one event-loop thread for all gRPC, one
-/// `GRPCChannel` per peer/orderer (TLS from the config), and a `FabricClient` per org
+/// The Fabric network the gateway administers: an event-loop thread for background gRPC (block
+/// listeners, operations) and, for calls made by request handlers, channels on the handler's own
+/// loop (`LoopChannelPool`); one `GRPCChannel` per peer/orderer and loop (TLS from the config), and a `FabricClient` per org
 /// identity (admin for lifecycle writes, client for queries and invokes).
 public final class FabricNetwork: Sendable {
     public let config: NetworkConfig
     let loop: EventLoopThread
     let channels: [String: GRPCChannel]
+    /// Channels driven by the HTTP loops, for calls made from request handlers.
+    let loopChannels: LoopChannelPool
     let adminClients: [String: FabricClient]
     let clientClients: [String: FabricClient]
     /// Deadline for quick reads (peer status, queries).
@@ -43,10 +46,19 @@ public final class FabricNetwork: Sendable {
                                                  loop: loop.loop)
         }
         self.channels = channels
+        var targets: [String: GRPCTarget] = [:]
+        for node in config.peers + config.orderers {
+            let (host, port) = Self.split(node.address)
+            targets[node.address] = GRPCTarget(host: host, port: port, tls: tlsConfigs[node.address] ?? nil)
+        }
+        let pool = LoopChannelPool(targets: targets, sharedLoop: loop.loop)
+        self.loopChannels = pool
         let transport = GRPCFabricTransport { [channels] endpoint in
-            guard let channel = channels[endpoint.address] else {
+            guard let shared = channels[endpoint.address] else {
                 throw FabricProtocolError("no configured node at \(endpoint.address)")
             }
+            // On a request's event loop: that loop's own channel (no thread hop per call).
+            let channel = pool.channel(to: endpoint.address) ?? shared
             return GRPCChannelConnection(channel: channel, node: endpoint.address, metrics: metrics)
         }
         let hash = try Self.tlsCertificateHash(config)
@@ -62,6 +74,7 @@ public final class FabricNetwork: Sendable {
             return !c
         }
         guard first else { return }
+        await loopChannels.closeAll()
         for channel in channels.values { await channel.close() }
         loop.shutdown()
     }
