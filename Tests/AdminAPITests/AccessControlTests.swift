@@ -144,14 +144,20 @@ import WebServer
         }
     }
 
+    /// A new viewer token that has authenticated once: (token, tokenId).
+    static func viewerToken(_ name: String, _ fx: GatewayFixture) async throws -> (String, String) {
+        let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": name, "role": "viewer"], recordBody: false)
+        let token = try #require(created.json["token"] as? String)
+        let id = try #require(created.json["tokenId"] as? String)
+        fx.remember(secret: token)
+        #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
+        return (token, id)
+    }
+
     @Test("a revoked token and an expired token are refused on the very next request")
     func revokedAndExpired() async throws {
         try await withGateway { fx in
-            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "short-lived", "role": "viewer"], recordBody: false)
-            let token = try #require(created.json["token"] as? String)
-            let id = try #require(created.json["tokenId"] as? String)
-            fx.remember(secret: token)
-            #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
+            let (token, id) = try await Self.viewerToken("short-lived", fx)
             let revoke = try await fx.request("DELETE", "/api/v1/tokens/\(id)", token: fx.admin)
             #expect(revoke.status == 204)
             let after = try await fx.request("GET", "/api/v1/me", token: token)
@@ -176,12 +182,8 @@ import WebServer
     @Test("a token revoked through another connection to the database (as the token CLI does) is refused on the next request")
     func revokedByAnotherProcess() async throws {
         try await withGateway { fx in
-            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "cli-revoked", "role": "viewer"], recordBody: false)
-            let token = try #require(created.json["token"] as? String)
-            let id = try #require(created.json["tokenId"] as? String)
-            fx.remember(secret: token)
+            let (token, id) = try await Self.viewerToken("cli-revoked", fx)
             // Authenticated twice: the second is served from the in-memory token cache.
-            #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
             #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
             let other = try DatabaseQueue(path: fx.services.queue.path)
             #expect(try await other.write { try TokenRepository($0).revoke(tokenID: id, at: Timestamp.now()) })
