@@ -138,6 +138,23 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     assert not find(driver, "#commit").is_enabled()
     screenshot(driver, "29-approved-different")
 
+    # Auto-commit: ticked on the draft, both orgs approve 2.1, nobody presses Commit.
+    find(driver, "#draft-auto-commit").click()
+    find(driver, "#draft-save").click()
+    wait_ok(driver, "#draft-auto-commit-state", "#draft-error")
+    status, detail = gateway.request("GET", f"/api/v1/channels/{channel}/chaincodes/basic")
+    assert status == 200 and detail["draft"]["autoCommit"] is True, detail
+    approve(driver, msps[0], package_id)
+    approve(driver, msps[1], package_id)
+
+    def committed_version(_):
+        _, d = gateway.request("GET", f"/api/v1/channels/{channel}/chaincodes/basic")
+        return (d.get("committed") or {}).get("version") == "2.1"
+    wait(driver, committed_version, 60)
+    driver.refresh()
+    wait_text(driver, "#committed-card", "2.1")
+    screenshot(driver, "29-auto-committed")
+
     open_view(driver, "operations")
     wait_text(driver, "#operations-list", "install")
     wait_text(driver, "#events-status", "live")

@@ -52,8 +52,11 @@ function committedCard(c, onUpgrade) {
 }
 
 async function draftCard({ ctx, base, draft, refresh }) {
+  const autoCommit = draft.autoCommit
+    ? ['Auto-commit', h('span', { id: 'draft-auto-commit-state' }, 'on', draft.autoCommitNote ? h('div', { class: 'hint error-text' }, draft.autoCommitNote) : null)]
+    : null;
   const el = h('section', { class: 'card draft-card', id: 'draft-card' }, h('h2', {}, `Draft: version ${draft.version}, sequence ${draft.sequence}`),
-    dl(definitionPairs(draft)));
+    dl([...definitionPairs(draft), autoCommit]));
   let approvals = null;
   try {
     approvals = await get(`${base}/approvals`);

@@ -1,5 +1,5 @@
 // The draft definition form: version, sequence, endorsement policy (checked as typed),
-// collections JSON, init-required. Submits PUT …/draft.
+// collections JSON, init-required, auto-commit. Submits PUT …/draft.
 import { api, seg } from '../api.js';
 import { h, card, field, errorSlot, busy } from '../ui.js';
 import { checkPolicy, describePolicy } from '../policy.js';
@@ -18,6 +18,7 @@ export function draftForm({ channel, name, committed, draft, onSaved }) {
     collections: h('textarea', { id: 'draft-collections', rows: 4, spellcheck: 'false', placeholder: '[] (peer CLI collections config)',
       value: base.collections && (!Array.isArray(base.collections) || base.collections.length) ? JSON.stringify(base.collections, null, 2) : '' }),
     initRequired: h('input', { id: 'draft-init-required', type: 'checkbox', checked: !!base.initRequired }),
+    autoCommit: h('input', { id: 'draft-auto-commit', type: 'checkbox', checked: !!draft?.autoCommit }),
   };
   const policyCheck = h('div', { id: 'draft-policy-check', class: 'hint', 'aria-live': 'polite' });
   const collectionsCheck = h('div', { id: 'draft-collections-check', class: 'hint', 'aria-live': 'polite' });
@@ -49,11 +50,12 @@ export function draftForm({ channel, name, committed, draft, onSaved }) {
     field('Endorsement policy', f.policy), policyCheck,
     field('Private data collections (JSON)', f.collections), collectionsCheck,
     h('label', { class: 'check' }, f.initRequired, ' Init required (the first transaction must be an Init)'),
+    h('label', { class: 'check' }, f.autoCommit, ' Commit automatically once enough organizations have approved (approvals made anywhere count)'),
     h('div', { class: 'actions' }, button), slot);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!checkAll()) { slot.show(new Error('fix the highlighted fields first')); return; }
-    const body = { version: f.version.value.trim(), initRequired: f.initRequired.checked };
+    const body = { version: f.version.value.trim(), initRequired: f.initRequired.checked, autoCommit: f.autoCommit.checked };
     // The server's default is committed + 1: send the sequence only when it differs.
     const sequence = Number(f.sequence.value);
     if (sequence !== (committed ? committed.sequence + 1 : 1)) body.sequence = sequence;
