@@ -31,6 +31,11 @@ public final class ApprovalTracker: Sendable {
         await listeners[channel]?.processed(through: number)
     }
 
+    /// The peer `channel`'s listener is streaming blocks from now (nil while it reconnects).
+    public func streamingPeer(channel: String) -> String? {
+        listeners[channel]?.streamingPeer
+    }
+
     /// The last block processed on `channel`, as stored.
     public func checkpoint(channel: String) async throws -> UInt64? {
         try await queue.read { try TrackingRepository($0).checkpoint(channel: channel) }

@@ -9,6 +9,8 @@ import WebServer
 /// the stored checkpoint, recording `_lifecycle` approvals and commits. Each block's records and
 /// its checkpoint are written in one SQLite transaction. On a failure it backs off (0.5 s
 /// doubling to 5 s) and moves to the next peer whose org the gateway has an identity for.
+/// Blocks must arrive in order from the checkpoint on: a gap or a repeat ends the stream (a
+/// faulty peer) rather than skipping or double-counting a block.
 final class BlockListener: Sendable {
     struct Progress { var lastBlock: UInt64?; var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = [] }
 
@@ -19,6 +21,7 @@ final class BlockListener: Sendable {
     let logger: Logger
     private let progress = Locked(Progress(lastBlock: nil))
     private let task = Locked<Task<Void, Never>?>(nil)
+    private let source = Locked<String?>(nil)
 
     init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
         self.channel = channel
@@ -43,6 +46,9 @@ final class BlockListener: Sendable {
         let waiters = progress.withLock { p in defer { p.waiters = [] }; return p.waiters }
         for (_, c) in waiters { c.resume() }
     }
+
+    /// The peer whose block stream is open now (nil between streams).
+    var streamingPeer: String? { source.withLock { $0 } }
 
     /// Returns once block `number` has been processed (or the listener stopped).
     func processed(through number: UInt64) async {
@@ -85,15 +91,21 @@ final class BlockListener: Sendable {
         guard let client = network.queryClient(node.mspID) else { return false }
         let last = try await queue.read { [channel] in try TrackingRepository($0).checkpoint(channel: channel) }
         setProgress(last)
-        let start = last.map { $0 + 1 } ?? 0
-        let seek = try SeekEnvelope.make(channelID: channel, start: .specified(start), stop: .forever,
+        var next = last.map { $0 + 1 } ?? 0
+        let seek = try SeekEnvelope.make(channelID: channel, start: .specified(next), stop: .forever,
                                          signer: client.signer, tlsCertHash: client.tlsCertificateHash)
         var delivered = false
+        source.withLock { $0 = node.name }
+        defer { source.withLock { $0 = nil } }
         for try await response in client.transport.deliver(peer: network.endpoint(node), seek) {
             if Task.isCancelled { break }
             switch response.type {
             case .block(let block)?:
+                guard block.header.number == next else {
+                    throw FabricProtocolError("peer \(node.name) sent block \(block.header.number) where block \(next) was expected")
+                }
                 try await process(block)
+                next += 1
                 delivered = true
             case .status(let status)?:
                 throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
