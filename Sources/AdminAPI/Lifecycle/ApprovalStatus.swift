@@ -85,48 +85,70 @@ extension JSONValue {
 }
 
 extension DefinitionService {
-    /// CheckCommitReadiness for every channel org, then QueryApprovedChaincodeDefinition for
-    /// the not-ready orgs whose admin keys the gateway holds (to show what they approved instead).
+    /// CheckCommitReadiness for every channel org (the channel configuration is fetched
+    /// meanwhile); the gateway's own approval records and the block-tracked approvals in one
+    /// database read; QueryApprovedChaincodeDefinition, concurrently, only for the not-ready orgs
+    /// the blocks say nothing about and whose admin keys the gateway holds (to show what they
+    /// approved instead). Then the tracked approvals and the LifecycleEndorsement evaluation.
     func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
-        let config = try await network.channelConfiguration(channel)
-        let readiness: [String: Bool]
-        if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
-            // CheckCommitReadiness only takes committed + 1. A draft at the committed sequence (an
-            // org joining later approves the committed definition) reads the committed approvals.
-            guard definition.sequence == committed.definition.sequence else {
-                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
-                                            + "(sequence \(committed.definition.sequence)); save a new draft")
-            }
-            readiness = committed.approvals
-        } else {
-            readiness = try await network.onAnyPeer { client, peer in
-                try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
-            }
-        }
-        var orgs: [ApprovalStatus.Org] = []
-        for msp in config.mspIDs {
+        async let configuration = network.channelConfiguration(channel)
+        let readiness = try await readiness(of: definition, channel: channel, name: name)
+        let config = try await configuration
+        let facts = try await recordedFacts(draft: draft, orgs: config.mspIDs)
+        let unknown = config.mspIDs.filter { !(readiness[$0] ?? false) && facts.tracked[$0] == nil }
+        let queried = await approvedDefinitions(channel: channel, name: name, sequence: definition.sequence, orgs: unknown)
+        let orgs = config.mspIDs.map { msp in
             let ready = readiness[msp] ?? false
             var org = ApprovalStatus.Org(mspID: msp, state: ready ? "approved" : "not-approved", readiness: ready, sourceKind: "check-commit-readiness")
-            if let record = try await queue.read({ try DraftRepository($0).lastApproval(channel: channel, name: name, sequence: definition.sequence, mspID: msp) }) {
+            if let record = facts.gatewayRecords[msp] {
                 org.txID = record.txID
                 org.blockNumber = record.blockNumber
             }
-            if !ready, let approved = await approved(channel: channel, name: name, sequence: definition.sequence, org: msp) {
+            if !ready, let approved = queried[msp] {
                 org.state = "approved-different"
                 org.sourceKind = "query-approved"
                 org.differences = ApprovalStatus.differences(definition, approved.definition)
             }
-            orgs.append(org)
+            return org
         }
         let approvedCount = orgs.filter(\.readiness).count
         let needed = config.lifecycleEndorsingOrganizationCount ?? (config.mspIDs.count / 2 + 1)
         var status = ApprovalStatus(sequence: definition.sequence, ready: approvedCount >= needed && approvedCount > 0,
                                     missing: orgs.filter { !$0.readiness }.map(\.mspID),
                                     policy: config.lifecycleEndorsementPolicy?.description ?? "MAJORITY Endorsement", orgs: orgs)
-        try await applyTrackedApprovals(&status, draft: draft, config: config)
+        try applyTrackedApprovals(&status, draft: draft, config: config, facts: facts)
         return status
+    }
+
+    /// Which orgs approved exactly `definition`: CheckCommitReadiness (it only takes committed + 1);
+    /// a draft at the committed sequence (an org joining later approves the committed
+    /// definition) reads the committed approvals.
+    func readiness(of definition: ChaincodeDefinition, channel: String, name: String) async throws -> [String: Bool] {
+        if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
+            guard definition.sequence == committed.definition.sequence else {
+                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
+                                            + "(sequence \(committed.definition.sequence)); save a new draft")
+            }
+            return committed.approvals
+        }
+        return try await network.onAnyPeer { client, peer in
+            try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+        }
+    }
+
+    /// QueryApprovedChaincodeDefinition for each of `orgs` that the gateway can ask, concurrently.
+    func approvedDefinitions(channel: String, name: String, sequence: Int64, orgs: [String]) async -> [String: ApprovedChaincodeDefinition] {
+        let askable = orgs.filter { network.adminClient($0) != nil && network.organization($0)?.peers.first != nil }
+        return await withTaskGroup(of: (String, ApprovedChaincodeDefinition?).self) { group in
+            for msp in askable {
+                group.addTask { (msp, await approved(channel: channel, name: name, sequence: sequence, org: msp)) }
+            }
+            var out: [String: ApprovedChaincodeDefinition] = [:]
+            for await (msp, approved) in group { out[msp] = approved }
+            return out
+        }
     }
 
     /// The org's own approval at `sequence`, if the gateway can ask (admin identity) and it exists.

@@ -1,0 +1,143 @@
+"""Helpers of scripts/bench-tracking.sh (approval tracking: catch-up and status endpoint).
+
+  catchup URL TOKEN LAST TIMEOUT
+                     polls GET .../chaincodes/bench-cc-001/history (a database read) every
+                     20 ms until trackedThroughBlock >= LAST; prints
+                     `RESULT catchup blocks=… seconds=… blocks_per_s=…` (seconds from the first
+                     poll, which starts with the gateway)
+  seed URL TOKEN DEFINITIONS
+                     saves a draft (version 1.0, sequence 1, default policy) for bench-cc-001…
+                     through the REST API
+  verify URL TOKEN HISTORY_JSON
+                     compares GET .../approvals of every definition with the generated plan
+                     (<simdir>/history.json): the orgs that approved the common parameters are
+                     `approved` from a block, the others `approved-different` on the planned field
+  http URL TOKEN CLIENTS SECONDS DEFINITIONS
+                     GET .../approvals round-robin over the definitions from CLIENTS threads
+                     (keep-alive); prints `RESULT status-python clients=… queries=… seconds=…
+                     qps=… mean_ms=… p50_ms=… p99_ms=… errors=…`
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+
+CHANNEL = "mychannel"
+
+
+def name(i):
+    return f"bench-cc-{i + 1:03d}"
+
+
+class API:
+    def __init__(self, url, token):
+        host, port = url.split("//", 1)[1].rsplit(":", 1)
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        self.headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        self.conn.request(method, f"/api/v1/channels/{CHANNEL}/chaincodes/" + path, body=data, headers=self.headers)
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        return resp.status, (json.loads(raw) if raw else None)
+
+
+def catchup(url, token, last, timeout):
+    api, start = API(url, token), time.monotonic()
+    while True:
+        try:
+            status, body = api.call("GET", f"{name(0)}/history")
+        except OSError:          # the gateway is still starting
+            status, body = 0, None
+            api = API(url, token)
+        done = status == 200 and (body.get("trackedThroughBlock") or 0) >= last
+        if done or time.monotonic() - start > timeout:
+            break
+        time.sleep(0.02)
+    secs = time.monotonic() - start
+    if not done:
+        sys.exit(f"catch-up not finished after {timeout}s (last response: {status} {str(body)[:300]})")
+    print(f"RESULT catchup blocks={last} seconds={secs:.2f} blocks_per_s={last / secs:.0f}")
+
+
+def seed(url, token, definitions):
+    api = API(url, token)
+    for i in range(definitions):
+        status, body = api.call("PUT", f"{name(i)}/draft", {"version": "1.0", "sequence": 1})
+        if status != 200:
+            sys.exit(f"draft {name(i)}: HTTP {status} {body}")
+    print(f"seeded {definitions} drafts")
+
+
+def verify(url, token, history_json):
+    plan = json.load(open(history_json))["approved"]
+    api, bad, checked = API(url, token), [], 0
+    for cc, want in plan.items():
+        status, body = api.call("GET", f"{cc}/approvals")
+        if status != 200:
+            sys.exit(f"approvals {cc}: HTTP {status} {body}")
+        for org in body["orgs"]:
+            checked += 1
+            msp, state, src = org["mspId"], org["state"], org["source"]["kind"]
+            if msp in want["same"]:
+                ok = state == "approved" and src == "block"
+            else:
+                field = "version" if "version" in want["different"].get(msp, {}) else "endorsementPolicy"
+                fields = [d["field"] for d in org.get("differences", []) if "note" not in d]
+                ok = state == "approved-different" and src == "block" and fields == [field]
+            if not ok:
+                bad.append(f"{cc} {msp}: {state} {org.get('differences')}")
+    print(f"verified {checked} org states of {len(plan)} definitions: {len(bad)} unexpected")
+    for b in bad[:10]:
+        print("  " + b)
+    if bad:
+        sys.exit(1)
+
+
+def load(url, token, clients, seconds, definitions):
+    lat, errors, lock = [], [0], threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(k):
+        api, i, mine = API(url, token), k, []
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            status, _ = api.call("GET", f"{name(i % definitions)}/approvals")
+            mine.append(time.perf_counter() - t0)
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+            i += clients
+        with lock:
+            lat.extend(mine)
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    secs = time.monotonic() - t0
+    lat.sort()
+    pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] * 1e3  # noqa: E731
+    print(f"RESULT status-python clients={clients} queries={len(lat)} seconds={secs:.2f} qps={len(lat) / secs:.0f} "
+          f"mean_ms={sum(lat) / len(lat) * 1e3:.3f} p50_ms={pct(0.50):.3f} p99_ms={pct(0.99):.3f} errors={errors[0]}")
+
+
+def main(argv):
+    cmd, url, token = argv[1], argv[2], argv[3]
+    if cmd == "catchup":
+        catchup(url, token, int(argv[4]), float(argv[5]))
+    elif cmd == "seed":
+        seed(url, token, int(argv[4]))
+    elif cmd == "verify":
+        verify(url, token, argv[4])
+    elif cmd == "http":
+        load(url, token, int(argv[4]), float(argv[5]), int(argv[6]))
+    else:
+        sys.exit(f"unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
