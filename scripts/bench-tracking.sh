@@ -93,6 +93,7 @@ wait_for 900 "$sim_pid" "$tmp/sim.err" test -s "$sim/ready.json"
 awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "simulator ready in %.1f s\n", b - a }'
 
 echo "== gateway $gateway (empty database): catching up"
+launched=$(now)
 GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$sim/gateway.yaml" --data-dir "$tmp/gw" \
     --no-access-log --migrations-dir "$repo/migrations" >"$tmp/gw.log" 2>&1 &
 gw_pid=$!
@@ -100,7 +101,7 @@ s0=$(ticks "$sim_pid")
 wait_for 60 "$gw_pid" "$tmp/gw.log" grep -q "listening on http://" "$tmp/gw.log"
 port="$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw.log" | head -1)"
 url="http://127.0.0.1:$port"
-catchup="$("$python" "$helper" catchup "$url" "$token" "$last_block" 1800)"
+catchup="$("$python" "$helper" catchup "$url" "$token" "$last_block" 1800 "$launched")"
 g1=$(ticks "$gw_pid"); s1=$(ticks "$sim_pid")
 rss_kb="$(awk '/^VmHWM/ { print $2 }' "/proc/$gw_pid/status")"
 catchup_bps="$(field "$catchup" blocks_per_s)"

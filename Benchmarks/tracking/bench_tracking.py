@@ -1,10 +1,10 @@
 """Helpers of scripts/bench-tracking.sh (approval tracking: catch-up and status endpoint).
 
-  catchup URL TOKEN LAST TIMEOUT
+  catchup URL TOKEN LAST TIMEOUT START
                      polls GET .../chaincodes/bench-cc-001/history (a database read) every
                      20 ms until trackedThroughBlock >= LAST; prints
-                     `RESULT catchup blocks=… seconds=… blocks_per_s=…` (seconds from the first
-                     poll, which starts with the gateway)
+                     `RESULT catchup blocks=… seconds=… blocks_per_s=…`, seconds counted from
+                     START (epoch seconds: when the gateway process was launched)
   seed URL TOKEN DEFINITIONS
                      saves a draft (version 1.0, sequence 1, default policy) for bench-cc-001…
                      through the REST API
@@ -44,7 +44,7 @@ class API:
         return resp.status, (json.loads(raw) if raw else None)
 
 
-def catchup(url, token, last, timeout):
+def catchup(url, token, last, timeout, launched):
     api, start = API(url, token), time.monotonic()
     while True:
         try:
@@ -56,7 +56,7 @@ def catchup(url, token, last, timeout):
         if done or time.monotonic() - start > timeout:
             break
         time.sleep(0.02)
-    secs = time.monotonic() - start
+    secs = time.time() - launched
     if not done:
         sys.exit(f"catch-up not finished after {timeout}s (last response: {status} {str(body)[:300]})")
     print(f"RESULT catchup blocks={last} seconds={secs:.2f} blocks_per_s={last / secs:.0f}")
@@ -128,7 +128,7 @@ def load(url, token, clients, seconds, definitions):
 def main(argv):
     cmd, url, token = argv[1], argv[2], argv[3]
     if cmd == "catchup":
-        catchup(url, token, int(argv[4]), float(argv[5]))
+        catchup(url, token, int(argv[4]), float(argv[5]), float(argv[6]))
     elif cmd == "seed":
         seed(url, token, int(argv[4]))
     elif cmd == "verify":

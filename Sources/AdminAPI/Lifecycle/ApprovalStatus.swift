@@ -93,7 +93,7 @@ extension DefinitionService {
     func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
-        async let configuration = network.channelConfiguration(channel)
+        async let configuration = channelConfiguration(channel)
         let readiness = try await readiness(of: definition, channel: channel, name: name)
         let config = try await configuration
         let facts = try await recordedFacts(draft: draft, orgs: config.mspIDs)
@@ -122,10 +122,18 @@ extension DefinitionService {
         return status
     }
 
-    /// Which orgs approved exactly `definition`: CheckCommitReadiness (it only takes committed + 1);
+    /// The channel configuration, from the approval tracker's cache while it runs.
+    func channelConfiguration(_ channel: String) async throws -> ChannelConfiguration {
+        guard let cache = ChannelConfigurationCache.registered(for: network) else { return try await network.channelConfiguration(channel) }
+        return try await cache.configuration(channel) { try await network.channelConfiguration(channel) }
+    }
+
+    /// Which orgs approved exactly `definition`: CheckCommitReadiness (it only takes committed + 1;
+    /// asked at the same time as the committed definition, its answer is dropped when not needed);
     /// a draft at the committed sequence (an org joining later approves the committed
     /// definition) reads the committed approvals.
     func readiness(of definition: ChaincodeDefinition, channel: String, name: String) async throws -> [String: Bool] {
+        async let asked = checkCommitReadiness(definition, channel: channel)
         if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
             guard definition.sequence == committed.definition.sequence else {
                 throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
@@ -133,8 +141,16 @@ extension DefinitionService {
             }
             return committed.approvals
         }
-        return try await network.onAnyPeer { client, peer in
-            try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+        return try await asked.get()
+    }
+
+    private func checkCommitReadiness(_ definition: ChaincodeDefinition, channel: String) async -> Result<[String: Bool], any Error> {
+        do {
+            return .success(try await network.onAnyPeer { client, peer in
+                try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+            })
+        } catch {
+            return .failure(error)
         }
     }
 

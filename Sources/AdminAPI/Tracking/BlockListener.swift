@@ -18,16 +18,19 @@ final class BlockListener: Sendable {
     let network: FabricNetwork
     let queue: DatabaseQueue
     let events: EventHub
+    let configurations: ChannelConfigurationCache
     let logger: Logger
     private let progress = Locked(Progress(lastBlock: nil))
     private let task = Locked<Task<Void, Never>?>(nil)
     private let source = Locked<String?>(nil)
 
-    init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
+    init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub,
+         configurations: ChannelConfigurationCache, logger: Logger) {
         self.channel = channel
         self.network = network
         self.queue = queue
         self.events = events
+        self.configurations = configurations
         self.logger = logger
     }
 
@@ -118,9 +121,13 @@ final class BlockListener: Sendable {
 
     private func process(_ block: Common_Block) async throws {
         let number = block.header.number
-        let records = try LifecycleTransactionDecoder.records(in: block, channel: channel)
+        let transactions = try block.transactions()
+        let records = LifecycleTransactionDecoder.records(in: transactions, block: number, channel: channel)
         let inserted = try await queue.write { [channel] in
             try TrackingRepository($0).process(channel: channel, block: number, records: records)
+        }
+        if transactions.contains(where: { $0.headerType == Int32(Common_HeaderType.config.rawValue) }) {
+            configurations.invalidate(channel)
         }
         for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
         setProgress(number)
