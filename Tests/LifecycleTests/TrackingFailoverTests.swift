@@ -67,6 +67,25 @@ struct TrackingFailoverTests {
         #expect(try await Self.count(f, "count(DISTINCT tx_id)") == 3)
         f.services.lifecycle!.events.publish("end-of-test", .null)
         #expect(await events.value == [a2.txID, a1.txID, again.txID])
+        try await checkConfigurationCache(f, tracker: tracker)
+    }
+
+    /// The status requests above filled the tracker's channel configuration cache; a fetch
+    /// overtaken by a config block is not kept; the cache is withdrawn when the tracker stops.
+    func checkConfigurationCache(_ f: LifecycleFixture, tracker: ApprovalTracker) async throws {
+        let network = f.services.lifecycle!.network
+        let cache = try #require(ChannelConfigurationCache.registered(for: network))
+        let config = try await network.channelConfiguration("mychannel")
+        var fetches = 0
+        _ = try await cache.configuration("mychannel") { fetches += 1; return config }
+        #expect(fetches == 0)
+        cache.invalidate("mychannel")
+        _ = try await cache.configuration("mychannel") { fetches += 1; cache.invalidate("mychannel"); return config }
+        _ = try await cache.configuration("mychannel") { fetches += 1; return config }
+        _ = try await cache.configuration("mychannel") { fetches += 1; return config }
+        #expect(fetches == 2)
+        await tracker.stop()
+        #expect(ChannelConfigurationCache.registered(for: network) == nil)
     }
 
     /// The tx IDs of the `approval` events published until the `end-of-test` marker.
