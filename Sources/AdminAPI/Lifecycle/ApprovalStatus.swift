@@ -29,6 +29,8 @@ struct ApprovalStatus: Sendable {
     /// From the block-tracked approvals and the LifecycleEndorsement policy (nil without tracking).
     var wouldCommitNow: Bool?
     var smallestSets: [[String]]?
+    /// More smallest sets exist than listed (only the first 100, in lexicographic order).
+    var smallestSetsTruncated = false
     /// The last block the approval tracker processed on the channel.
     var trackedThroughBlock: UInt64?
 
@@ -58,6 +60,7 @@ struct ApprovalStatus: Sendable {
         var f: [(String, JSONValue)] = []
         if let w = wouldCommitNow { f.append(("wouldCommitNow", .bool(w))) }
         if let sets = smallestSets { f.append(("smallestSets", .array(sets.map { .strings($0) }))) }
+        if smallestSetsTruncated { f.append(("smallestSetsTruncated", .bool(true))) }
         if let b = trackedThroughBlock { f.append(("trackedThroughBlock", .int(Int(b)))) }
         return f
     }
@@ -96,7 +99,7 @@ extension DefinitionService {
         async let configuration = channelConfiguration(channel)
         let readiness = try await readiness(of: definition, channel: channel, name: name)
         let config = try await configuration
-        let facts = try await recordedFacts(draft: draft, orgs: config.mspIDs)
+        let facts = try await recordedFacts(draft: draft)
         let unknown = config.mspIDs.filter { !(readiness[$0] ?? false) && facts.tracked[$0] == nil }
         let queried = await approvedDefinitions(channel: channel, name: name, sequence: definition.sequence, orgs: unknown)
         let orgs = config.mspIDs.map { msp in

@@ -12,15 +12,12 @@ struct RecordedApprovals: Sendable {
 }
 
 extension DefinitionService {
-    func recordedFacts(draft: DefinitionDraft, orgs: [String]) async throws -> RecordedApprovals {
+    func recordedFacts(draft: DefinitionDraft) async throws -> RecordedApprovals {
         let (channel, name, sequence) = (draft.channel, draft.name, draft.sequence)
         return try await queue.read { db in
             var facts = RecordedApprovals()
-            let drafts = DraftRepository(db)
-            for msp in orgs {
-                facts.gatewayRecords[msp] = try drafts.lastApproval(channel: channel, name: name, sequence: sequence, mspID: msp)
-            }
             let repo = TrackingRepository(db)
+            facts.gatewayRecords = try repo.gatewayApprovals(channel: channel, name: name, sequence: sequence)
             facts.checkpoint = try repo.checkpoint(channel: channel)
             guard facts.checkpoint != nil else { return facts }
             facts.tracked = try repo.pendingApprovals(channel: channel, name: name)
@@ -57,7 +54,7 @@ extension DefinitionService {
         let approved = Set(status.orgs.filter { $0.state == "approved" }.map(\.mspID))
         let rule = LifecyclePolicyEvaluator(policy: config.lifecycleEndorsementPolicy, orgs: config.mspIDs)
         status.wouldCommitNow = rule.isSatisfied(by: approved)
-        status.smallestSets = rule.smallestSets(approved: approved, candidates: config.mspIDs)
+        (status.smallestSets, status.smallestSetsTruncated) = rule.smallestSets(approved: approved, candidates: config.mspIDs, limit: 100)
         status.trackedThroughBlock = checkpoint
     }
 

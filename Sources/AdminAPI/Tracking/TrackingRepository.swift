@@ -84,6 +84,17 @@ struct TrackingRepository {
         return latest
     }
 
+    /// The gateway's own latest approve record (`approval_records`) of each org for `name` at
+    /// `sequence`: one query for all orgs (DraftRepository.lastApproval reads one org).
+    func gatewayApprovals(channel: String, name: String, sequence: Int64) throws -> [String: (txID: String, blockNumber: Int64?)] {
+        let rows = try connection.query("""
+            SELECT msp_id, tx_id, block_number FROM approval_records WHERE channel = ? AND name = ? AND sequence = ? ORDER BY id
+            """, [channel, name, sequence]) { ($0.string(0), $0.string(1), $0.optionalInt64(2)) }
+        var latest: [String: (txID: String, blockNumber: Int64?)] = [:]
+        for (msp, txID, block) in rows { latest[msp] = (txID, block) }
+        return latest
+    }
+
     static func record(_ s: Statement) -> LifecycleRecord {
         let collections = s.isNull(9) ? nil : try? Protos_CollectionConfigPackage(serializedBytes: s.blob(9))
         let definition = ChaincodeDefinition(name: s.string(2), version: s.string(3), sequence: s.int64(4), endorsementPlugin: s.string(7),
