@@ -132,11 +132,16 @@ for c in $client_counts; do
     echo "$out gateway_cpu_us=${cpu[$c]}"
 done
 
+echo "== a definition nobody approved (who is still needed: a majority of $orgs orgs), 200 sequential requests"
+probe="$("$python" "$helper" probe "$url" "$token" bench-unapproved 200)"
+echo "$probe"
+
 echo "== summary"
 echo "catch-up: $last_block blocks ($approvals approvals, $orgs orgs x $definitions definitions) in ${catchup_s} s = ${catchup_bps} blocks/s; gateway CPU ${catchup_cpu} us/block; gateway peak RSS $(( rss_kb / 1024 )) MB"
 for c in $client_counts; do
     echo "status: $c client(s): p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, gateway CPU ${cpu[$c]} us/request"
 done
+echo "status of a definition nobody approved: p50 $(field "$probe" p50_ms) ms, p99 $(field "$probe" p99_ms) ms ($(field "$probe" smallest_sets) smallest sets of $(field "$probe" set_size) orgs listed, truncated=$(field "$probe" truncated))"
 c1="$(awk '{print $1}' <<<"$client_counts")"
 awk -v p="${p99[$c1]}" -v c="$c1" 'BEGIN { printf "target: status p99 < 20 ms at %s client(s): %.3f ms %s\n", c, p, (p < 20 ? "MET" : "MISSED") }'
 echo "target: catch-up of $last_block blocks completed: MET"

@@ -12,6 +12,10 @@
                      compares GET .../approvals of every definition with the generated plan
                      (<simdir>/history.json): the orgs that approved the common parameters are
                      `approved` from a block, the others `approved-different` on the planned field
+  probe URL TOKEN NAME COUNT
+                     saves a draft for NAME (which nobody approved) and GETs its approvals COUNT
+                     times in a row: `RESULT probe … p50_ms=… p99_ms=…` (the worst case of
+                     "who is still needed": a majority of every org)
   http URL TOKEN CLIENTS SECONDS DEFINITIONS
                      GET .../approvals round-robin over the definitions from CLIENTS threads
                      (keep-alive); prints `RESULT status-python clients=… queries=… seconds=…
@@ -96,6 +100,25 @@ def verify(url, token, history_json):
         sys.exit(1)
 
 
+def probe(url, token, cc, count):
+    api = API(url, token)
+    status, body = api.call("PUT", f"{cc}/draft", {"version": "1.0", "sequence": 1})
+    if status != 200:
+        sys.exit(f"draft {cc}: HTTP {status} {body}")
+    lat = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        status, body = api.call("GET", f"{cc}/approvals")
+        lat.append(time.perf_counter() - t0)
+        if status != 200:
+            sys.exit(f"approvals {cc}: HTTP {status} {body}")
+    lat.sort()
+    sets = body.get("smallestSets") or [[]]
+    print(f"RESULT probe name={cc} queries={count} p50_ms={lat[len(lat) // 2] * 1e3:.3f} "
+          f"p99_ms={lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1e3:.3f} smallest_sets={len(sets)} "
+          f"set_size={len(sets[0])} truncated={str(body.get('smallestSetsTruncated', False)).lower()}")
+
+
 def load(url, token, clients, seconds, definitions):
     lat, errors, lock = [], [0], threading.Lock()
     stop = time.monotonic() + seconds
@@ -133,6 +156,8 @@ def main(argv):
         seed(url, token, int(argv[4]))
     elif cmd == "verify":
         verify(url, token, argv[4])
+    elif cmd == "probe":
+        probe(url, token, argv[4], int(argv[5]))
     elif cmd == "http":
         load(url, token, int(argv[4]), float(argv[5]), int(argv[6]))
     else:

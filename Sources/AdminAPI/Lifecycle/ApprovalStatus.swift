@@ -131,20 +131,24 @@ extension DefinitionService {
         return try await cache.configuration(channel) { try await network.channelConfiguration(channel) }
     }
 
-    /// Which orgs approved exactly `definition`: CheckCommitReadiness (it only takes committed + 1;
-    /// asked at the same time as the committed definition, its answer is dropped when not needed);
-    /// a draft at the committed sequence (an org joining later approves the committed
-    /// definition) reads the committed approvals.
+    /// Which orgs approved exactly `definition`: CheckCommitReadiness, which only takes committed
+    /// + 1, so it is asked first (one peer round trip in the usual case) and the committed
+    /// definition only when it refuses: a draft at the committed sequence (an org joining later
+    /// approves the committed definition) reads the committed approvals; otherwise the refusal stands.
     func readiness(of definition: ChaincodeDefinition, channel: String, name: String) async throws -> [String: Bool] {
-        async let asked = checkCommitReadiness(definition, channel: channel)
-        if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
+        switch await checkCommitReadiness(definition, channel: channel) {
+        case .success(let approvals):
+            return approvals
+        case .failure(let refusal):
+            guard let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence else {
+                throw refusal
+            }
             guard definition.sequence == committed.definition.sequence else {
                 throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
                                             + "(sequence \(committed.definition.sequence)); save a new draft")
             }
             return committed.approvals
         }
-        return try await asked.get()
     }
 
     private func checkCommitReadiness(_ definition: ChaincodeDefinition, channel: String) async -> Result<[String: Bool], any Error> {

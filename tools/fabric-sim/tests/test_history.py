@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import yaml
+
 from fabclient import Lifecycle, Net, def_args, start_sim, stop_sim
 from fabsim.pb import ab, chaincode, common, lifecycle, transaction
 from fabsim.pb import proposal as proposal_pb
@@ -36,6 +38,9 @@ def test_history_is_replayed_by_up(tmp_path):
     try:
         net = Net(d)
         assert [p["mspId"] for p in net.ready["peers"]] == ["Org1MSP", "Org2MSP"]
+        cfg = yaml.safe_load(open(os.path.join(d, "gateway.yaml")))["network"]["organizations"]
+        assert [(o["mspId"], len(o["peers"])) for o in cfg] == [("Org1MSP", 1), ("Org2MSP", 1), ("Org3MSP", 0)]
+        assert all(os.path.isdir(o["adminIdentity"]["mspDir"]) for o in cfg)
         assert net.height("Org1MSP") == 7 and net.height("Org2MSP") == 7
         got = blocks(net, "Org2MSP", 1, 6)
         assert [b.header.number for b in got] == [1, 2, 3, 4, 5, 6]
