@@ -7,7 +7,9 @@
 #    the gateway's peak RSS.
 # 2. Status: a draft per definition through the REST API, a consistency check of every org's
 #    state against the generated plan, then GET .../approvals round-robin over the definitions at
-#    BENCH_CLIENTS concurrent clients: p50/p99 and gateway CPU per request.
+#    BENCH_CLIENTS concurrent clients: p50/p99 and gateway CPU per request, next to the peer query
+#    it is built on (CheckCommitReadiness) sent directly by a Python grpcio client; and the status
+#    of a definition nobody approved (the largest "who is still needed" answer).
 # Targets: status p99 < 20 ms (at 1 client); catch-up completes (figures reported).
 #
 # Only the first BENCH_PEER_ORGS orgs run peers (one Python process cannot hold 50 peers with
@@ -113,7 +115,7 @@ echo "== drafts for $definitions definitions through the REST API; checking ever
 "$python" "$helper" seed "$url" "$token" "$definitions"
 "$python" "$helper" verify "$url" "$token" "$sim/history.json"
 
-declare -A p50 p99 cpu
+declare -A p50 p99 cpu direct50
 echo "== GET .../approvals round-robin over $definitions definitions, ${seconds}s per measurement, $(nproc) cores, HTTP client: $http_client"
 for c in $client_counts; do
     g0=$(ticks "$gw_pid")
@@ -130,6 +132,11 @@ for c in $client_counts; do
     p50[$c]=$(field "$out" p50_ms); p99[$c]=$(field "$out" p99_ms)
     cpu[$c]=$(awk -v t=$(( g1 - g0 )) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
     echo "$out gateway_cpu_us=${cpu[$c]}"
+    # The peer query each status is built on, sent directly: what the simulator alone costs.
+    out="$("$python" "$helper" direct "$sim" "$c" "$seconds" "$definitions" | grep '^RESULT')"
+    if [[ "$(field "$out" errors)" =~ ^[1-9] ]]; then echo "$out" >&2; echo "direct queries failed" >&2; exit 1; fi
+    direct50[$c]=$(field "$out" p50_ms)
+    echo "$out"
 done
 
 echo "== a definition nobody approved (who is still needed: a majority of $orgs orgs), 200 sequential requests"
@@ -139,7 +146,7 @@ echo "$probe"
 echo "== summary"
 echo "catch-up: $last_block blocks ($approvals approvals, $orgs orgs x $definitions definitions) in ${catchup_s} s = ${catchup_bps} blocks/s; gateway CPU ${catchup_cpu} us/block; gateway peak RSS $(( rss_kb / 1024 )) MB"
 for c in $client_counts; do
-    echo "status: $c client(s): p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, gateway CPU ${cpu[$c]} us/request"
+    echo "status: $c client(s): p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, gateway CPU ${cpu[$c]} us/request (CheckCommitReadiness sent directly to the simulator: p50 ${direct50[$c]} ms)"
 done
 echo "status of a definition nobody approved: p50 $(field "$probe" p50_ms) ms, p99 $(field "$probe" p99_ms) ms ($(field "$probe" smallest_sets) smallest sets of $(field "$probe" set_size) orgs listed, truncated=$(field "$probe" truncated))"
 c1="$(awk '{print $1}' <<<"$client_counts")"

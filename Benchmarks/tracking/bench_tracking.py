@@ -16,6 +16,10 @@
                      saves a draft for NAME (which nobody approved) and GETs its approvals COUNT
                      times in a row: `RESULT probe … p50_ms=… p99_ms=…` (the worst case of
                      "who is still needed": a majority of every org)
+  direct SIMDIR CLIENTS SECONDS DEFINITIONS
+                     the peer query the status is built on, without the gateway: CheckCommitReadiness
+                     of the same definitions signed by User1@org1 (fabric-sim's test client) to
+                     peer0.org1's Endorser from CLIENTS threads; `RESULT direct-grpc …`
   http URL TOKEN CLIENTS SECONDS DEFINITIONS
                      GET .../approvals round-robin over the definitions from CLIENTS threads
                      (keep-alive); prints `RESULT status-python clients=… queries=… seconds=…
@@ -23,6 +27,7 @@
 """
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -135,31 +140,69 @@ def load(url, token, clients, seconds, definitions):
             i += clients
         with lock:
             lat.extend(mine)
-    t0 = time.monotonic()
+    report("status-python", clients, lat, errors[0], lambda: _run(worker, clients))
+
+
+def direct(sim_dir, clients, seconds, definitions):
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(here)), "tools", "fabric-sim", "tests"))
+    from fabclient import Net, def_args, lc_prop  # noqa: E402 — needs the sim's path first
+    from fabsim.pb import lifecycle  # noqa: E402
+
+    net = Net(sim_dir)
+    ident, endorser = net.user("Org1MSP"), net.endorser("Org1MSP")   # one HTTP/2 connection, like the gateway
+    lat, errors, lock = [], [0], threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(k):
+        i, mine = k, []
+        while time.monotonic() < stop:
+            args = def_args(lifecycle.CheckCommitReadinessArgs, name(i % definitions), 1)
+            t0 = time.perf_counter()
+            r = endorser.ProcessProposal(lc_prop(ident, CHANNEL, "CheckCommitReadiness", args).signed, timeout=30)
+            mine.append(time.perf_counter() - t0)
+            if r.response.status != 200:
+                with lock:
+                    errors[0] += 1
+            i += clients
+        with lock:
+            lat.extend(mine)
+    report("direct-grpc", clients, lat, errors[0], lambda: _run(worker, clients))
+    net.close()
+
+
+def _run(worker, clients):
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+
+
+def report(kind, clients, lat, errors, run):
+    t0 = time.monotonic()
+    run()
     secs = time.monotonic() - t0
     lat.sort()
     pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] * 1e3  # noqa: E731
-    print(f"RESULT status-python clients={clients} queries={len(lat)} seconds={secs:.2f} qps={len(lat) / secs:.0f} "
-          f"mean_ms={sum(lat) / len(lat) * 1e3:.3f} p50_ms={pct(0.50):.3f} p99_ms={pct(0.99):.3f} errors={errors[0]}")
+    print(f"RESULT {kind} clients={clients} queries={len(lat)} seconds={secs:.2f} qps={len(lat) / secs:.0f} "
+          f"mean_ms={sum(lat) / len(lat) * 1e3:.3f} p50_ms={pct(0.50):.3f} p99_ms={pct(0.99):.3f} errors={errors}")
 
 
 def main(argv):
-    cmd, url, token = argv[1], argv[2], argv[3]
+    cmd, a = argv[1], argv[2:]
     if cmd == "catchup":
-        catchup(url, token, int(argv[4]), float(argv[5]), float(argv[6]))
+        catchup(a[0], a[1], int(a[2]), float(a[3]), float(a[4]))
     elif cmd == "seed":
-        seed(url, token, int(argv[4]))
+        seed(a[0], a[1], int(a[2]))
     elif cmd == "verify":
-        verify(url, token, argv[4])
+        verify(a[0], a[1], a[2])
     elif cmd == "probe":
-        probe(url, token, argv[4], int(argv[5]))
+        probe(a[0], a[1], a[2], int(a[3]))
+    elif cmd == "direct":
+        direct(a[0], int(a[1]), float(a[2]), int(a[3]))
     elif cmd == "http":
-        load(url, token, int(argv[4]), float(argv[5]), int(argv[6]))
+        load(a[0], a[1], int(a[2]), float(a[3]), int(a[4]))
     else:
         sys.exit(f"unknown command {cmd}")
 
