@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
             "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
+            "SystemIO",
             "Telemetry",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),

@@ -32,6 +32,7 @@ public struct GatewayServices: Sendable {
     /// Stops the block listeners, then closes the Fabric network connections.
     public func close() async {
         await tracker?.stop()
+        await lifecycle?.stopAutoCommit()
         await lifecycle?.network.close()
     }
 
@@ -54,8 +55,9 @@ public struct GatewayServices: Sendable {
         FabricMetrics.declare(in: metrics)
         if let network {
             let services = LifecycleServices(network: try FabricNetwork(config: network, metrics: metrics), queue: queue,
-                                             packages: packages, metrics: metrics)
+                                             packages: packages, metrics: metrics, logger: logger)
             await services.reconcile(logger: logger)
+            services.startAutoCommit()
             lifecycle = services
             if trackApprovals {
                 tracker = ApprovalTracker(network: services.network, queue: queue, events: services.events, logger: logger)

@@ -45,9 +45,24 @@ public final class PackageStore: Sendable {
             staged.discard()
             throw error
         }
+        return try await store(staged, inspection: inspection, uploadedBy: uploadedBy)
+    }
+
+    /// Stores an upload already inspected while it streamed (`ConcurrentInspection`).
+    public func store(_ staged: PackageStagingFile, inspection: PackageInspection, uploadedBy: String?) async throws -> StoredPackage {
+        let sha = staged.finish()
+        if let existing = try await details(sha256: sha) {
+            staged.discard()
+            return StoredPackage(record: existing.record, entries: existing.entries, created: false)
+        }
         let (record, entries) = Self.record(for: inspection, sha256: sha, size: staged.size,
                                             fileName: staged.fileName, uploadedBy: uploadedBy)
-        try await BlockingWork.run { try staged.sync() }
+        do {
+            try await BlockingWork.run { try staged.sync() }
+        } catch {
+            staged.discard()
+            throw error
+        }
         let result = try await queue.perform { db in try Self.publish(staged, record: record, entries: entries, in: db) }
         let storedEntries = result.created ? entries : try await queue.read {
             try PackageRepository($0).entries(packageID: result.record.packageID)

@@ -18,7 +18,9 @@ public final class EventLoop: @unchecked Sendable {
     private var slots: [Slot] = []
     private var freeSlots: [UInt32] = []
     private var timers = TimerQueue()
-    private let pending = Mutex<(tasks: [@Sendable () -> Void], stopRequested: Bool)>(([], false))
+    /// Tasks for the loop thread. `signaled`: the eventfd has been written since the loop last
+    /// took the tasks, so further producers need not write it again.
+    private let pending = Mutex<(tasks: [@Sendable () -> Void], stopRequested: Bool, signaled: Bool)>(([], false, false))
     private var loopThread: pthread_t?
     private static let wakeupToken = UInt64.max
 
@@ -35,14 +37,22 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs `task` on the loop thread soon. Safe from any thread.
+    /// On the loop thread it only queues (the loop runs queued tasks before it waits again);
+    /// from other threads the eventfd is written once per batch, not once per task.
     public func execute(_ task: @escaping @Sendable () -> Void) {
-        pending.withLock { $0.tasks.append(task) }
-        wakeup.signal()
+        let onLoop = inEventLoop
+        let signal = pending.withLock { state -> Bool in
+            state.tasks.append(task)
+            guard !onLoop, !state.signaled else { return false }
+            state.signaled = true
+            return true
+        }
+        if signal { wakeup.signal() }
     }
 
     /// Asks `run()` to return after the current pass. Safe from any thread.
     public func stop() {
-        pending.withLock { $0.stopRequested = true }
+        pending.withLock { $0.stopRequested = true; $0.signaled = true }
         wakeup.signal()
     }
 
@@ -119,7 +129,7 @@ public final class EventLoop: @unchecked Sendable {
         loopThread = pthread_self()
         defer { loopThread = nil }
         while true {
-            let timeout = nextTimeoutMillis()
+            let timeout = pending.withLock { $0.tasks.isEmpty } ? nextTimeoutMillis() : 0
             do {
                 try epoll.wait(timeoutMillis: timeout) { events, token in dispatch(events, token) }
             } catch {
@@ -152,14 +162,26 @@ public final class EventLoop: @unchecked Sendable {
                         hangup: !events.isDisjoint(with: [.hangup, .error, .readHangup]))
     }
 
-    /// Runs tasks queued from other threads; returns true when a stop was requested.
+    /// Runs the queued tasks; returns true when a stop was requested. Tasks they queue run in
+    /// the next pass, whose wait then does not block.
     private func runPendingTasks() -> Bool {
         let (tasks, stop) = pending.withLock { state -> ([@Sendable () -> Void], Bool) in
             let t = state.tasks
             state.tasks.removeAll(keepingCapacity: true)
+            state.signaled = false
             return (t, state.stopRequested)
         }
         for task in tasks { task() }
         return stop
+    }
+}
+
+/// Swift concurrency jobs of tasks that prefer this loop (`Task(executorPreference: loop)`) run
+/// on the loop thread: a request handler awaiting I/O resumes where its connection lives,
+/// without a hop through the global pool. Such tasks must not block.
+extension EventLoop: TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

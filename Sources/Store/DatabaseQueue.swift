@@ -4,6 +4,8 @@ import Foundation
 /// never blocks on disk. Callers `await` `read`/`write`; closures run one at a time in order.
 public final class DatabaseQueue: Sendable {
     private let worker: Worker
+    /// The database file's path, as given.
+    public let path: String
 
     /// Opens the database at `path` and applies `migrator` (if any) before returning.
     /// Opening happens on the queue's thread; the caller blocks until it has finished, so call
@@ -27,6 +29,7 @@ public final class DatabaseQueue: Sendable {
             throw error
         }
         self.worker = worker
+        self.path = path
     }
 
     deinit { worker.stop() }

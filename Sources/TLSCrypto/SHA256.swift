@@ -7,11 +7,14 @@ public struct SHA256: ~Copyable {
 
     public init() {
         guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
-        precondition(EVP_DigestInit_ex(ctx, EVP_sha256(), nil) == 1, "EVP_DigestInit_ex(sha256) failed")
+        precondition(EVP_DigestInit_ex(ctx, SHA256.algorithm, nil) == 1, "EVP_DigestInit_ex(sha256) failed")
         self.ctx = ctx
     }
 
     deinit { EVP_MD_CTX_free(ctx) }
+
+    /// Fetched once: `EVP_sha256()` would make OpenSSL 3 look the implementation up on every init.
+    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }

@@ -337,7 +337,9 @@ final class HTTPConnection: IOHandler {
         let bound = LoopBound(self)
         let loop = owner.loop
         let app = owner.app
-        Task {
+        // The handler runs on this connection's loop (it must not block): its awaits resume here
+        // directly instead of hopping through the global pool and back.
+        Task(executorPreference: loop) {
             let response: Response
             do { response = try await body(request) } catch { response = app.errorResponse(error, requestID: request.requestID) }
             loop.execute { bound.value.startResponse(response) }
@@ -425,7 +427,7 @@ final class HTTPConnection: IOHandler {
             loop.execute { bound.value.enqueueChunk(bytes, done) }
         }
         let logger = owner.app.logger
-        Task {
+        Task(executorPreference: loop) {
             var failed = false
             do { try await producer(writer) } catch is ResponseBodyWriter.ClientGone {
                 failed = true

@@ -59,6 +59,8 @@ public enum RequestBody: Sendable {
 public enum PercentDecoding {
     /// Returns nil for malformed escapes or invalid UTF-8.
     public static func decode<S: StringProtocol>(_ s: S, plusAsSpace: Bool = false) -> String? {
+        // Most segments carry no escape: they are already valid UTF-8 (they are a String).
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) { return String(s) }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         var it = s.utf8.makeIterator()

@@ -63,6 +63,8 @@ public struct Router: Sendable {
     public let routes: [Route]
     /// Routes without parameters by exact raw path: most requests match with one lookup.
     private let literal: [String: [Route]]
+    /// Routes with parameters by segment count, in table order: only these can bind a path.
+    private let bySegmentCount: [Int: [Route]]
 
     public enum Match {
         case found(Route, [String: String])
@@ -79,6 +81,9 @@ public struct Router: Sendable {
             literal[r.pattern, default: []].append(r)
         }
         self.literal = literal
+        var bySegmentCount: [Int: [Route]] = [:]
+        for r in routes { bySegmentCount[r.segments.count, default: []].append(r) }
+        self.bySegmentCount = bySegmentCount
     }
 
     public func match(method: String, path: String) -> Match {
@@ -90,12 +95,12 @@ public struct Router: Sendable {
         var decoded: [String] = []
         decoded.reserveCapacity(raw.count)
         for r in raw {
-            guard let d = PercentDecoding.decode(r), !d.contains("/") else { return .badPath }
+            guard let d = PercentDecoding.decode(r), !d.utf8.contains(UInt8(ascii: "/")) else { return .badPath }
             decoded.append(d)
         }
         var allowed: [String] = []
         var getMatch: (Route, [String: String])?
-        for route in routes {
+        for route in bySegmentCount[decoded.count] ?? [] {
             guard let params = Self.bind(route.segments, decoded) else { continue }
             if route.method == method { return .found(route, params) }
             if route.method == "GET" && method == "HEAD" { getMatch = (route, params) }
@@ -109,15 +114,15 @@ public struct Router: Sendable {
 
     static func bind(_ segments: [Route.Segment], _ path: [String]) -> [String: String]? {
         guard segments.count == path.count else { return nil }
-        var params: [String: String] = [:]
+        // Check every segment before allocating the parameters: most routes fail on a literal.
         for (seg, value) in zip(segments, path) {
             switch seg {
             case .literal(let l): if l != value { return nil }
-            case .parameter(let name):
-                if value.isEmpty { return nil }
-                params[name] = value
+            case .parameter: if value.isEmpty { return nil }
             }
         }
+        var params: [String: String] = [:]
+        for case (.parameter(let name), let value) in zip(segments, path) { params[name] = value }
         return params
     }
 }

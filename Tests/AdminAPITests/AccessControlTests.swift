@@ -173,6 +173,25 @@ import WebServer
         }
     }
 
+    @Test("a token revoked through another connection to the database (as the token CLI does) is refused on the next request")
+    func revokedByAnotherProcess() async throws {
+        try await withGateway { fx in
+            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "cli-revoked", "role": "viewer"], recordBody: false)
+            let token = try #require(created.json["token"] as? String)
+            let id = try #require(created.json["tokenId"] as? String)
+            fx.remember(secret: token)
+            // Authenticated twice: the second is served from the in-memory token cache.
+            #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
+            #expect(try await fx.request("GET", "/api/v1/me", token: token).status == 200)
+            let other = try DatabaseQueue(path: fx.services.queue.path)
+            #expect(try await other.write { try TokenRepository($0).revoke(tokenID: id, at: Timestamp.now()) })
+            await other.close()
+            let after = try await fx.request("GET", "/api/v1/me", token: token)
+            #expect(after.status == 401)
+            #expect(try await fx.request("GET", "/api/v1/me", token: fx.viewer).status == 200)
+        }
+    }
+
     @Test("repeated bad tokens from one address get 429 with Retry-After, even for a valid token; open routes stay open")
     func rateLimitedFailures() async throws {
         try await withGateway { fx in

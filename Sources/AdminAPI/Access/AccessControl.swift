@@ -56,15 +56,26 @@ struct AccessControl: Sendable {
         guard let header = request.headers["Authorization"] else {
             throw Self.unauthorized("missing bearer token", error: nil)
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerToken(header) else {
             throw Self.unauthorized("Authorization header must be 'Bearer <token>'", error: "invalid_request")
         }
-        guard let p = try await tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        guard let p = try await tokens.authenticate(token) else {
             limiter.recordFailure(address)
             throw Self.unauthorized("invalid, revoked or expired token", error: "invalid_token")
         }
         return p
+    }
+
+    /// The credentials of `Bearer <token>` (scheme case-insensitive, blanks around the token ignored).
+    static func bearerToken(_ header: String) -> String? {
+        let utf8 = header.utf8
+        guard let space = utf8.firstIndex(of: UInt8(ascii: " ")),
+              utf8[..<space].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        var rest = utf8[utf8.index(after: space)...]
+        while let f = rest.first, isBlank(f) { rest = rest.dropFirst() }
+        while let l = rest.last, isBlank(l) { rest = rest.dropLast() }
+        return String(Substring(rest))
     }
 
     static func unauthorized(_ message: String, error: String?) -> HTTPError {

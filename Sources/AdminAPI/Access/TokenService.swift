@@ -15,8 +15,12 @@ public final class TokenService: Sendable {
     /// last_used_at is written at most this often per token: a write per request would be waste.
     static let touchIntervalSeconds: TimeInterval = 60
     private let lastTouch = Locked<[String: Date]>([:])
+    private let cache: TokenCache
 
-    public init(queue: DatabaseQueue) { self.queue = queue }
+    public init(queue: DatabaseQueue) {
+        self.queue = queue
+        cache = TokenCache(databasePath: queue.path)
+    }
 
     public struct Created: Sendable {
         public let token: String
@@ -61,17 +65,14 @@ public final class TokenService: Sendable {
         guard token.utf8.count <= 512 else { return nil }
         let (parsedID, secret) = Self.split(token)
         let digest = SHA256.hash(Array(secret.utf8))
+        let key = TokenCache.Key(tokenID: parsedID, digest: digest)
+        let (cached, generation) = cache.lookup(key)
         let found: TokenRecord?
-        if let id = parsedID {
-            guard let r = try await queue.read({ try TokenRepository($0).get(tokenID: id) }),
-                  Self.constantTimeEqual(r.secretSHA256, digest) else { return nil }
-            found = r
+        if let cached {
+            found = cached
         } else {
-            // Supplied tokens: compare against every ext- row, without stopping at a match.
-            let candidates = try await queue.read { try TokenRepository($0).list(idPrefix: "ext-") }
-            var match: TokenRecord?
-            for r in candidates where Self.constantTimeEqual(r.secretSHA256, digest) { match = r }
-            found = match
+            found = try await lookup(parsedID, digest: digest)
+            if let found { cache.insert(found, for: key, readAt: generation) }
         }
         guard let record = found, record.revokedAt == nil else { return nil }
         let id = record.tokenID
@@ -87,13 +88,28 @@ public final class TokenService: Sendable {
         return Principal(tokenID: id, name: record.name, role: role, orgs: record.orgs)
     }
 
+    /// The row whose digest matches, read from SQLite.
+    private func lookup(_ parsedID: String?, digest: [UInt8]) async throws -> TokenRecord? {
+        if let id = parsedID {
+            guard let r = try await queue.read({ try TokenRepository($0).get(tokenID: id) }),
+                  Self.constantTimeEqual(r.secretSHA256, digest) else { return nil }
+            return r
+        }
+        // Supplied tokens: compare against every ext- row, without stopping at a match.
+        let candidates = try await queue.read { try TokenRepository($0).list(idPrefix: "ext-") }
+        var match: TokenRecord?
+        for r in candidates where Self.constantTimeEqual(r.secretSHA256, digest) { match = r }
+        return match
+    }
+
     public func list() async throws -> [TokenRecord] {
         try await queue.read { try TokenRepository($0).list() }
     }
 
-    /// Revokes by id; effective on the next request (authentication reads the row every time).
+    /// Revokes by id; effective on the next request (the cache forgets on any database change).
     public func revoke(tokenID: String) async throws -> Bool {
-        try await queue.write { try TokenRepository($0).revoke(tokenID: tokenID, at: Timestamp.now()) }
+        defer { cache.invalidate() }
+        return try await queue.write { try TokenRepository($0).revoke(tokenID: tokenID, at: Timestamp.now()) }
     }
 
     public func count() async throws -> Int {

@@ -23,6 +23,10 @@ public struct DefinitionDraft: Sendable, Equatable {
     public var packageIDs: [String: String]
     public var updatedAt: String
     public var updatedBy: String
+    /// Commit without a commit call once the approvals make this draft ready (`AutoCommitter`).
+    public var autoCommit = false
+    /// Why the last auto-commit attempt could not commit; nil = nothing to report.
+    public var autoCommitNote: String?
 
     /// The definition every org approves.
     public func definition() throws -> ChaincodeDefinition {
@@ -41,6 +45,7 @@ public struct DefinitionDraft: Sendable, Equatable {
             ("endorsementPlugin", .string(endorsementPlugin)), ("validationPlugin", .string(validationPlugin)),
             ("packageIds", .object(packageIDs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("updatedAt", .string(updatedAt)), ("updatedBy", .string(updatedBy)),
+            ("autoCommit", .bool(autoCommit)), ("autoCommitNote", .optional(autoCommitNote)),
         ])
     }
 }

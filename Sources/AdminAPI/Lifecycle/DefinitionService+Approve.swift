@@ -33,7 +33,7 @@ extension DefinitionService {
     /// ordered, and awaited until committed. The caller has been authorized for `orgs`.
     func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], by actor: String) async throws
         -> [ApprovalResult] {
-        let draft = try await currentDraft(channel: channel, name: name)
+        let draft = try await approvableDraft(channel: channel, name: name)
         let definition = try draft.definition()
         for org in orgs {
             guard network.organization(org) != nil else { throw NetworkError.notFound("organization", "no configured organization '\(org)'") }

@@ -6,20 +6,41 @@ extension DefinitionService {
     /// Commits the draft when enough orgs approved: endorsed by one peer of each approving org,
     /// submitted as the first approving org the caller may act for; waits for the commit.
     func commit(channel: String, name: String, principal: Principal) async throws -> CommitStatus {
+        let draft = try await uncommittedDraft(channel: channel, name: name)
         let status = try await approvalStatus(channel: channel, name: name)
-        guard status.ready else {
-            throw HTTPError(status: 409, code: "not_ready",
-                            message: "the definition is not approved by enough organizations; missing: \(status.missing.joined(separator: ", "))",
-                            details: [("missing", .strings(status.missing))])
-        }
+        guard status.ready else { throw Self.notReady(status.missing) }
         let approving = status.orgs.filter(\.readiness).map(\.mspID)
         guard let submitter = approving.first(where: { principal.mayActFor(org: $0) && network.adminClient($0) != nil }) else {
             throw HTTPError(status: 403, code: "forbidden",
                             message: "token '\(principal.name)' may not act for any approving organization (\(approving.joined(separator: ", ")))")
         }
-        let definition = try await currentDraft(channel: channel, name: name).definition()
+        return try await commit(try draft.definition(), channel: channel, approving: approving, submitter: submitter, by: principal.name)
+    }
+
+    /// The draft when it is above the committed sequence: 404 when older (`staleDraft`), 409
+    /// `already_committed` at the committed sequence (Fabric only commits committed + 1, section 8.3).
+    func uncommittedDraft(channel: String, name: String) async throws -> DefinitionDraft {
+        let draft = try await currentDraft(channel: channel, name: name)
+        if let committed = try await committed(channel: channel, name: name)?.definition.sequence, draft.sequence <= committed {
+            guard draft.sequence == committed else { throw Self.staleDraft(draft.sequence, committed: committed) }
+            throw HTTPError(status: 409, code: "already_committed",
+                            message: "sequence \(committed) of chaincode '\(name)' is already committed on channel '\(channel)'; save a new draft")
+        }
+        return draft
+    }
+
+    static func notReady(_ missing: [String]) -> HTTPError {
+        HTTPError(status: 409, code: "not_ready",
+                  message: "the definition is not approved by enough organizations; missing: \(missing.joined(separator: ", "))",
+                  details: [("missing", .strings(missing))])
+    }
+
+    /// Records a `commit` operation created by `actor`, submits, and announces the outcome.
+    func commit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String, by actor: String) async throws
+        -> CommitStatus {
+        let name = definition.name
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: definition.sequence, mspId: submitter, packageId: nil)
-        var op = GatewayOperation(kind: .commit, createdBy: principal.name, target: "\(channel)/\(name)",
+        var op = GatewayOperation(kind: .commit, createdBy: actor, target: "\(channel)/\(name)",
                                   input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                                   steps: [GatewayOperation.Step(name: "commit", target: channel, state: .running,
                                                                 message: "committing sequence \(definition.sequence)")])

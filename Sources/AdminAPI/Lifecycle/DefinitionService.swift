@@ -22,6 +22,8 @@ struct DefinitionService: Sendable {
         var endorsementPlugin: String?
         var validationPlugin: String?
         var packageIDs: [String: String]?
+        /// nil = kept from the previous draft of the same sequence, else off.
+        var autoCommit: Bool?
     }
 
     /// The committed definition, or nil if `name` is not defined on the channel.
@@ -58,6 +60,23 @@ struct DefinitionService: Sendable {
         return d
     }
 
+    /// The current draft when it can still be approved: 404 `draft_not_found` (as the approval
+    /// status and `GET .../{name}` treat it) when the committed sequence is already above it.
+    /// A draft at the committed sequence stays approvable (an org joining later, section 8.1 rule 5).
+    func approvableDraft(channel: String, name: String) async throws -> DefinitionDraft {
+        let draft = try await currentDraft(channel: channel, name: name)
+        if let committed = try await committed(channel: channel, name: name)?.definition.sequence, draft.sequence < committed {
+            throw Self.staleDraft(draft.sequence, committed: committed)
+        }
+        return draft
+    }
+
+    /// The error for a draft older than the committed definition (same words as the approval status).
+    static func staleDraft(_ sequence: Int64, committed: Int64) -> NetworkError {
+        NetworkError.notFound("draft", "the draft (sequence \(sequence)) is older than the committed definition "
+                              + "(sequence \(committed)); save a new draft")
+    }
+
     /// Creates or replaces the draft: missing sequence = committed + 1, missing fields carry
     /// over from the committed definition (upgrade) or the peer defaults.
     func saveDraft(channel: String, name: String, input: DraftInput, by actor: String) async throws -> DefinitionDraft {
@@ -74,6 +93,7 @@ struct DefinitionService: Sendable {
             endorsementPlugin: input.endorsementPlugin ?? committed?.endorsementPlugin ?? "",
             validationPlugin: input.validationPlugin ?? committed?.validationPlugin ?? "",
             packageIDs: input.packageIDs ?? previous?.packageIDs ?? [:], updatedAt: Timestamp.now(), updatedBy: actor)
+        draft.autoCommit = input.autoCommit ?? (previous?.sequence == draft.sequence ? previous?.autoCommit ?? false : false)
         if let committed, !committed.validationParameter.isEmpty {
             draft.endorsementPolicy = DefinitionJSON.policyText(committed.validationParameter)
         }

@@ -8,14 +8,15 @@ struct DraftRepository {
 
     static let columns = """
         channel, name, version, sequence, endorsement_policy, validation_parameter, collections, init_required, \
-        endorsement_plugin, validation_plugin, package_ids_json, updated_at, updated_by
+        endorsement_plugin, validation_plugin, package_ids_json, updated_at, updated_by, auto_commit, auto_commit_note
         """
 
     func save(_ d: DefinitionDraft) throws {
         let ids = String(decoding: try JSONEncoder().encode(d.packageIDs), as: UTF8.self)
-        try connection.execute("INSERT OR REPLACE INTO definition_drafts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try connection.execute("INSERT OR REPLACE INTO definition_drafts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                [d.channel, d.name, d.version, d.sequence, d.endorsementPolicy, d.validationParameter, d.collections,
-                                d.initRequired, d.endorsementPlugin, d.validationPlugin, ids, d.updatedAt, d.updatedBy])
+                                d.initRequired, d.endorsementPlugin, d.validationPlugin, ids, d.updatedAt, d.updatedBy,
+                                d.autoCommit, d.autoCommitNote])
     }
 
     func find(channel: String, name: String) throws -> DefinitionDraft? {
@@ -25,8 +26,23 @@ struct DraftRepository {
                             collections: s.isNull(6) ? nil : s.blob(6), initRequired: s.int64(7) != 0,
                             endorsementPlugin: s.string(8), validationPlugin: s.string(9),
                             packageIDs: (try? JSONDecoder().decode([String: String].self, from: Data(s.string(10).utf8))) ?? [:],
-                            updatedAt: s.string(11), updatedBy: s.string(12))
+                            updatedAt: s.string(11), updatedBy: s.string(12), autoCommit: s.int64(13) != 0,
+                            autoCommitNote: s.optionalString(14))
         }.first
+    }
+
+    /// Every draft with auto-commit on (committed or not; the caller compares with the chain).
+    func autoCommitDrafts() throws -> [(channel: String, name: String, sequence: Int64)] {
+        try connection.query("SELECT channel, name, sequence FROM definition_drafts WHERE auto_commit = 1 ORDER BY channel, name", []) {
+            ($0.string(0), $0.string(1), $0.int64(2))
+        }
+    }
+
+    /// Records why auto-commit could not commit the draft at `sequence` (nil clears it); a
+    /// draft replaced meanwhile by another sequence is left alone.
+    func setAutoCommitNote(channel: String, name: String, sequence: Int64, note: String?) throws {
+        try connection.execute("UPDATE definition_drafts SET auto_commit_note = ? WHERE channel = ? AND name = ? AND sequence = ?",
+                               [note, channel, name, sequence])
     }
 
     func recordApproval(channel: String, name: String, sequence: Int64, mspID: String, packageID: String?, txID: String,

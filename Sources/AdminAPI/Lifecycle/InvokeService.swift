@@ -106,7 +106,7 @@ struct InvokeService: Sendable {
     static func resultJSON(_ bytes: [UInt8]) -> [(String, JSONValue)] {
         var f: [(String, JSONValue)] = [("result", .string(String(decoding: bytes, as: UTF8.self))),
                                         ("resultBase64", .string(Data(bytes).base64EncodedString()))]
-        if !bytes.isEmpty, (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil {
+        if !bytes.isEmpty, JSONParser.isValid(bytes) {
             f.append(("json", .raw(bytes)))
         }
         return f

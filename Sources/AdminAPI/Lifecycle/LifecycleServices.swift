@@ -12,15 +12,24 @@ public final class LifecycleServices: Sendable {
     let installs: InstallService
     let definitions: DefinitionService
     let runningOrgs = RunningOrgsCache()
+    /// Commits `autoCommit` drafts once ready; runs between `startAutoCommit()` and `stopAutoCommit()`.
+    let autoCommitter: AutoCommitter
 
     public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
-                metrics: MetricsRegistry? = nil) {
+                metrics: MetricsRegistry? = nil, logger: Logger = Logger(label: "gateway")) {
         self.network = network
         self.events = events
         operations = OperationService(queue: queue, events: events, metrics: metrics)
         installs = InstallService(network: network, packages: packages, operations: operations)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
+        autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger)
     }
+
+    /// Starts following approval events for auto-commit drafts (after `reconcile`).
+    public func startAutoCommit() { autoCommitter.start() }
+
+    /// Stops auto-commit; returns once no attempt is under way.
+    public func stopAutoCommit() async { await autoCommitter.stop() }
 
     /// Settles operations a crashed process left unfinished (call once at start-up).
     @discardableResult

@@ -23,10 +23,10 @@ enum ChaincodeRoutes {
                                       ("draft", draft?.json ?? .null)]))
             },
             APIRoute("PUT", base + "/{name}/draft", .operateOrgs, audit: "chaincode.draft") { ctx in
-                try await saveDraft(ctx, lc().definitions, requireVersion: true)
+                try await saveDraft(ctx, lc(), requireVersion: true)
             },
             APIRoute("POST", base + "/{name}/draft/upgrade", .operateOrgs, audit: "chaincode.draft") { ctx in
-                try await saveDraft(ctx, lc().definitions, requireVersion: false)
+                try await saveDraft(ctx, lc(), requireVersion: false)
             },
             APIRoute("POST", base + "/{name}/approvals", .operateOrgs, audit: "chaincode.approve") { ctx in
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
@@ -59,7 +59,7 @@ enum ChaincodeRoutes {
         ] + InvokeRoutes.routes(lc)
     }
 
-    static func saveDraft(_ ctx: APIContext, _ defs: DefinitionService, requireVersion: Bool) async throws -> Response {
+    static func saveDraft(_ ctx: APIContext, _ services: LifecycleServices, requireVersion: Bool) async throws -> Response {
         let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
         ctx.auditTarget = "\(channel)/\(name)"
         let body = try JSONBody(ctx.request)
@@ -75,8 +75,13 @@ enum ChaincodeRoutes {
         input.endorsementPlugin = try body.optionalString("endorsementPlugin")
         input.validationPlugin = try body.optionalString("validationPlugin")
         if body.value("packageIds") != nil { input.packageIDs = try packageIDs(body, allowNull: false).compactMapValues { $0 } }
-        let draft = try await defs.saveDraft(channel: channel, name: name, input: input, by: ctx.principal.name)
-        ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)"
+        input.autoCommit = try body.optionalBool("autoCommit")
+        let draft = try await services.definitions.saveDraft(channel: channel, name: name, input: input, by: ctx.principal.name)
+        ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)" + (draft.autoCommit ? " auto-commit" : "")
+        // Approvals may already make the draft ready: auto-commit does not wait for the next one.
+        if draft.autoCommit {
+            services.autoCommitter.trigger(AutoCommitter.Key(channel: channel, name: name, sequence: draft.sequence))
+        }
         return .json(draft.json)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import WebServer
 
-/// A JSON value as a request carried it. Decoded with `JSONDecoder`, which (unlike
-/// `JSONSerialization` on Linux) never confuses `true` with `1`.
+/// A JSON value as a request carried it. Parsed with `JSONParser` (strict, and unlike
+/// `JSONSerialization` on Linux never confusing `true` with `1`); also `Decodable`.
 enum JSONInput: Decodable, Sendable, Equatable {
     case null
     case bool(Bool)
@@ -21,6 +21,23 @@ enum JSONInput: Decodable, Sendable, Equatable {
         else if let v = try? c.decode(String.self) { self = .string(v) }
         else if let v = try? c.decode([JSONInput].self) { self = .array(v) }
         else { self = .object(try c.decode([String: JSONInput].self)) }
+    }
+
+    /// The parsed value; for duplicate member names the last one wins, as with JSONDecoder.
+    init(_ value: JSONValue) {
+        switch value {
+        case .null, .raw: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int64(i))
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(JSONInput.init))
+        case .object(let members):
+            var o: [String: JSONInput] = [:]
+            o.reserveCapacity(members.count)
+            for (k, v) in members { o[k] = JSONInput(v) }
+            self = .object(o)
+        }
     }
 
     /// Back to JSON text (for values stored or passed on verbatim, e.g. collections configs).
@@ -47,7 +64,11 @@ struct JSONBody {
         }
         let bytes = request.bodyBytes
         guard !bytes.isEmpty else { throw HTTPError.badRequest("request body must be a JSON object", code: "invalid_json") }
-        guard case .object(let obj)? = try? JSONDecoder().decode(JSONInput.self, from: Data(bytes)) else {
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(bytes) } catch {
+            throw HTTPError.badRequest("request body is not valid JSON: \(error)", code: "invalid_json")
+        }
+        guard case .object = parsed, case .object(let obj) = JSONInput(parsed) else {
             throw HTTPError.badRequest("request body is not a JSON object", code: "invalid_json")
         }
         fields = obj

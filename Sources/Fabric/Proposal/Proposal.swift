@@ -66,8 +66,13 @@ public struct Proposal: Sendable {
 
     /// 24 random bytes (common/crypto/random.go `NonceSize`).
     public static func randomNonce() -> [UInt8] {
+        // Three 64-bit draws (one getrandom each), not 24 one-byte draws.
         var rng = SystemRandomNumberGenerator()
-        return (0..<24).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        var nonce = [UInt8](repeating: 0, count: 24)
+        nonce.withUnsafeMutableBytes { raw in
+            for i in 0..<3 { raw.storeBytes(of: rng.next() as UInt64, toByteOffset: i * 8, as: UInt64.self) }
+        }
+        return nonce
     }
 
     /// Signs once with `identity`; a second call keeps the first signature.
