@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 
+from .blocks import tx_id_of
 from .channelconfig import now_ts
 from .endorser import Endorser
 from .ledger import Ledger
@@ -159,16 +160,11 @@ class HistoryWriter:
         b.metadata.metadata[common.TRANSACTIONS_FILTER] = bytes(codes)
         pvt = {}
         for i, env in enumerate(block.data.data):
-            writes = self.net.transient.pop(_tx_id(env), None)
+            writes = self.net.transient.pop(tx_id_of(env), None)
             if writes and codes[i] == 0:
                 pvt[i] = writes
         self.state.append(b, pvt)
         return block.header.number, codes
-
-
-def _tx_id(env_bytes):
-    from .blocks import tx_id_of
-    return tx_id_of(env_bytes)
 
 
 def generate(directory, n_orgs, definitions, peers_per_org=1, peer_orgs=None, txs_per_block=1,
