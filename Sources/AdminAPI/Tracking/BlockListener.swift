@@ -89,6 +89,10 @@ final class BlockListener: Sendable {
         }
     }
 
+    /// At most this many blocks are written in one SQLite transaction (a catch-up batch): bounds
+    /// the transaction's size and how long a status read waits behind it.
+    static let batchLimit = 256
+
     /// Streams from the checkpoint on `node` until the stream ends or fails; true if it delivered a block.
     private func follow(_ node: NetworkConfig.Node) async throws -> Bool {
         guard let client = network.queryClient(node.mspID) else { return false }
@@ -100,37 +104,47 @@ final class BlockListener: Sendable {
         var delivered = false
         source.withLock { $0 = node.name }
         defer { source.withLock { $0 = nil } }
-        for try await response in client.transport.deliver(peer: network.endpoint(node), seek) {
-            if Task.isCancelled { break }
-            switch response.type {
-            case .block(let block)?:
-                guard block.header.number == next else {
-                    throw FabricProtocolError("peer \(node.name) sent block \(block.header.number) where block \(next) was expected")
+        try await DeliverBatcher.run(client.transport.deliver(peer: network.endpoint(node), seek), limit: Self.batchLimit) { batch in
+            var blocks: [Common_Block] = []
+            for response in batch {
+                switch response.type {
+                case .block(let block)?:
+                    guard block.header.number == next else {
+                        try await process(blocks)
+                        throw FabricProtocolError("peer \(node.name) sent block \(block.header.number) where block \(next) was expected")
+                    }
+                    blocks.append(block)
+                    next += 1
+                case .status(let status)?:
+                    try await process(blocks)
+                    throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
+                default:
+                    continue
                 }
-                try await process(block)
-                next += 1
-                delivered = true
-            case .status(let status)?:
-                throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
-            default:
-                continue
             }
+            try await process(blocks)
+            delivered = delivered || !blocks.isEmpty
         }
         return delivered
     }
 
-    private func process(_ block: Common_Block) async throws {
-        let number = block.header.number
-        let transactions = try block.transactions()
-        let records = LifecycleTransactionDecoder.records(in: transactions, block: number, channel: channel)
-        let inserted = try await queue.write { [channel] in
-            try TrackingRepository($0).process(channel: channel, block: number, records: records)
+    /// Records consecutive blocks and advances the checkpoint to the last, in one transaction.
+    private func process(_ blocks: [Common_Block]) async throws {
+        guard let last = blocks.last?.header.number else { return }
+        var decoded: [(number: UInt64, records: [LifecycleRecord])] = []
+        var config = false
+        for block in blocks {
+            let transactions = try block.transactions()
+            decoded.append((block.header.number, LifecycleTransactionDecoder.records(in: transactions, block: block.header.number, channel: channel)))
+            config = config || transactions.contains { $0.headerType == Int32(Common_HeaderType.config.rawValue) }
         }
-        if transactions.contains(where: { $0.headerType == Int32(Common_HeaderType.config.rawValue) }) {
-            configurations.invalidate(channel)
+        let inserted = try await queue.write { [channel, decoded] db in
+            let repo = TrackingRepository(db)
+            return try decoded.flatMap { try repo.process(channel: channel, block: $0.number, records: $0.records) }
         }
+        if config { configurations.invalidate(channel) }
         for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
-        setProgress(number)
+        setProgress(last)
     }
 
     private func setProgress(_ last: UInt64?) {
