@@ -27,11 +27,12 @@ final class LifecycleFixture: @unchecked Sendable {
     var controlPort: Int { ready["controlPort"] as? Int ?? 0 }
     var port: Int { server.port }
 
-    /// Starts a simulated network of `orgs` organizations (Org1MSP…OrgNMSP) and a gateway on it.
-    static func start(orgs: Int = 2) async throws -> LifecycleFixture {
+    /// Starts a simulated network of `orgs` organizations (Org1MSP…OrgNMSP, `peersPerOrg` peers
+    /// each) and a gateway on it.
+    static func start(orgs: Int = 2, peersPerOrg: Int = 1) async throws -> LifecycleFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs)
+        let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs, peersPerOrg: peersPerOrg)
         do {
             return try await LifecycleFixture(directory: dir, sim: sim)
         } catch {
@@ -90,7 +91,7 @@ final class LifecycleFixture: @unchecked Sendable {
     }
 
     /// Starts `fabric_sim.py up` and returns once it printed its ready line.
-    static func startSimulator(_ dir: String, orgs: Int = 2) async throws -> Process {
+    static func startSimulator(_ dir: String, orgs: Int = 2, peersPerOrg: Int = 1) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // The test runner blocks SIGTERM and children inherit the mask: unblock it so `terminate()`
@@ -99,6 +100,7 @@ final class LifecycleFixture: @unchecked Sendable {
             + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
         process.arguments = [python, "-c", script, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
                              "up", "--orgs", String(orgs), "--dir", dir, "--base-port", "0", "--tls"]
+            + (peersPerOrg == 1 ? [] : ["--peers-per-org", String(peersPerOrg)])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

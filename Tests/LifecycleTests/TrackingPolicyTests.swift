@@ -46,4 +46,26 @@ struct TrackingPolicyTests {
         #expect(n.smallestSets(approved: ["BMSP"], candidates: orgs) == [["AMSP"], ["CMSP"]])
         #expect(!n.isSatisfied(by: ["CMSP"]) && n.isSatisfied(by: ["BMSP", "CMSP"]))
     }
+
+    @Test("50 orgs, MAJORITY: 26 needed with none approved (first 100 sets, truncated); one short; ALL")
+    func fiftyOrgs() {
+        let many = (1...50).map { "Org\($0)MSP" }
+        let majority = LifecyclePolicyEvaluator(policy: .implicitMeta(rule: .majority, subPolicy: "Endorsement"), orgs: many)
+        let none = majority.smallestSets(approved: [], candidates: many, limit: 100)
+        #expect(none.truncated && none.sets.count == 100 && none.sets.allSatisfy { $0.count == 26 })
+        #expect(none.sets.first == Array(many.sorted().prefix(26)) && Set(none.sets.map { $0.joined() }).count == 100)
+        let approved = Set(many.prefix(25))
+        let oneShort = majority.smallestSets(approved: approved, candidates: many, limit: 100)
+        #expect(!oneShort.truncated && oneShort.sets == many.dropFirst(25).sorted().map { [$0] })
+        let all = LifecyclePolicyEvaluator(policy: .implicitMeta(rule: .all, subPolicy: "Endorsement"), orgs: many)
+        #expect(all.smallestSets(approved: [], candidates: many, limit: 100) == ([many.sorted()], false))
+        #expect(majority.smallestSets(approved: [], candidates: Array(many.prefix(20))).isEmpty)
+    }
+
+    @Test("an org named twice counts once: OutOf(2, A, OutOf(1, A, B)) needs A only")
+    func repeated() {
+        let rule = LifecyclePolicyEvaluator.outOf(2, [.org("AMSP"), .outOf(1, [.org("AMSP"), .org("BMSP")])])
+        #expect(rule.additionalOrgs(approved: []) == 2)
+        #expect(rule.smallestSets(approved: [], candidates: orgs) == [["AMSP"]])
+    }
 }

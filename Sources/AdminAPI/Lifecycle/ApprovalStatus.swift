@@ -29,6 +29,8 @@ struct ApprovalStatus: Sendable {
     /// From the block-tracked approvals and the LifecycleEndorsement policy (nil without tracking).
     var wouldCommitNow: Bool?
     var smallestSets: [[String]]?
+    /// More smallest sets exist than listed (only the first 100, in lexicographic order).
+    var smallestSetsTruncated = false
     /// The last block the approval tracker processed on the channel.
     var trackedThroughBlock: UInt64?
 
@@ -58,6 +60,7 @@ struct ApprovalStatus: Sendable {
         var f: [(String, JSONValue)] = []
         if let w = wouldCommitNow { f.append(("wouldCommitNow", .bool(w))) }
         if let sets = smallestSets { f.append(("smallestSets", .array(sets.map { .strings($0) }))) }
+        if smallestSetsTruncated { f.append(("smallestSetsTruncated", .bool(true))) }
         if let b = trackedThroughBlock { f.append(("trackedThroughBlock", .int(Int(b)))) }
         return f
     }
@@ -85,48 +88,90 @@ extension JSONValue {
 }
 
 extension DefinitionService {
-    /// CheckCommitReadiness for every channel org, then QueryApprovedChaincodeDefinition for
-    /// the not-ready orgs whose admin keys the gateway holds (to show what they approved instead).
+    /// CheckCommitReadiness for every channel org (the channel configuration is fetched
+    /// meanwhile); the gateway's own approval records and the block-tracked approvals in one
+    /// database read; QueryApprovedChaincodeDefinition, concurrently, only for the not-ready orgs
+    /// the blocks say nothing about and whose admin keys the gateway holds (to show what they
+    /// approved instead). Then the tracked approvals and the LifecycleEndorsement evaluation.
     func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
-        let config = try await network.channelConfiguration(channel)
-        let readiness: [String: Bool]
-        if let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence {
-            // CheckCommitReadiness only takes committed + 1. A draft at the committed sequence (an
-            // org joining later approves the committed definition) reads the committed approvals.
-            guard definition.sequence == committed.definition.sequence else {
-                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
-                                            + "(sequence \(committed.definition.sequence)); save a new draft")
-            }
-            readiness = committed.approvals
-        } else {
-            readiness = try await network.onAnyPeer { client, peer in
-                try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
-            }
-        }
-        var orgs: [ApprovalStatus.Org] = []
-        for msp in config.mspIDs {
+        async let configuration = channelConfiguration(channel)
+        let readiness = try await readiness(of: definition, channel: channel, name: name)
+        let config = try await configuration
+        let facts = try await recordedFacts(draft: draft)
+        let unknown = config.mspIDs.filter { !(readiness[$0] ?? false) && facts.tracked[$0] == nil }
+        let queried = await approvedDefinitions(channel: channel, name: name, sequence: definition.sequence, orgs: unknown)
+        let orgs = config.mspIDs.map { msp in
             let ready = readiness[msp] ?? false
             var org = ApprovalStatus.Org(mspID: msp, state: ready ? "approved" : "not-approved", readiness: ready, sourceKind: "check-commit-readiness")
-            if let record = try await queue.read({ try DraftRepository($0).lastApproval(channel: channel, name: name, sequence: definition.sequence, mspID: msp) }) {
+            if let record = facts.gatewayRecords[msp] {
                 org.txID = record.txID
                 org.blockNumber = record.blockNumber
             }
-            if !ready, let approved = await approved(channel: channel, name: name, sequence: definition.sequence, org: msp) {
+            if !ready, let approved = queried[msp] {
                 org.state = "approved-different"
                 org.sourceKind = "query-approved"
                 org.differences = ApprovalStatus.differences(definition, approved.definition)
             }
-            orgs.append(org)
+            return org
         }
         let approvedCount = orgs.filter(\.readiness).count
         let needed = config.lifecycleEndorsingOrganizationCount ?? (config.mspIDs.count / 2 + 1)
         var status = ApprovalStatus(sequence: definition.sequence, ready: approvedCount >= needed && approvedCount > 0,
                                     missing: orgs.filter { !$0.readiness }.map(\.mspID),
                                     policy: config.lifecycleEndorsementPolicy?.description ?? "MAJORITY Endorsement", orgs: orgs)
-        try await applyTrackedApprovals(&status, draft: draft, config: config)
+        try applyTrackedApprovals(&status, draft: draft, config: config, facts: facts)
         return status
+    }
+
+    /// The channel configuration, from the approval tracker's cache while it runs.
+    func channelConfiguration(_ channel: String) async throws -> ChannelConfiguration {
+        guard let cache = ChannelConfigurationCache.registered(for: network) else { return try await network.channelConfiguration(channel) }
+        return try await cache.configuration(channel) { try await network.channelConfiguration(channel) }
+    }
+
+    /// Which orgs approved exactly `definition`: CheckCommitReadiness, which only takes committed
+    /// + 1, so it is asked first (one peer round trip in the usual case) and the committed
+    /// definition only when it refuses: a draft at the committed sequence (an org joining later
+    /// approves the committed definition) reads the committed approvals; otherwise the refusal stands.
+    func readiness(of definition: ChaincodeDefinition, channel: String, name: String) async throws -> [String: Bool] {
+        switch await checkCommitReadiness(definition, channel: channel) {
+        case .success(let approvals):
+            return approvals
+        case .failure(let refusal):
+            guard let committed = try await committed(channel: channel, name: name), definition.sequence <= committed.definition.sequence else {
+                throw refusal
+            }
+            guard definition.sequence == committed.definition.sequence else {
+                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
+                                            + "(sequence \(committed.definition.sequence)); save a new draft")
+            }
+            return committed.approvals
+        }
+    }
+
+    private func checkCommitReadiness(_ definition: ChaincodeDefinition, channel: String) async -> Result<[String: Bool], any Error> {
+        do {
+            return .success(try await network.onAnyPeer { client, peer in
+                try await client.evaluate(Lifecycle.checkCommitReadiness(definition), channelID: channel, on: peer, timeout: network.queryTimeout)
+            })
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// QueryApprovedChaincodeDefinition for each of `orgs` that the gateway can ask, concurrently.
+    func approvedDefinitions(channel: String, name: String, sequence: Int64, orgs: [String]) async -> [String: ApprovedChaincodeDefinition] {
+        let askable = orgs.filter { network.adminClient($0) != nil && network.organization($0)?.peers.first != nil }
+        return await withTaskGroup(of: (String, ApprovedChaincodeDefinition?).self) { group in
+            for msp in askable {
+                group.addTask { (msp, await approved(channel: channel, name: name, sequence: sequence, org: msp)) }
+            }
+            var out: [String: ApprovedChaincodeDefinition] = [:]
+            for await (msp, approved) in group { out[msp] = approved }
+            return out
+        }
     }
 
     /// The org's own approval at `sequence`, if the gateway can ask (admin identity) and it exists.

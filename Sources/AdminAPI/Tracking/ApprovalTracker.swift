@@ -6,12 +6,17 @@ import Store
 public final class ApprovalTracker: Sendable {
     let listeners: [String: BlockListener]
     let queue: DatabaseQueue
+    let network: FabricNetwork
+    /// Channel configurations for the approval status, dropped at each config block.
+    let configurations = ChannelConfigurationCache()
 
     init(network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
         self.queue = queue
+        self.network = network
         var listeners: [String: BlockListener] = [:]
         for channel in network.config.channels {
-            listeners[channel] = BlockListener(channel: channel, network: network, queue: queue, events: events, logger: logger)
+            listeners[channel] = BlockListener(channel: channel, network: network, queue: queue, events: events,
+                                               configurations: configurations, logger: logger)
         }
         self.listeners = listeners
     }
@@ -19,16 +24,23 @@ public final class ApprovalTracker: Sendable {
     /// Starts following every channel from its checkpoint.
     public func start() {
         for l in listeners.values { l.start() }
+        ChannelConfigurationCache.register(configurations, for: network)
     }
 
     /// Stops every listener; returns once none will write again.
     public func stop() async {
+        ChannelConfigurationCache.unregister(configurations, for: network)
         for l in listeners.values { await l.stop() }
     }
 
     /// Returns once `channel`'s listener has processed block `number` (immediately if it is not running).
     public func processed(channel: String, through number: UInt64) async {
         await listeners[channel]?.processed(through: number)
+    }
+
+    /// The peer `channel`'s listener is streaming blocks from now (nil while it reconnects).
+    public func streamingPeer(channel: String) -> String? {
+        listeners[channel]?.streamingPeer
     }
 
     /// The last block processed on `channel`, as stored.

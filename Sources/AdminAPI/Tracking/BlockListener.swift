@@ -9,6 +9,8 @@ import WebServer
 /// the stored checkpoint, recording `_lifecycle` approvals and commits. Each block's records and
 /// its checkpoint are written in one SQLite transaction. On a failure it backs off (0.5 s
 /// doubling to 5 s) and moves to the next peer whose org the gateway has an identity for.
+/// Blocks must arrive in order from the checkpoint on: a gap or a repeat ends the stream (a
+/// faulty peer) rather than skipping or double-counting a block.
 final class BlockListener: Sendable {
     struct Progress { var lastBlock: UInt64?; var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = [] }
 
@@ -16,15 +18,19 @@ final class BlockListener: Sendable {
     let network: FabricNetwork
     let queue: DatabaseQueue
     let events: EventHub
+    let configurations: ChannelConfigurationCache
     let logger: Logger
     private let progress = Locked(Progress(lastBlock: nil))
     private let task = Locked<Task<Void, Never>?>(nil)
+    private let source = Locked<String?>(nil)
 
-    init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
+    init(channel: String, network: FabricNetwork, queue: DatabaseQueue, events: EventHub,
+         configurations: ChannelConfigurationCache, logger: Logger) {
         self.channel = channel
         self.network = network
         self.queue = queue
         self.events = events
+        self.configurations = configurations
         self.logger = logger
     }
 
@@ -43,6 +49,9 @@ final class BlockListener: Sendable {
         let waiters = progress.withLock { p in defer { p.waiters = [] }; return p.waiters }
         for (_, c) in waiters { c.resume() }
     }
+
+    /// The peer whose block stream is open now (nil between streams).
+    var streamingPeer: String? { source.withLock { $0 } }
 
     /// Returns once block `number` has been processed (or the listener stopped).
     func processed(through number: UInt64) async {
@@ -80,38 +89,62 @@ final class BlockListener: Sendable {
         }
     }
 
+    /// At most this many blocks are written in one SQLite transaction (a catch-up batch): bounds
+    /// the transaction's size and how long a status read waits behind it.
+    static let batchLimit = 256
+
     /// Streams from the checkpoint on `node` until the stream ends or fails; true if it delivered a block.
     private func follow(_ node: NetworkConfig.Node) async throws -> Bool {
         guard let client = network.queryClient(node.mspID) else { return false }
         let last = try await queue.read { [channel] in try TrackingRepository($0).checkpoint(channel: channel) }
         setProgress(last)
-        let start = last.map { $0 + 1 } ?? 0
-        let seek = try SeekEnvelope.make(channelID: channel, start: .specified(start), stop: .forever,
+        var next = last.map { $0 + 1 } ?? 0
+        let seek = try SeekEnvelope.make(channelID: channel, start: .specified(next), stop: .forever,
                                          signer: client.signer, tlsCertHash: client.tlsCertificateHash)
         var delivered = false
-        for try await response in client.transport.deliver(peer: network.endpoint(node), seek) {
-            if Task.isCancelled { break }
-            switch response.type {
-            case .block(let block)?:
-                try await process(block)
-                delivered = true
-            case .status(let status)?:
-                throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
-            default:
-                continue
+        source.withLock { $0 = node.name }
+        defer { source.withLock { $0 = nil } }
+        try await DeliverBatcher.run(client.transport.deliver(peer: network.endpoint(node), seek), limit: Self.batchLimit) { batch in
+            var blocks: [Common_Block] = []
+            for response in batch {
+                switch response.type {
+                case .block(let block)?:
+                    guard block.header.number == next else {
+                        try await process(blocks)
+                        throw FabricProtocolError("peer \(node.name) sent block \(block.header.number) where block \(next) was expected")
+                    }
+                    blocks.append(block)
+                    next += 1
+                case .status(let status)?:
+                    try await process(blocks)
+                    throw FabricProtocolError("peer \(node.name) ended the block stream with status \(status)")
+                default:
+                    continue
+                }
             }
+            try await process(blocks)
+            delivered = delivered || !blocks.isEmpty
         }
         return delivered
     }
 
-    private func process(_ block: Common_Block) async throws {
-        let number = block.header.number
-        let records = try LifecycleTransactionDecoder.records(in: block, channel: channel)
-        let inserted = try await queue.write { [channel] in
-            try TrackingRepository($0).process(channel: channel, block: number, records: records)
+    /// Records consecutive blocks and advances the checkpoint to the last, in one transaction.
+    private func process(_ blocks: [Common_Block]) async throws {
+        guard let last = blocks.last?.header.number else { return }
+        var decoded: [(number: UInt64, records: [LifecycleRecord])] = []
+        var config = false
+        for block in blocks {
+            let transactions = try block.transactions()
+            decoded.append((block.header.number, LifecycleTransactionDecoder.records(in: transactions, block: block.header.number, channel: channel)))
+            config = config || transactions.contains { $0.headerType == Int32(Common_HeaderType.config.rawValue) }
         }
+        let inserted = try await queue.write { [channel, decoded] db in
+            let repo = TrackingRepository(db)
+            return try decoded.flatMap { try repo.process(channel: channel, block: $0.number, records: $0.records) }
+        }
+        if config { configurations.invalidate(channel) }
         for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
-        setProgress(number)
+        setProgress(last)
     }
 
     private func setProgress(_ last: UInt64?) {

@@ -43,22 +43,77 @@ indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     }
 
     /// The smallest sets of further orgs (from `candidates`) whose approval would satisfy the
-    /// rule, sorted; empty when it is already satisfied or cannot be satisfied. Sets are
-    /// searched by size, so at most 16 candidates are considered.
-    func smallestSets(approved: Set<String>, candidates: [String]) -> [[String]] {
-        guard !isSatisfied(by: approved) else { return [] }
-        let pool = Array(candidates.filter { !approved.contains($0) }.sorted().prefix(16))
-        for size in 1...max(1, pool.count) where size <= pool.count {
-            let sets = Self.combinations(pool, size).filter { isSatisfied(by: approved.union($0)) }
-            if !sets.isEmpty { return sets }
+    /// rule, each sorted, in lexicographic order; empty when it is already satisfied or cannot
+    /// be satisfied. At most `limit` sets (`truncated` says there are more: MAJORITY of 50 orgs
+    /// with none approved has C(50, 26) of them).
+    func smallestSets(approved: Set<String>, candidates: [String], limit: Int = 100) -> (sets: [[String]], truncated: Bool) {
+        guard !isSatisfied(by: approved) else { return ([], false) }
+        let members = orgs
+        let pool = Set(candidates).subtracting(approved).filter(members.contains).sorted()
+        guard let bound = additionalOrgs(approved: approved), bound >= 1, bound <= pool.count else { return ([], false) }
+        // With every org at most once in the rule the bound is exact; otherwise an org can count
+        // twice and a smaller set may do, so smaller sizes are searched first.
+        let first = hasRepeatedOrgs ? 1 : bound
+        for size in first...bound {
+            let found = Self.combinations(of: pool, size: size, limit: limit) { isSatisfied(by: approved.union($0)) }
+            if !found.sets.isEmpty { return found }
         }
-        return []
+        return ([], false)
     }
 
-    static func combinations(_ items: [String], _ k: Int) -> [[String]] {
-        guard k > 0 else { return [[]] }
-        guard items.count >= k else { return [] }
-        let head = items[0], rest = Array(items.dropFirst())
-        return combinations(rest, k - 1).map { [head] + $0 } + combinations(rest, k)
+    /// `smallestSets(...).sets`.
+    func smallestSets(approved: Set<String>, candidates: [String]) -> [[String]] {
+        smallestSets(approved: approved, candidates: candidates, limit: 100).sets
+    }
+
+    /// How many more orgs satisfy the rule if no org counts twice (nil: impossible).
+    func additionalOrgs(approved: Set<String>) -> Int? {
+        switch self {
+        case .org(let msp): return msp.isEmpty ? nil : (approved.contains(msp) ? 0 : 1)
+        case .outOf(let n, let rules):
+            guard n > 0 else { return 0 }
+            let costs = rules.compactMap { $0.additionalOrgs(approved: approved) }.sorted()
+            return costs.count < n ? nil : costs.prefix(n).reduce(0, +)
+        }
+    }
+
+    /// Every org the rule names (an empty name: a principal that is not an org role).
+    var orgs: Set<String> {
+        switch self {
+        case .org(let msp): return msp.isEmpty ? [] : [msp]
+        case .outOf(_, let rules): return rules.reduce(into: Set<String>()) { $0.formUnion($1.orgs) }
+        }
+    }
+
+    var hasRepeatedOrgs: Bool {
+        func leaves(_ r: LifecyclePolicyEvaluator) -> [String] {
+            switch r {
+            case .org(let msp): return [msp]
+            case .outOf(_, let rules): return rules.flatMap(leaves)
+            }
+        }
+        let all = leaves(self).filter { !$0.isEmpty }
+        return Set(all).count != all.count
+    }
+
+    /// The `size`-combinations of `items` (sorted) accepted by `accept`, in lexicographic order,
+    /// at most `limit` of them; examines at most `work` combinations (then reports truncation).
+    static func combinations(of items: [String], size: Int, limit: Int, work: Int = 200_000,
+                             accept: (Set<String>) -> Bool) -> (sets: [[String]], truncated: Bool) {
+        guard size > 0, size <= items.count else { return ([], false) }
+        var index = Array(0..<size)
+        var sets: [[String]] = []
+        for _ in 0..<work {
+            let candidate = index.map { items[$0] }
+            if accept(Set(candidate)) {
+                if sets.count == limit { return (sets, true) }
+                sets.append(candidate)
+            }
+            // Next combination: the rightmost index that can move, then the ones after it.
+            guard let i = (0..<size).last(where: { index[$0] < items.count - size + $0 }) else { return (sets, false) }
+            index[i] += 1
+            for j in (i + 1)..<size { index[j] = index[j - 1] + 1 }
+        }
+        return (sets, true)
     }
 }

@@ -13,9 +13,14 @@ enum LifecycleTransactionDecoder {
     /// Every approve/commit of the block, valid or not (undecodable transactions are skipped:
     /// they cannot be lifecycle transactions the peer accepted).
     static func records(in block: Common_Block, channel: String) throws -> [LifecycleRecord] {
-        try block.transactions().compactMap { tx in
+        records(in: try block.transactions(), block: block.header.number, channel: channel)
+    }
+
+    /// The same from a block's already split transactions.
+    static func records(in transactions: [BlockTransaction], block: UInt64, channel: String) -> [LifecycleRecord] {
+        transactions.compactMap { tx in
             guard tx.headerType == Int32(Common_HeaderType.endorserTransaction.rawValue) else { return nil }
-            return try? record(tx, block: block.header.number, channel: channel)
+            return try? record(tx, block: block, channel: channel)
         }
     }
 

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.request
 
-from . import control, netconfig
+from . import control, history, netconfig
 from .network import Network
 
 
@@ -24,7 +24,7 @@ def _up(a):
     except (OSError, ValueError):
         pass
     tls = "plaintext" if a.plaintext else "mutual" if a.mutual_tls else "tls"
-    net = Network(a.dir, a.orgs, a.peers_per_org, tls, a.channels.split(","), a.base_port)
+    net = Network(a.dir, a.orgs, a.peers_per_org, tls, a.channels.split(","), a.base_port, a.peer_orgs)
     stop = threading.Event()
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, lambda *_: stop.set())
@@ -100,7 +100,18 @@ def main(argv=None):
     g.add_argument("--mutual-tls", action="store_true")
     up.add_argument("--channels", default="mychannel", help="comma separated")
     up.add_argument("--peers-per-org", type=int, default=1)
+    up.add_argument("--peer-orgs", type=int, default=None,
+                    help="only the first N orgs run peers (default: all)")
     up.add_argument("-v", "--verbose", action="store_true")
+    gh = sub.add_parser("generate-history", help="write a ledger of signed, endorsed approval blocks (offline)")
+    gh.add_argument("--dir", required=True)
+    gh.add_argument("--orgs", type=int, default=2)
+    gh.add_argument("--definitions", type=int, default=10, help="chaincode definitions each org approves")
+    gh.add_argument("--peers-per-org", type=int, default=1)
+    gh.add_argument("--peer-orgs", type=int, default=None,
+                    help="only the first N orgs run peers (default: all); use the same value with up")
+    gh.add_argument("--txs-per-block", type=int, default=1)
+    gh.add_argument("--channel", default="mychannel")
     dn = sub.add_parser("down", help="stop a running simulator")
     dn.add_argument("--dir", required=True)
     ft = sub.add_parser("fault", help="control a node: stop|start|faults")
@@ -111,4 +122,4 @@ def main(argv=None):
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(a, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    return {"up": _up, "down": _down, "fault": _fault}[a.cmd](a)
+    return {"up": _up, "down": _down, "fault": _fault, "generate-history": history.main}[a.cmd](a)

@@ -22,9 +22,12 @@ class Identity:
         self.raw = raw            # serialized SerializedIdentity
         self.msp = msp
         self.ous = crypto.cert_ou(cert)
+        self._chain_ok = None     # like Fabric's cachedMSP: the chain is verified once per identity
 
     def validate(self):
-        if not any(crypto.verify_issued_by(self.cert, ca) for ca in self.msp.roots):
+        if self._chain_ok is None:
+            self._chain_ok = any(crypto.verify_issued_by(self.cert, ca) for ca in self.msp.roots)
+        if not self._chain_ok:
             raise MSPError("could not validate identity against certification chain")
         now = datetime.datetime.now(datetime.timezone.utc)
         if not (self.cert.not_valid_before_utc <= now <= self.cert.not_valid_after_utc):
@@ -81,12 +84,25 @@ class MSP:
 
 
 class MSPManager:
-    """A set of MSPs (a channel's, or a peer's local one) that can deserialize identities."""
+    """A set of MSPs (a channel's, or a peer's local one) that can deserialize identities.
+    Deserialized identities are cached by their bytes, like Fabric's msp/cache (bounded)."""
+
+    CACHE_SIZE = 512
 
     def __init__(self, msps):
         self.msps = {m.name: m for m in msps}
+        self._cache = {}
 
     def deserialize(self, raw: bytes) -> Identity:
+        ident = self._cache.get(raw)
+        if ident is None:
+            ident = self._deserialize(raw)
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.clear()
+            self._cache[raw] = ident
+        return ident
+
+    def _deserialize(self, raw: bytes) -> Identity:
         try:
             sid = identities.SerializedIdentity.FromString(raw)
         except Exception as e:  # noqa: BLE001

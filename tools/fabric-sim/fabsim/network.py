@@ -28,14 +28,17 @@ def free_port():
 
 class Network:
     def __init__(self, directory, n_orgs=2, peers_per_org=1, tls="tls", channels=("mychannel",),
-                 base_port=0):
+                 base_port=0, peer_orgs=None):
+        """`peer_orgs`: only the first N orgs run peers (default all); the others are channel
+        members whose peers are not simulated (their crypto material exists all the same)."""
         self.dir = os.path.abspath(directory)
         self.tls = tls
         self.channels = list(channels)
         self.transient = {}
         self.orgs, self.oorg = cryptogen.ensure(os.path.join(self.dir, "crypto"), n_orgs, peers_per_org)
         state = os.path.join(self.dir, "state")
-        self.peers = [Peer(org, node, state, self) for org in self.orgs for node in org.nodes]
+        served = self.orgs[:peer_orgs] if peer_orgs else self.orgs
+        self.peers = [Peer(org, node, state, self) for org in served for node in org.nodes]
         self.orderer = Orderer(self.oorg, self.oorg.nodes[0], state, self)
         nodes = [self.orderer] + self.peers
         for i, n in enumerate(nodes):
