@@ -127,8 +127,7 @@ extension DefinitionService {
 
     /// The channel configuration, from the approval tracker's cache while it runs.
     func channelConfiguration(_ channel: String) async throws -> ChannelConfiguration {
-        guard let cache = ChannelConfigurationCache.registered(for: network) else { return try await network.channelConfiguration(channel) }
-        return try await cache.configuration(channel) { try await network.channelConfiguration(channel) }
+        try await network.channelConfigurations.configuration(channel) { try await network.channelConfiguration(channel) }
     }
 
     /// Which orgs approved exactly `definition`: CheckCommitReadiness, which only takes committed

@@ -15,6 +15,8 @@ public final class FabricNetwork: Sendable {
     let channels: [String: GRPCChannel]
     /// Channels driven by the HTTP loops, for calls made from request handlers.
     let loopChannels: LoopChannelPool
+    /// Channel configurations, cached while the approval tracker's listeners keep them current.
+    let channelConfigurations = ChannelConfigurationCache()
     let adminClients: [String: FabricClient]
     let clientClients: [String: FabricClient]
     /// Deadline for quick reads (peer status, queries).

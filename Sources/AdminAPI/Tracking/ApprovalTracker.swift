@@ -7,8 +7,8 @@ public final class ApprovalTracker: Sendable {
     let listeners: [String: BlockListener]
     let queue: DatabaseQueue
     let network: FabricNetwork
-    /// Channel configurations for the approval status, dropped at each config block.
-    let configurations = ChannelConfigurationCache()
+    /// Channel configurations for the approval status (the network's), dropped at each config block.
+    var configurations: ChannelConfigurationCache { network.channelConfigurations }
 
     init(network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
         self.queue = queue
@@ -16,7 +16,7 @@ public final class ApprovalTracker: Sendable {
         var listeners: [String: BlockListener] = [:]
         for channel in network.config.channels {
             listeners[channel] = BlockListener(channel: channel, network: network, queue: queue, events: events,
-                                               configurations: configurations, logger: logger)
+                                               configurations: network.channelConfigurations, logger: logger)
         }
         self.listeners = listeners
     }
@@ -24,12 +24,12 @@ public final class ApprovalTracker: Sendable {
     /// Starts following every channel from its checkpoint.
     public func start() {
         for l in listeners.values { l.start() }
-        ChannelConfigurationCache.register(configurations, for: network)
+        configurations.setActive(true)
     }
 
     /// Stops every listener; returns once none will write again.
     public func stop() async {
-        ChannelConfigurationCache.unregister(configurations, for: network)
+        configurations.setActive(false)
         for l in listeners.values { await l.stop() }
     }
 

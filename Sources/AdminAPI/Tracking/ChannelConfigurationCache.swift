@@ -14,43 +14,33 @@ final class ChannelConfigurationCache: Sendable {
         var configuration: ChannelConfiguration?
     }
 
-    private let entries = Locked<[String: Entry]>([:])
+    private let entries = Locked<(active: Bool, channels: [String: Entry])>((false, [:]))
 
     /// The cached configuration of `channel`, else `fetch()`'s (stored unless a config block was
-    /// processed meanwhile).
+    /// processed meanwhile). While no listener keeps the cache current, always `fetch()`.
     func configuration(_ channel: String, fetch: () async throws -> ChannelConfiguration) async throws -> ChannelConfiguration {
-        let entry = entries.withLock { $0[channel] ?? Entry() }
+        let (active, entry) = entries.withLock { ($0.active, $0.channels[channel] ?? Entry()) }
+        guard active else { return try await fetch() }
         if let cached = entry.configuration { return cached }
         let fresh = try await fetch()
         entries.withLock { e in
-            if (e[channel]?.generation ?? 0) == entry.generation { e[channel] = Entry(generation: entry.generation, configuration: fresh) }
+            if e.active, (e.channels[channel]?.generation ?? 0) == entry.generation {
+                e.channels[channel] = Entry(generation: entry.generation, configuration: fresh)
+            }
         }
         return fresh
     }
 
+    /// The listeners started (true) or stopped (false: everything cached is forgotten).
+    func setActive(_ active: Bool) {
+        entries.withLock { e in
+            e.active = active
+            if !active { e.channels = [:] }
+        }
+    }
+
     /// Forgets `channel`'s configuration (a config block was processed).
     func invalidate(_ channel: String) {
-        entries.withLock { e in e[channel] = Entry(generation: (e[channel]?.generation ?? 0) + 1) }
-    }
-
-    // MARK: - per network
-
-    private struct WeakCache: Sendable { weak var cache: ChannelConfigurationCache? }
-    private static let registry = Locked<[ObjectIdentifier: WeakCache]>([:])
-
-    /// The cache a running approval tracker keeps current for `network`; nil without one (then
-    /// every caller fetches).
-    static func registered(for network: FabricNetwork) -> ChannelConfigurationCache? {
-        registry.withLock { $0[ObjectIdentifier(network)]?.cache }
-    }
-
-    static func register(_ cache: ChannelConfigurationCache, for network: FabricNetwork) {
-        registry.withLock { $0[ObjectIdentifier(network)] = WeakCache(cache: cache) }
-    }
-
-    static func unregister(_ cache: ChannelConfigurationCache, for network: FabricNetwork) {
-        registry.withLock { r in
-            if r[ObjectIdentifier(network)]?.cache === cache { r[ObjectIdentifier(network)] = nil }
-        }
+        entries.withLock { e in e.channels[channel] = Entry(generation: (e.channels[channel]?.generation ?? 0) + 1) }
     }
 }
