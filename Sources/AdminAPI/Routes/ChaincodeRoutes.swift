@@ -74,7 +74,14 @@ enum ChaincodeRoutes {
         if body.value("initRequired") != nil { input.initRequired = try body.bool("initRequired", default: false) }
         input.endorsementPlugin = try body.optionalString("endorsementPlugin")
         input.validationPlugin = try body.optionalString("validationPlugin")
-        if body.value("packageIds") != nil { input.packageIDs = try packageIDs(body, allowNull: false).compactMapValues { $0 } }
+        if body.value("packageIds") != nil {
+            let ids = try packageIDs(body, allowNull: false).compactMapValues { $0 }
+            input.packageIDs = ids
+            // Which package an org runs is that org's choice: changing another org's entry needs
+            // the right to act for it (the definition's other fields are proposals to everyone).
+            let previous = try await services.definitions.draft(channel: channel, name: name)?.packageIDs ?? [:]
+            try ctx.authorize(orgs: Set(previous.keys).union(ids.keys).filter { previous[$0] != ids[$0] }.sorted())
+        }
         input.autoCommit = try body.optionalBool("autoCommit")
         let draft = try await services.definitions.saveDraft(channel: channel, name: name, input: input, by: ctx.principal.name)
         ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)" + (draft.autoCommit ? " auto-commit" : "")
