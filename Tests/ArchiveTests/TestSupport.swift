@@ -1,56 +1,15 @@
 import Foundation
+import TestSupport
 @testable import Archive
 
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("archive-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// Python for fixture generation: GATEWAY_TEST_PYTHON, else <repo>/.venv/bin/python3, else python3.
-func pythonExecutable() -> [String] {
-    if let python = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !python.isEmpty { return [python] }
-    let venv = repositoryRoot.appendingPathComponent(".venv/bin/python3").path
-    if FileManager.default.isExecutableFile(atPath: venv) { return [venv] }
-    return ["python3"]
-}
-
-struct CommandFailed: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs a command (via /usr/bin/env) in `directory`, returning stdout; throws on non-zero exit.
+/// Runs a command in `directory`, returning stdout; throws on non-zero exit.
 @discardableResult
 func run(_ arguments: [String], in directory: URL, stdin: [UInt8]? = nil) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    let input = Pipe()
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
-    try input.fileHandleForWriting.close()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CommandFailed(description: "\(arguments) exited \(process.terminationStatus)") }
-    return [UInt8](data)
+    try runCommand(arguments, in: directory, stdin: stdin).checked().output
 }
 
 func runPython(_ script: String, in directory: URL) throws {
-    try run(pythonExecutable() + ["-c", script], in: directory)
+    try run([pythonInterpreter(), "-c", script], in: directory)
 }
 
 /// Hands out at most `step` bytes per read: every read boundary is exercised.
