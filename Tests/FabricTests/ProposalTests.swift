@@ -83,7 +83,7 @@ import TLSCrypto
         """
         let certPath = FabricFixtures.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem")
         let (status, output) = try FabricFixtures.runPython(script, [certPath, proposal.bytes.hexString,
-                                                                  Array(signed.signature).hexString])
+                                                                     Array(signed.signature).hexString])
         #expect(status == 0, "python: \(output)")
         let other = try FabricFixtures.identity(mspID: "Org2MSP")
         var unsigned = Proposal(ChaincodeInvocation(channelID: "ch", chaincodeName: "cc", function: "f"), creator: admin.identity)
