@@ -1,7 +1,8 @@
 import EventLoop
 
 /// Loop-confined state of one RPC: request bytes not yet handed to HTTP/2, the response
-/// decoder and the consumer's stream continuation. Ends exactly once via `finish`.
+/// decoder and where responses go (a stream's continuation, or for a unary call the one
+/// awaiting task). Ends exactly once via `finish`.
 /// `@unchecked Sendable` only so it can ride in `EventLoop.execute` closures; it is touched
 /// on the loop thread only.
 final class GRPCCall: @unchecked Sendable {
@@ -9,7 +10,15 @@ final class GRPCCall: @unchecked Sendable {
 
     let path: String
     let timeout: Duration?
-    private let continuation: Responses.Continuation
+    /// Where responses go.
+    enum Sink {
+        case stream(Responses.Continuation)
+        /// A unary call: the one response (a second one is an error at the end).
+        case unary(CheckedContinuation<[UInt8], any Error>)
+    }
+    private let sink: Sink
+    private var unaryResponse: [UInt8]?
+    private var unaryExtraResponses = false
     var deframer: GRPCMessageDeframer
     /// Set once HEADERS for the stream were submitted.
     var streamID: Int32?
@@ -30,17 +39,25 @@ final class GRPCCall: @unchecked Sendable {
     /// Callers of `GRPCBidiCall.send` waiting for queued request bytes to drain.
     var sendWaiters: [CheckedContinuation<Void, any Error>] = []
 
-    init(path: String, timeout: Duration?, maxMessageBytes: Int, continuation: Responses.Continuation) {
+    init(path: String, timeout: Duration?, maxMessageBytes: Int, sink: Sink) {
         self.path = path
         self.timeout = timeout
         self.deframer = GRPCMessageDeframer(maxBytes: maxMessageBytes)
-        self.continuation = continuation
+        self.sink = sink
+    }
+
+    convenience init(path: String, timeout: Duration?, maxMessageBytes: Int, continuation: Responses.Continuation) {
+        self.init(path: path, timeout: timeout, maxMessageBytes: maxMessageBytes, sink: .stream(continuation))
     }
 
     /// Hands a decoded response message to the consumer.
     func deliver(_ message: [UInt8]) {
         guard !isFinished else { return }
-        continuation.yield(message)
+        switch sink {
+        case .stream(let continuation): continuation.yield(message)
+        case .unary:
+            if unaryResponse == nil { unaryResponse = message } else { unaryExtraResponses = true }
+        }
     }
 
     /// Ends the call: nil = status OK. Later calls are ignored (exactly-once).
@@ -48,7 +65,21 @@ final class GRPCCall: @unchecked Sendable {
         guard !isFinished else { return }
         isFinished = true
         finishError = error
-        if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+        switch sink {
+        case .stream(let continuation):
+            if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+        case .unary(let continuation):
+            if let error {
+                continuation.resume(throwing: error)
+            } else if unaryExtraResponses {
+                continuation.resume(throwing: GRPCStatusError(code: .internalError, message: "server sent more than one response to a unary call"))
+            } else if let response = unaryResponse {
+                continuation.resume(returning: response)
+            } else {
+                continuation.resume(throwing: GRPCStatusError(code: .internalError, message: "server sent no response to a unary call"))
+            }
+            unaryResponse = nil
+        }
         resumeSendWaiters()
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 public import EventLoop
 
 /// A gRPC client channel: one HTTP/2 connection at a time (reopened with exponential
@@ -32,20 +33,45 @@ public final class GRPCChannel: Sendable {
     /// `GRPCConnectionError` below gRPC, `CancellationError` if the task was cancelled.
     public func unary(path: String, request: [UInt8], timeout: Duration? = nil) async throws -> [UInt8] {
         let frame = try GRPCMessageFraming.frame(request, maxBytes: maxMessageBytes)
-        let responses = startCall(path: path, timeout: timeout, frame: frame, finishRequest: true).responses
-        var response: [UInt8]?
-        for try await message in responses {
-            // Leaving the loop drops the stream, which cancels the call (RST_STREAM).
-            guard response == nil else {
-                throw GRPCStatusError(code: .internalError, message: "server sent more than one response to a unary call")
+        let state = Mutex<UnaryCallState>(.pending)
+        // No response stream: the call resumes the caller directly when it ends.
+        let response: [UInt8]
+        do {
+            response = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
+                    let call = GRPCCall(path: path, timeout: timeout, maxMessageBytes: maxMessageBytes, sink: .unary(continuation))
+                    call.queuedRequest = [frame]
+                    call.queuedRequestBytes = frame.count
+                    call.isRequestFinished = true
+                    let cancelledFirst = state.withLock { s -> Bool in
+                        defer { s = .started(call) }
+                        if case .cancelled = s { return true }
+                        return false
+                    }
+                    loop.execute { [core] in
+                        core.start(call)
+                        if cancelledFirst { core.cancel(call, GRPCStatusError(code: .cancelled, message: "call cancelled by the client")) }
+                    }
+                }
+            } onCancel: { [core, loop] in
+                let call = state.withLock { s -> GRPCCall? in
+                    if case .started(let call) = s { return call }
+                    s = .cancelled
+                    return nil
+                }
+                guard let call else { return }
+                loop.execute { core.cancel(call, GRPCStatusError(code: .cancelled, message: "call cancelled by the client")) }
             }
-            response = message
+        } catch {
+            try Task.checkCancellation()
+            throw error
         }
         try Task.checkCancellation()
-        guard let response else {
-            throw GRPCStatusError(code: .internalError, message: "server sent no response to a unary call")
-        }
         return response
+    }
+
+    private enum UnaryCallState: @unchecked Sendable {
+        case pending, cancelled, started(GRPCCall)
     }
 
     /// One request, a stream of responses ending with the status (throws if not OK).
@@ -86,7 +112,7 @@ public final class GRPCChannel: Sendable {
     private func startCall(path: String, timeout: Duration?, frame: [UInt8]?, finishRequest: Bool)
         -> (call: GRPCCall, responses: AsyncThrowingStream<[UInt8], any Error>) {
         let (responses, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, throwing: (any Error).self)
-        let call = GRPCCall(path: path, timeout: timeout, maxMessageBytes: maxMessageBytes, continuation: continuation)
+        let call = GRPCCall(path: path, timeout: timeout, maxMessageBytes: maxMessageBytes, sink: .stream(continuation))
         if let frame {
             call.queuedRequest = [frame]
             call.queuedRequestBytes = frame.count
