@@ -71,18 +71,21 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
+        // Helpers shared by the test targets (HTTP test client, temp dirs, Python, commands); not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
-        .testTarget(name: "WebServerTests", dependencies: ["WebServer", "HTTP1", "EventLoop", "SystemIO"]),
-        .testTarget(name: "TLSCryptoTests", dependencies: ["TLSCrypto"]),
-        .testTarget(name: "GRPCClientTests", dependencies: ["GRPCClient", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "FabricTests", dependencies: ["Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "ChaincodePackagesTests", dependencies: ["ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
+        .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
+        .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
+        .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
+        .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

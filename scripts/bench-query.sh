@@ -16,12 +16,9 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-python="${GATEWAY_TEST_PYTHON:-}"
-if [[ -z "$python" ]]; then
-    if [[ -x "$repo/.venv/bin/python3" ]]; then python="$repo/.venv/bin/python3"
-    elif [[ -x /work/venv/bin/python ]]; then python=/work/venv/bin/python
-    else python=python3; fi
-fi
+# shellcheck source-path=SCRIPTDIR source=lib/bench-common.sh
+source "$repo/scripts/lib/bench-common.sh"
+python="$(bench_python "$repo")"
 seconds="${BENCH_SECONDS:-10}"
 client_counts="${BENCH_CLIENTS:-1 32}"
 http_client="${BENCH_HTTP_CLIENT:-$(command -v wrk >/dev/null && echo wrk || echo python)}"
@@ -29,32 +26,8 @@ token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 helper="$repo/Benchmarks/query/bench_query.py"
 hz="$(getconf CLK_TCK)"
 
-gateway="${GATEWAY_BIN:-}"
-if [[ -z "$gateway" ]]; then
-    echo "== building chaincode-gateway (release)"
-    (cd "$repo" && swift build -c release --product chaincode-gateway 2>&1 | tail -1)
-    gateway="$(cd "$repo" && swift build -c release --show-bin-path)/chaincode-gateway"
-fi
-[[ -x "$gateway" ]] || { echo "gateway binary $gateway not found" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-sim_pid="" gw_pid=""
-stop_pid() { if [[ -n "$1" ]]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
-cleanup() {
-    stop_pid "$gw_pid"; stop_pid "$sim_pid"
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-
-wait_for() { # wait_for <seconds> <pid> <log> <command…>: polls the command while pid lives
-    local limit=$(( $1 * 10 )) pid=$2 log=$3; shift 3
-    for _ in $(seq 1 "$limit"); do
-        "$@" && return 0
-        kill -0 "$pid" 2>/dev/null || { echo "process exited:" >&2; tail -30 "$log" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "timed out waiting for: $*" >&2; tail -30 "$log" >&2; exit 1
-}
+bench_gateway "$repo"
+bench_tmp
 
 echo "== fabric-sim (2 orgs) in $tmp"
 "$python" "$repo/tools/fabric-sim/fabric_sim.py" up --orgs 2 --dir "$tmp" --base-port 0 >"$tmp/sim.out" 2>"$tmp/sim.err" &
@@ -72,12 +45,9 @@ url="http://127.0.0.1:$port"
 echo "== deploying basic through the REST API ($url)"
 "$python" "$helper" setup "$url" "$token"
 
-ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime+stime after the comm field
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-
 declare -A mean cpu
 measure() { # measure <key> <clients> <command…>: runs the load, prints RESULT + process CPU per query
-    local key=$1 clients=$2; shift 2
+    local key=$1; shift 2 # $2, the client count, only labels the call
     local g0 s0 g1 s1 out n
     g0=$(ticks "$gw_pid"); s0=$(ticks "$sim_pid")
     out="$("$@" | grep '^RESULT')"

@@ -4,6 +4,7 @@ import Logging
 import Testing
 import WebServer
 import Yams
+import TestSupport
 
 /// openapi.yaml and the route table of `GatewayApplication` describe the same API.
 @Suite struct OpenAPIContractTests {

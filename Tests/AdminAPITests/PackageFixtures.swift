@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import TestSupport
 
 /// Install packages shaped like `peer lifecycle chaincode package` output (metadata.json, then
 /// code.tar.gz), and variations the peer refuses.
@@ -53,22 +54,7 @@ enum PackageFixtures {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sum-\(UUID().uuidString)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
-    }
-
-    /// The interpreter for fixture scripts: GATEWAY_TEST_PYTHON, else `<repo>/.venv/bin/python3`, else python3.
-    static func python() -> String {
-        if let p = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !p.isEmpty { return p }
-        let venv = repositoryRoot.appendingPathComponent(".venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+        return String(try runCommand(["sha256sum", path]).text.prefix(64))
     }
 
     /// A package written by Python's tarfile/gzip, independently of the gateway's Archive
@@ -89,12 +75,8 @@ enum PackageFixtures {
             """
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).tar.gz").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python(), "-c", script, path, label]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError(message: "python packager exited \(process.terminationStatus)") }
+        let result = try runCommand([pythonInterpreter(), "-c", script, path, label])
+        guard result.status == 0 else { throw FixtureError(message: "python packager exited \(result.status)") }
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -1,6 +1,7 @@
 import ChaincodePackages
 import Foundation
 import Testing
+import TestSupport
 
 /// `/api/v1/packages` over real sockets, with the package files in a temp data directory.
 @Suite struct PackageRoutesTests {
@@ -190,7 +191,7 @@ import Testing
                 for part in [other[..<half], other[half...]] {
                     request += Array("\(String(part.count, radix: 16))\r\n".utf8) + part + Array("\r\n".utf8)
                 }
-                client.send(request + Array("0\r\n\r\n".utf8))
+                try client.send(request + Array("0\r\n\r\n".utf8), allowingEarlyClose: true)
                 return try client.readResponse()
             }
             #expect(chunked.status == 201 && chunked.json["size"] as? Int == other.count)

@@ -1,6 +1,7 @@
 import AdminAPI
 import Foundation
 import Testing
+import TestSupport
 
 /// The lifecycle routes with a configured network whose nodes do not listen: what the gateway
 /// answers without Fabric (200 from configuration, 404/422 from validation, 502 naming the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Archive
+import TestSupport
 
 @Suite("Gzip")
 struct GzipTests {

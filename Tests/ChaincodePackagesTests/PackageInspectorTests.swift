@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import Testing
 @testable import ChaincodePackages
+import TestSupport
 
 @Suite("PackageInspector")
 struct PackageInspectorTests {

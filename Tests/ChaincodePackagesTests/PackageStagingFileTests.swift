@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ChaincodePackages
+import TestSupport
 
 @Suite("PackageStagingFile")
 struct PackageStagingFileTests {

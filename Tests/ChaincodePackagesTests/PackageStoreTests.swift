@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 @testable import ChaincodePackages
+import TestSupport
 
 @Suite("PackageStore")
 struct PackageStoreTests {

@@ -66,14 +66,14 @@ final class BlockServer: FabricTransport {
     func fetch() async throws {
         let server = BlockServer(blocks: [7: try Self.newestBlock(pointingAt: 5), 5: try ChannelConfigurationTests.configBlock()],
                                  newest: 7)
-        let client = FabricClient(transport: server, signer: try TestSupport.admin())
+        let client = FabricClient(transport: server, signer: try FabricFixtures.admin())
         let peer = FabricEndpoint(address: "peer0:7051", mspID: "Org1MSP")
         let config = try await client.channelConfiguration(channelID: "mychannel", from: peer)
         #expect(config.mspIDs == ["Org1MSP", "Org2MSP"])
         #expect(server.requested.withLock { $0 } == ["7", "5"])
         let missing = BlockServer(blocks: [:], newest: 3)
         let error = await #expect(throws: FabricProtocolError.self) {
-            try await FabricClient(transport: missing, signer: try TestSupport.admin())
+            try await FabricClient(transport: missing, signer: try FabricFixtures.admin())
                 .fetchBlock(channelID: "mychannel", position: .newest, from: peer)
         }
         #expect(error?.message == "peer peer0:7051 answered the block request for channel 'mychannel' with status NOT_FOUND")
@@ -99,7 +99,7 @@ final class BlockServer: FabricTransport {
         var genesis = try ChannelConfigurationTests.configBlock()
         genesis.header.number = 0
         let server = BlockServer(blocks: [0: genesis], newest: 0)
-        let client = FabricClient(transport: server, signer: try TestSupport.admin())
+        let client = FabricClient(transport: server, signer: try FabricFixtures.admin())
         let config = try await client.channelConfiguration(channelID: "mychannel",
                                                            from: FabricEndpoint(address: "p:1", mspID: "Org1MSP"))
         #expect(config.mspIDs == ["Org1MSP", "Org2MSP"])

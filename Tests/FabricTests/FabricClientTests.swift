@@ -9,7 +9,7 @@ import Testing
     static let orderer = FabricEndpoint(address: "orderer:7050", mspID: "OrdererMSP")
 
     static func client(_ network: FakeFabricNetwork, commitTimeout: Duration = .seconds(5)) throws -> FabricClient {
-        FabricClient(transport: network, signer: try TestSupport.admin(),
+        FabricClient(transport: network, signer: try FabricFixtures.admin(),
                      timeouts: FabricTimeouts(commit: commitTimeout))
     }
 

@@ -11,7 +11,7 @@ final class FabricSim: Sendable {
     struct Org: Decodable { let mspId: String; let adminMspDir: String; let adminTlsDir: String }
     struct Ready: Decodable { let orderer: Node; let peers: [Node]; let organizations: [Org] }
 
-    static var script: String { TestSupport.repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path }
+    static var script: String { FabricFixtures.repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path }
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: script) }
 
     let directory: URL
@@ -28,7 +28,7 @@ final class FabricSim: Sendable {
         mutualTLS = arguments.contains("--mutual-tls")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [TestSupport.python, Self.script, "up", "--orgs", "2", "--dir", directory.path] + arguments
+        process.arguments = [FabricFixtures.python, Self.script, "up", "--orgs", "2", "--dir", directory.path] + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

@@ -4,18 +4,19 @@ import FabricProtos
 import Foundation
 import Testing
 import TLSCrypto
+import TestSupport
 
 @Suite(.enabled(if: FabricSim.isAvailable, "tools/fabric-sim is not in this tree"), .serialized)
 struct FabricSimEndToEndTests {
     /// A ccaas package built by the simulator's own packager (independent of our code).
     static func package(label: String) throws -> [UInt8] {
-        let simDir = TestSupport.repoRoot.appendingPathComponent("tools/fabric-sim").path
+        let simDir = FabricFixtures.repoRoot.appendingPathComponent("tools/fabric-sim").path
         let script = """
         import sys; sys.path.insert(0, sys.argv[1])
         from fabsim import packages
         sys.stdout.write(packages.build(sys.argv[2], 'ccaas', [('connection.json', b'{"address":"127.0.0.1:9999"}')]).hex())
         """
-        let (status, output) = try TestSupport.runPython(script, [simDir, label])
+        let (status, output) = try FabricFixtures.runPython(script, [simDir, label])
         guard status == 0 else { throw FabricProtocolError("package build failed: \(output)") }
         return [UInt8](hex: output.trimmingCharacters(in: .whitespacesAndNewlines))
     }

@@ -7,8 +7,8 @@ import TLSCrypto
 @Suite struct IdentityTests {
     @Test("MSP folder: picks the keystore key matching the signcert, keeps the PEM verbatim")
     func mspFolder() throws {
-        let admin = try TestSupport.admin()
-        let pem = try String(contentsOfFile: TestSupport.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem"),
+        let admin = try FabricFixtures.admin()
+        let pem = try String(contentsOfFile: FabricFixtures.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem"),
                              encoding: .utf8)
         #expect(admin.identity.certificatePEM == Array(pem.utf8))
         #expect(admin.identity.role == .admin)
@@ -21,9 +21,9 @@ import TLSCrypto
 
     @Test("cert + key files load; a mismatched key names both files")
     func files() throws {
-        let cert = TestSupport.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem")
-        let good = TestSupport.fixturePath("msp-org1-admin/keystore/priv_sk")
-        let wrong = TestSupport.fixturePath("msp-org1-admin/keystore/0aaa_sk")
+        let cert = FabricFixtures.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem")
+        let good = FabricFixtures.fixturePath("msp-org1-admin/keystore/priv_sk")
+        let wrong = FabricFixtures.fixturePath("msp-org1-admin/keystore/0aaa_sk")
         _ = try SigningIdentity.load(certificateFile: cert, keyFile: good, mspID: "Org1MSP")
         #expect(throws: IdentityError("private key '\(wrong)' does not match the certificate '\(cert)'")) {
             try SigningIdentity.load(certificateFile: cert, keyFile: wrong, mspID: "Org1MSP")
@@ -46,7 +46,7 @@ import TLSCrypto
             try SigningIdentity.loadMSP(directory: dir.path, mspID: "Org1MSP")
         }
         try FileManager.default.removeItem(atPath: certFile)
-        try FileManager.default.copyItem(atPath: TestSupport.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem"),
+        try FileManager.default.copyItem(atPath: FabricFixtures.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem"),
                                          toPath: certFile)
         let keyFile = dir.appendingPathComponent("keystore/priv_sk").path
         let secret = "-----BEGIN PRIVATE KEY-----\nU0VDUkVUU0VDUkVU\n-----END PRIVATE KEY-----\n"
@@ -62,7 +62,7 @@ import TLSCrypto
             try SigningIdentity.loadMSP(directory: "/nonexistent-msp", mspID: "Org1MSP")
         }
         #expect(throws: IdentityError("MSP ID must not be empty")) {
-            try SigningIdentity.loadMSP(directory: TestSupport.mspDirectory, mspID: "")
+            try SigningIdentity.loadMSP(directory: FabricFixtures.mspDirectory, mspID: "")
         }
     }
 }

@@ -7,7 +7,7 @@ import TLSCrypto
 @Suite struct OfflineSigningTests {
     @Test("proposal and transaction accept signatures made elsewhere over their digests")
     func offline() throws {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         var proposal = Proposal(ChaincodeInvocation(channelID: "ch", chaincodeName: "cc", function: "f"), creator: admin.identity)
         #expect(proposal.signature == nil)
         proposal.setSignature(try admin.signer.sign(digest: proposal.digest))
@@ -26,7 +26,7 @@ import TLSCrypto
 
     @Test("tls_cert_hash is SHA-256 of the certificate DER (openssl x509 -outform der | sha256sum)")
     func tlsHash() throws {
-        let pem = try String(contentsOfFile: TestSupport.fixturePath("crypto/admin-cert.pem"), encoding: .utf8)
+        let pem = try String(contentsOfFile: FabricFixtures.fixturePath("crypto/admin-cert.pem"), encoding: .utf8)
         #expect(try FabricClient.tlsCertificateHash(certificatePEM: pem).hexString
             == "46ebdb82eb3d19fd01243a6f236f76da779780ea426cc61312f49ceda5e67ca0")
         #expect(throws: IdentityError("invalid TLS client certificate: no PEM block 'CERTIFICATE' found")) {

@@ -18,7 +18,7 @@ import TLSCrypto
 
     @Test("the proposal decodes back into the structure of section 2.2")
     func structure() throws {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         let invocation = ChaincodeInvocation(channelID: "mychannel", chaincodeName: "basic", function: "CreateAsset",
                                              stringArguments: ["a1", "blue"], transientData: ["secret": [1, 2]],
                                              isInit: true)
@@ -50,7 +50,7 @@ import TLSCrypto
 
     @Test("fresh proposals get distinct 24-byte nonces and tx IDs")
     func randomNonce() throws {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         let invocation = ChaincodeInvocation(channelID: "", chaincodeName: "_lifecycle", arguments: [])
         let a = Proposal(invocation, creator: admin.identity)
         let b = Proposal(invocation, creator: admin.identity)
@@ -61,7 +61,7 @@ import TLSCrypto
 
     @Test("signing is idempotent, checks the creator, and Python cryptography verifies it")
     func signing() throws {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         var proposal = Proposal(ChaincodeInvocation(channelID: "ch", chaincodeName: "cc", function: "f"), creator: admin.identity)
         try proposal.sign(with: admin)
         let first = proposal.signature
@@ -81,11 +81,11 @@ import TLSCrypto
         assert s <= 0x7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8
         print('ok')
         """
-        let certPath = TestSupport.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem")
-        let (status, output) = try TestSupport.runPython(script, [certPath, proposal.bytes.hexString,
-                                                                  Array(signed.signature).hexString])
+        let certPath = FabricFixtures.fixturePath("msp-org1-admin/signcerts/Admin@org1.example.com-cert.pem")
+        let (status, output) = try FabricFixtures.runPython(script, [certPath, proposal.bytes.hexString,
+                                                                     Array(signed.signature).hexString])
         #expect(status == 0, "python: \(output)")
-        let other = try TestSupport.identity(mspID: "Org2MSP")
+        let other = try FabricFixtures.identity(mspID: "Org2MSP")
         var unsigned = Proposal(ChaincodeInvocation(channelID: "ch", chaincodeName: "cc", function: "f"), creator: admin.identity)
         #expect(throws: IdentityError("signer must be the same as the one referenced in the header")) {
             try unsigned.sign(with: other)
@@ -94,7 +94,7 @@ import TLSCrypto
 
     @Test("seek envelopes carry SeekInfo, DELIVER_SEEK_INFO header, TLS hash and a valid signature")
     func seekEnvelope() throws {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         let envelope = try SeekEnvelope.make(channelID: "mychannel", start: .newest, signer: admin,
                                              tlsCertHash: [9, 9], timestamp: Date(timeIntervalSince1970: 1_700_000_000.9))
         let payload = try Common_Payload(serializedBytes: envelope.payload)

@@ -2,6 +2,7 @@ import Fabric
 import FabricProtos
 import Testing
 import TLSCrypto
+import TestSupport
 
 @Suite struct SignaturePolicyTests {
     @Test("DSL compiles to the ApplicationPolicy bytes of fabric-protocol.md section 14", arguments: [

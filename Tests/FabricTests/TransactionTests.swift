@@ -30,7 +30,7 @@ import TLSCrypto
     }
 
     static func signedProposal() throws -> (SigningIdentity, Proposal) {
-        let admin = try TestSupport.admin()
+        let admin = try FabricFixtures.admin()
         var proposal = Proposal(ChaincodeInvocation(channelID: "mychannel", chaincodeName: "basic", function: "Put",
                                                     stringArguments: ["k"], transientData: ["t": [1]]),
                                 creator: admin.identity)

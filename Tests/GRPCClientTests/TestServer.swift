@@ -2,20 +2,15 @@ import Foundation
 import EventLoop
 import TLSCrypto
 @testable import GRPCClient
+import TestSupport
 
 /// The Python grpcio test server (tools/grpc-test-server/server.py) as a child process.
 /// It exits when our end of its stdin closes, so it never outlives the test process.
 final class TestServer: @unchecked Sendable {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let script = repoRoot.appendingPathComponent("tools/grpc-test-server/server.py").path
+    static let script = repositoryRoot.appendingPathComponent("tools/grpc-test-server/server.py").path
 
-    /// Python per the common rules: $GATEWAY_TEST_PYTHON, <repo>/.venv/bin/python3, python3.
-    static var python: String {
-        if let env = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !env.isEmpty { return env }
-        let venv = repoRoot.appendingPathComponent(".venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
-    }
+    /// Python per the common rules (see `pythonInterpreter()`).
+    static var python: String { pythonInterpreter() }
 
     private let process = Process()
     private let stdin = Pipe()
@@ -66,12 +61,7 @@ final class TestServer: @unchecked Sendable {
 
     /// Runs `server.py certs DIR`: test CA, server and client certs (fresh keys).
     static func makeCertificates(in directory: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, "certs", directory.path]
-        try process.run()
-        while process.isRunning { usleep(10_000) }
-        guard process.terminationStatus == 0 else { throw TestServerError(message: "certificate generation failed") }
+        guard try runCommand([python, script, "certs", directory.path]).status == 0 else { throw TestServerError(message: "certificate generation failed") }
     }
 }
 

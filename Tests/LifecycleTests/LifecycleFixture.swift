@@ -3,17 +3,14 @@ import Foundation
 import Logging
 import Synchronization
 import WebServer
+import TestSupport
 
 /// A fabric-sim (2 orgs unless told otherwise, TLS, free ports) in a temp dir, and a gateway (real SQLite file,
 /// real HTTP socket on port 0) configured from the gateway.yaml the simulator wrote.
 final class LifecycleFixture: @unchecked Sendable {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var repoRoot: URL { repositoryRoot }
 
-    static var python: String {
-        if let env = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !env.isEmpty { return env }
-        let venv = repoRoot.appendingPathComponent(".venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
-    }
+    static var python: String { pythonInterpreter() }
 
     let directory: URL
     let sim: Process

@@ -2,6 +2,7 @@ import Fabric
 import Foundation
 import Testing
 @testable import AdminAPI
+import TestSupport
 
 /// Approval tracking from blocks (issue 8) against fabric-sim: approvals made directly with the
 /// Python client (not through the gateway), `approved-different`, history, and a restart that
@@ -149,19 +150,11 @@ struct TrackingEndToEndTests {
     }
 
     static func runPython(_ script: String, _ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [LifecycleFixture.python, "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = try await Task.detached { try out.fileHandleForReading.readToEnd() ?? Data() }.value
-        let errData = try await Task.detached { try err.fileHandleForReading.readToEnd() ?? Data() }.value
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HTTPTestClient.Failure(description: "python failed: \(String(decoding: errData, as: UTF8.self))")
+        let command = [LifecycleFixture.python, "-c", script] + arguments
+        let result = try await onThread { try runCommand(command, standardError: .capture) }
+        guard result.status == 0 else {
+            throw HTTPTestClient.Failure(description: "python failed: \(result.errorText)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import TestSupport
 
 @Suite("Migrator")
 struct MigratorTests {
@@ -58,7 +59,8 @@ struct MigratorTests {
 
     @Test("landed migrations still match migrations/manifest.sha256, and every file is listed")
     func manifest() throws {
-        let (status, output) = try run(["sha256sum", "--check", "--strict", "manifest.sha256"], in: migrationsDirectory)
+        let result = try runCommand(["sha256sum", "--check", "--strict", "manifest.sha256"], in: migrationsDirectory)
+        let (status, output) = (result.status, result.text)
         #expect(status == 0, "a landed migration changed: \(output)")
         let manifest = try String(contentsOf: migrationsDirectory.appendingPathComponent("manifest.sha256"), encoding: .utf8)
         let listed = Set(manifest.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })

@@ -1,5 +1,6 @@
 import Testing
 import TLSCrypto
+import TestSupport
 
 @Suite struct ECDSASignatureTests {
     @Test("half orders equal the constants of fabric-protocol.md section 2.5")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TLSCrypto
+import TestSupport
 
 @Suite struct ECPrivateKeyTests {
     static let verifyScript = """
@@ -19,9 +20,9 @@ import TLSCrypto
 
     @Test("PKCS#8 and SEC1 PEM of the same key give the same public key, matching the certificate")
     func formats() throws {
-        let pkcs8 = try ECPrivateKey(pem: TestSupport.fixture("crypto/admin-key-pkcs8.pem"))
-        let sec1 = try ECPrivateKey(pem: TestSupport.fixture("crypto/admin-key-sec1.pem"))
-        let cert = try X509Certificate(pem: TestSupport.fixture("crypto/admin-cert.pem"))
+        let pkcs8 = try ECPrivateKey(pem: CryptoFixtures.fixture("crypto/admin-key-pkcs8.pem"))
+        let sec1 = try ECPrivateKey(pem: CryptoFixtures.fixture("crypto/admin-key-sec1.pem"))
+        let cert = try X509Certificate(pem: CryptoFixtures.fixture("crypto/admin-cert.pem"))
         #expect(pkcs8.curve == .p256)
         #expect(pkcs8.publicKey.subjectPublicKeyInfoDER == sec1.publicKey.subjectPublicKeyInfoDER)
         #expect(pkcs8.publicKey.subjectPublicKeyInfoDER == cert.subjectPublicKeyInfoDER)
@@ -32,7 +33,7 @@ import TLSCrypto
 
     @Test("P-384 SEC1 key loads and signs a SHA-256 digest")
     func p384() throws {
-        let key = try ECPrivateKey(pem: TestSupport.fixture("crypto/user-p384-key-sec1.pem"))
+        let key = try ECPrivateKey(pem: CryptoFixtures.fixture("crypto/user-p384-key-sec1.pem"))
         #expect(key.curve == .p384)
         let digest = SHA256.hash(Array("hello".utf8))
         let sig = try key.signature(forDigest: digest)
@@ -60,7 +61,7 @@ import TLSCrypto
         let key = ECPrivateKey(generating: curve)
         let message = Array("fabric proposal bytes".utf8)
         let der = try key.signSHA256(message)
-        let (status, output) = try TestSupport.runPython(Self.verifyScript, [
+        let (status, output) = try CryptoFixtures.runPython(Self.verifyScript, [
             key.publicKey.subjectPublicKeyInfoDER.hexString, SHA256.hash(message).hexString, der.hexString,
         ])
         #expect(status == 0, "python said: \(output)")
@@ -77,7 +78,7 @@ import TLSCrypto
             try ECPrivateKey(pem: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
         }
         #expect(throws: CryptoError(.invalidPEM, "no PEM block 'PRIVATE KEY' or 'EC PRIVATE KEY' found")) {
-            try ECPrivateKey(pem: TestSupport.fixture("crypto/admin-cert.pem"))
+            try ECPrivateKey(pem: CryptoFixtures.fixture("crypto/admin-cert.pem"))
         }
     }
 }
@@ -110,11 +111,11 @@ extension Array where Element == UInt8 {
         print(key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()))).hex())
         """
         let digest = SHA256.hash(Array("signed by python".utf8))
-        let path = TestSupport.repoRoot.appendingPathComponent("Tests/Fixtures/crypto/admin-key-pkcs8.pem").path
-        let (status, output) = try TestSupport.runPython(script, [path, digest.hexString])
+        let path = CryptoFixtures.repoRoot.appendingPathComponent("Tests/Fixtures/crypto/admin-key-pkcs8.pem").path
+        let (status, output) = try CryptoFixtures.runPython(script, [path, digest.hexString])
         #expect(status == 0, "python: \(output)")
         let der = [UInt8](hex: output.trimmingCharacters(in: .whitespacesAndNewlines))
-        let publicKey = try X509Certificate(pem: TestSupport.fixture("crypto/admin-cert.pem")).publicKey()
+        let publicKey = try X509Certificate(pem: CryptoFixtures.fixture("crypto/admin-cert.pem")).publicKey()
         #expect(publicKey.isValidSignature(der, forDigest: digest, requireLowS: false))
         let normalized = try ECDSASignature(der: der).normalizedToLowS(on: .p256)
         #expect(publicKey.isValidSignature(normalized.derRepresentation, forDigest: digest))

@@ -5,7 +5,7 @@ import TLSCrypto
 @Suite struct X509CertificateTests {
     @Test("reads subject, issuer, OU role, SKI, serial, validity and SANs")
     func fields() throws {
-        let cert = try X509Certificate(pem: TestSupport.fixture("crypto/admin-cert.pem"))
+        let cert = try X509Certificate(pem: CryptoFixtures.fixture("crypto/admin-cert.pem"))
         #expect(cert.subject.commonName == "Admin@org1.example.com")
         #expect(cert.subject.description == "C=US,ST=California,L=San Francisco,OU=admin,CN=Admin@org1.example.com")
         #expect(cert.issuer.commonName == "ca.org1.example.com")
@@ -24,7 +24,7 @@ import TLSCrypto
 
     @Test("PEM text and DER round-trip byte for byte")
     func roundTrip() throws {
-        let pem = try TestSupport.fixture("crypto/admin-cert.pem")
+        let pem = try CryptoFixtures.fixture("crypto/admin-cert.pem")
         let cert = try X509Certificate(pem: pem)
         #expect(cert.pemString == pem)
         #expect(try X509Certificate(der: cert.derBytes) == cert)
@@ -32,7 +32,7 @@ import TLSCrypto
 
     @Test("a bundle yields every certificate; the CA has no OU role")
     func bundle() throws {
-        let text = try TestSupport.fixture("crypto/ca.pem") + TestSupport.fixture("crypto/user-p384-cert.pem")
+        let text = try CryptoFixtures.fixture("crypto/ca.pem") + CryptoFixtures.fixture("crypto/user-p384-cert.pem")
         let certs = try X509Certificate.all(inPEM: text)
         #expect(certs.count == 2)
         #expect(certs[0].nodeOU == nil)
@@ -42,7 +42,7 @@ import TLSCrypto
 
     @Test("garbage DER and trailing bytes are rejected")
     func invalid() throws {
-        let cert = try X509Certificate(pem: TestSupport.fixture("crypto/ca.pem"))
+        let cert = try X509Certificate(pem: CryptoFixtures.fixture("crypto/ca.pem"))
         #expect(throws: CryptoError(.invalidCertificate, "invalid certificate: not a DER X.509 certificate")) {
             try X509Certificate(der: cert.derBytes + [0])
         }

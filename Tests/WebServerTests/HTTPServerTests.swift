@@ -3,14 +3,7 @@ import Glibc
 import SystemIO
 import Testing
 @testable import WebServer
-
-/// Runs blocking socket code on its own thread: blocking the few cooperative-pool threads
-/// would starve the server's async handlers.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        Thread { c.resume(with: Result { try body() }) }.start()
-    }
-}
+import TestSupport
 
 @Suite struct HTTPServerTests {
     /// Runs `body` against a fresh server and checks no descriptor leaked once it is stopped.
@@ -18,14 +11,14 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
                     _ body: @escaping @Sendable (ServerFixture) throws -> Void) async throws {
         let port = try await run(configure: configure, body)
         // The listener and every connection the server accepted are closed by now.
-        #expect(DescriptorAudit.openSockets(port: port) == 0, "socket descriptors leaked")
+        #expect(DescriptorAudit.openSockets(port: port, end: .local) == 0, "socket descriptors leaked")
     }
 
     private func run(configure: (inout HTTPServerConfiguration) -> Void,
                      _ body: @escaping @Sendable (ServerFixture) throws -> Void) async throws -> Int {
         let fx = try ServerFixture(configure: configure)
         do { try await onThread { try body(fx) } } catch { await fx.stop(); throw error }
-        #expect(DescriptorAudit.openSockets(port: fx.port) > 0, "the audit must see the listener")
+        #expect(DescriptorAudit.openSockets(port: fx.port, end: .local) > 0, "the audit must see the listener")
         await fx.stop()
         return fx.port
     }

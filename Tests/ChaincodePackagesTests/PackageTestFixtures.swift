@@ -1,59 +1,15 @@
 import Testing
 import Archive
 import Foundation
+import TestSupport
 @testable import ChaincodePackages
 
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ccpkg-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func write(_ bytes: [UInt8], to name: String) throws -> String {
-        try Data(bytes).write(to: URL(fileURLWithPath: path(name)))
-        return path(name)
-    }
-
-    func files(in sub: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: path(sub))) ?? []).sorted()
-    }
-}
-
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
 let migrationsDirectory = repositoryRoot.appendingPathComponent("migrations")
 
-func pythonExecutable() -> [String] {
-    if let python = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"], !python.isEmpty { return [python] }
-    let venv = repositoryRoot.appendingPathComponent(".venv/bin/python3").path
-    if FileManager.default.isExecutableFile(atPath: venv) { return [venv] }
-    return ["python3"]
-}
-
-struct CommandFailed: Error {
-    let arguments: [String]
-    let status: Int32
-}
-
+/// Runs a command in `directory`, returning stdout; throws on non-zero exit.
 @discardableResult
 func run(_ arguments: [String], in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CommandFailed(arguments: arguments, status: process.terminationStatus) }
-    return String(decoding: data, as: UTF8.self)
+    try runCommand(arguments, in: directory).checked().text
 }
 
 /// A Python script that writes packages the way `peer lifecycle chaincode package` does:
@@ -117,7 +73,7 @@ enum OuterEntry: Sendable {
 func pythonPackage(_ outer: [OuterEntry], in dir: TemporaryDirectory, name: String = "p.tar.gz",
                    paxGlobalHeader: Bool = false) throws -> String {
     let spec = try JSONSerialization.data(withJSONObject: ["outer": outer.map(\.json), "global": paxGlobalHeader] as [String: Any])
-    try run(pythonExecutable() + ["-c", pythonPackager, dir.path(name), String(decoding: spec, as: UTF8.self)], in: dir.url)
+    try run([pythonInterpreter(), "-c", pythonPackager, dir.path(name), String(decoding: spec, as: UTF8.self)], in: dir.url)
     return dir.path(name)
 }
 
