@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-# shellcheck + busybox: the compose tests lint the external builder and run it as the alpine peer would.
+# ShellCheck and busybox: the compose tests lint the external builder and run it as the alpine peer would.
 # chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
 for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox openssl \
          chromium chromium-driver ${EXTRA_APT_PACKAGES:-}; do
@@ -25,12 +25,15 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # Python: one venv for fabric-sim, the gRPC test server and the contract/browser tests.
-reqs=$(ls tools/*/requirements.txt requirements-dev.txt requirements-browser.txt 2>/dev/null || true)
+reqs=()
+for r in tools/*/requirements.txt requirements-dev.txt requirements-browser.txt; do [ -f "$r" ] && reqs+=("$r"); done
 stamp=.venv/.requirements.sha256
-sum=$(cat $reqs | sha256sum | cut -d' ' -f1)
+sum=$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/python3 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-  echo "setup: creating .venv from: $reqs"
+  echo "setup: creating .venv from: ${reqs[*]}"
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check $(for r in $reqs; do echo "-r $r"; done)
+  pip_args=()
+  for r in "${reqs[@]}"; do pip_args+=(-r "$r"); done
+  .venv/bin/pip install -q --disable-pip-version-check "${pip_args[@]}"
   echo "$sum" > "$stamp"
 fi

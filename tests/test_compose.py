@@ -404,6 +404,15 @@ def test_scripts_pass_shellcheck():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_repository_scripts_pass_shellcheck():
+    # run.sh, test.sh, setup.sh, the benchmarks and their shared library.
+    shellcheck = require("shellcheck")
+    scripts = sorted((ROOT / "scripts").glob("*.sh")) + sorted((ROOT / "scripts" / "lib").glob("*.sh"))
+    assert len(scripts) >= 8
+    result = subprocess.run([shellcheck, "-x", *map(str, scripts)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_builder_scripts_are_posix_sh():
     # The fabric-peer image is alpine: busybox sh, no bash, no jq.
     for script in BUILDER.iterdir():

@@ -36,6 +36,9 @@ struct JSONParserTests {
 
     @Test("agrees with Foundation's JSONSerialization on validity over generated documents")
     func differential() throws {
+        // Foundation on Linux accepts a trailing comma ("[1,]", "{\"k\":1,}"), which RFC 8259 and
+        // the other JSON parsers a client may use do not: those documents are checked separately.
+        let trailingComma = try Regex(#",\s*[\]}]"#)
         var rng = SystemRandomNumberGenerator()
         let pieces = ["{", "}", "[", "]", ",", ":", "\"k\"", "\"v\\n\"", "1", "-0.5", "2e3", "true", "null", " ", "\"\\u0041\""]
         var agreed = 0
@@ -43,6 +46,10 @@ struct JSONParserTests {
             let n = Int.random(in: 1...8, using: &rng)
             let text = (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined()
             let ours = JSONParser.isValid(Array(text.utf8))
+            if text.contains(trailingComma) {
+                #expect(!ours, "a trailing comma is not JSON: \(text)")
+                continue
+            }
             let theirs = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
             #expect(ours == theirs, "\(text)")
             if ours { agreed += 1 }
