@@ -9,8 +9,7 @@ struct DraftScopeTests {
 
     @Test("an Org1 operator sets Org1's package ID, not Org2's; an admin sets both")
     func packageIDsScoped() async throws {
-        let f = try await LifecycleFixture.start()
-        do {
+        try await LifecycleFixture.run { f in
             let own = try await f.org1Operator.put(Self.cc + "/draft", ["version": "1.0", "packageIds": ["Org1MSP": "scoped_1:aa"]])
             #expect(own.status == 200, "\(own.text)")
             // Keeping Org1's entry and saving other fields again is allowed (nothing of Org2 changes).
@@ -28,10 +27,6 @@ struct DraftScopeTests {
             #expect(removed.status == 403, "\(removed.text)")
             let stored = try await f.viewer.get(Self.cc).json["draft"] as? [String: Any]
             #expect(stored?["packageIds"] as? [String: String] == ["Org1MSP": "scoped_1:aa", "Org2MSP": "scoped_1:bb"])
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 }

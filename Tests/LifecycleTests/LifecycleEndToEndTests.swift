@@ -23,8 +23,7 @@ struct LifecycleEndToEndTests {
 
     @Test("network, install, define, approve x2, status, commit, invoke, upgrade, conflicts, reconcile, events")
     func lifecycle() async throws {
-        let f = try await LifecycleFixture.start()
-        do {
+        try await LifecycleFixture.run { f in
             try await network(f)
             let packageID = try await install(f)
             try await define(f, packageID: packageID)
@@ -32,11 +31,7 @@ struct LifecycleEndToEndTests {
             try await reconcile(f, packageID: packageID)
             try await events(f)
             try await metrics(f)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     func network(_ f: LifecycleFixture) async throws {

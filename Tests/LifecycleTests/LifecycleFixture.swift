@@ -39,6 +39,18 @@ final class LifecycleFixture: @unchecked Sendable {
         }
     }
 
+    /// Starts a fixture, runs `body` on it and stops it, whether `body` throws or not.
+    static func run(orgs: Int = 2, peersPerOrg: Int = 1, _ body: (LifecycleFixture) async throws -> Void) async throws {
+        let f = try await start(orgs: orgs, peersPerOrg: peersPerOrg)
+        do {
+            try await body(f)
+        } catch {
+            await f.stop()
+            throw error
+        }
+        await f.stop()
+    }
+
     private init(directory: URL, sim: Process) async throws {
         self.directory = directory
         self.sim = sim

@@ -12,15 +12,10 @@ struct SeedScenarioAutoCommit {
 
     @Test("commits once ready from a block-only approval; never twice; after a restart; says why it cannot")
     func autoCommit() async throws {
-        let f = try await LifecycleFixture.start()
-        do {
+        try await LifecycleFixture.run { f in
             try await fromBlocks(f)
             try await afterRestart(f)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     /// Org1 approves through the gateway (not ready), Org2 with the Python client: the block

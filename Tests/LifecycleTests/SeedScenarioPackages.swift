@@ -11,17 +11,12 @@ struct SeedScenarioPackages {
 
     @Test("different packages per org; one package, two definitions; stale draft refused", arguments: [2, 3])
     func packages(orgs: Int) async throws {
-        let f = try await LifecycleFixture.start(orgs: orgs)
-        do {
+        try await LifecycleFixture.run(orgs: orgs) { f in
             let msps = Array(S.allOrgs.prefix(orgs))
             try await differentPackages(f, msps)
             let shared = try await sharedPackage(f, msps)
             try await staleDraft(f, msps, packageID: shared)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     static func path(_ name: String) -> String { S.channel + "/chaincodes/" + name }

@@ -9,18 +9,13 @@ struct SeedScenarioThreeOrgTests {
 
     @Test("majority approve+commit, late joiner, policy-only upgrade with a disagreeing majority, approve without package")
     func threeOrgs() async throws {
-        let f = try await LifecycleFixture.start(orgs: 3)
-        do {
+        try await LifecycleFixture.run(orgs: 3) { f in
             let packageID = try await installEverywhere(f)
             try await majorityCommit(f, packageID: packageID)
             try await lateJoiner(f, packageID: packageID)
             try await policyOnlyUpgrade(f, packageID: packageID)
             try await approveWithoutPackage(f, packageID: packageID)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     /// A ccaas package built by the gateway and installed on the peers of all three orgs.

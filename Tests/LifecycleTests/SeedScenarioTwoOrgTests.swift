@@ -9,14 +9,9 @@ struct SeedScenarioTwoOrgTests {
 
     @Test("approve without a package counts for readiness; policy-only upgrade keeps the package")
     func twoOrgs() async throws {
-        let f = try await LifecycleFixture.start()
-        do {
+        try await LifecycleFixture.run { f in
             try await scenario(f)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     func scenario(_ f: LifecycleFixture) async throws {

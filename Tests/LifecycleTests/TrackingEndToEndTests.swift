@@ -13,17 +13,9 @@ struct TrackingEndToEndTests {
 
     @Test("direct approvals appear with their block; different policy; history; restart catch-up")
     func tracking() async throws {
-        let f = try await LifecycleFixture.start()
-        do {
+        try await LifecycleFixture.run { f in
             try await scenario(f)
-        } catch {
-            await f.services.tracker?.stop()
-            await f.stop()
-            throw error
         }
-        // The fixture closes the network itself (closing it twice is not supported).
-        await f.services.tracker?.stop()
-        await f.stop()
     }
 
     func scenario(_ f: LifecycleFixture) async throws {

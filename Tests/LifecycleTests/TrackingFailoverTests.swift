@@ -11,16 +11,9 @@ struct TrackingFailoverTests {
 
     @Test("stopping the streaming peer moves the listener; no gap, no duplicate; the peer comes back")
     func failover() async throws {
-        let f = try await LifecycleFixture.start(orgs: 2, peersPerOrg: 2)
-        do {
+        try await LifecycleFixture.run(orgs: 2, peersPerOrg: 2) { f in
             try await scenario(f)
-        } catch {
-            await f.services.tracker?.stop()
-            await f.stop()
-            throw error
         }
-        await f.services.tracker?.stop()
-        await f.stop()
     }
 
     func scenario(_ f: LifecycleFixture) async throws {
