@@ -26,15 +26,15 @@ public struct Identity: Sendable, Hashable {
         }
         self.mspID = mspID
         self.certificatePEM = certificatePEM
-    }
-
-    /// `msp.SerializedIdentity{mspid, id_bytes}` bytes: the `creator` of headers.
-    public var serialized: [UInt8] {
         var identity = Msp_SerializedIdentity()
         identity.mspid = mspID
         identity.idBytes = Data(certificatePEM)
-        return identity.encodedBytes()
+        serialized = identity.encodedBytes()
     }
+
+    /// `msp.SerializedIdentity{mspid, id_bytes}` bytes: the `creator` of headers (encoded once:
+    /// every proposal and transaction carries it).
+    public let serialized: [UInt8]
 
     /// The NodeOU role from the certificate's subject OU, if any.
     public var role: NodeOURole? { certificate.nodeOU }
