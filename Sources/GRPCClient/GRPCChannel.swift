@@ -48,10 +48,13 @@ public final class GRPCChannel: Sendable {
                         if case .cancelled = s { return true }
                         return false
                     }
-                    loop.execute { [core] in
+                    let start = { @Sendable [core] in
                         core.start(call)
                         if cancelledFirst { core.cancel(call, GRPCStatusError(code: .cancelled, message: "call cancelled by the client")) }
                     }
+                    // A handler running on this channel's loop starts the call at once (its
+                    // bytes leave with the pass's flush); from elsewhere, hop to the loop.
+                    if loop.inEventLoop { start() } else { loop.execute(start) }
                 }
             } onCancel: { [core, loop] in
                 let call = state.withLock { s -> GRPCCall? in

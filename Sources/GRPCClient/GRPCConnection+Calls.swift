@@ -15,7 +15,20 @@ extension GRPCConnection {
             return
         }
         open(call)
-        pump(readable: false)
+        scheduleFlush()
+    }
+
+    /// Writes the output of calls opened or fed during this loop pass once, after the tasks that
+    /// queued them: under load several handlers' requests leave in one write() instead of one
+    /// each, and a lone call still leaves in the same pass (the loop runs tasks queued by tasks).
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        loop.execute { [self] in
+            flushScheduled = false
+            guard state != .closed else { return }
+            pump(readable: false)
+        }
     }
 
     /// Submits HEADERS (fabric-protocol.md §11 request header set) and queued body bytes.
@@ -59,7 +72,7 @@ extension GRPCConnection {
         guard !call.isFinished else { return }
         if let id = call.streamID {
             http2.appendBody(streamID: id, frame, end: end)
-            pump(readable: false)
+            scheduleFlush()
         } else {
             if !frame.isEmpty { call.queuedRequest.append(frame) }
             call.queuedRequestBytes += frame.count

@@ -36,6 +36,8 @@ final class GRPCConnection: @unchecked Sendable {
     var outboundOffset = 0
     /// `flush` stopped at its per-wakeup cap with HTTP/2 output still to produce.
     var outputCapped = false
+    /// A `pump` is queued on the loop for output produced by `enqueue`/`send` (see `scheduleFlush`).
+    var flushScheduled = false
     var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// Calls waiting for the connection to become ready.
     var waitingCalls: [GRPCCall] = []

@@ -82,7 +82,23 @@ final class HTTPConnection: IOHandler {
         } else if hangup {
             // The client closed (or reset) while we were not reading: nobody to answer.
             close()
+        } else if readable {
+            // Bytes arrived while a request awaits its response (a pipelined request): stop
+            // polling for them until the response is done.
+            readDeferred = true
+            updateInterest()
         }
+    }
+
+    /// Set when bytes arrived while read interest was kept only lazily (see `keepsReadInterest`).
+    private var readDeferred = false
+
+    /// While a fully received request awaits its response the connection reads nothing more, but
+    /// its read interest stays registered until bytes actually arrive: a request/response
+    /// exchange then costs no epoll_ctl at all (clients rarely pipeline).
+    private var keepsReadInterest: Bool {
+        guard !closed, !readPaused, !readDeferred, let f = inFlight else { return false }
+        return f.bodyDone
     }
 
     private var wantsRead: Bool {
@@ -96,7 +112,12 @@ final class HTTPConnection: IOHandler {
     private func updateInterest() {
         guard !closed, let reg = registration else { return }
         var i: IOInterest = []
-        if wantsRead { i.insert(.read) }
+        if wantsRead {
+            i.insert(.read)
+            readDeferred = false
+        } else if keepsReadInterest {
+            i.insert(.read)
+        }
         if !output.isEmpty { i.insert(.write) }
         if i != interest {
             interest = i

@@ -89,5 +89,43 @@ final class Locked<Value: Sendable>: Sendable {
         }
         #expect(got == Array("ping".utf8))
     }
-}
 
+    @Test("a task that keeps queueing tasks starves neither descriptors nor timers")
+    func endlessTasksDoNotStarveIO() async throws {
+        let t = try EventLoopThread(name: "test-loop")
+        defer { t.shutdown() }
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        defer { close(fds[0]); close(fds[1]) }
+        let readFD = fds[0], writeFD = fds[1]
+        let spins = Locked(0), running = Locked(true)
+        // Queues its successor from the loop thread, forever until told to stop: with tasks run
+        // in unbounded rounds the loop would never poll again.
+        @Sendable func spin() {
+            spins.withLock { $0 += 1 }
+            if running.withLock({ $0 }) { t.loop.execute(spin) }
+        }
+        let (got, timerFired): ([UInt8], Bool) = await withCheckedContinuation { cont in
+            t.loop.execute {
+                spin()
+                nonisolated(unsafe) var reg: IORegistration?
+                nonisolated(unsafe) var fired = false
+                t.loop.scheduleTimer(afterNanos: 1_000_000) { fired = true }
+                let reader = PipeReader(fd: readFD) { data in
+                    t.loop.deregister(reg!)
+                    // The pipe is written 20 ms after the timer's deadline.
+                    cont.resume(returning: (data, fired))
+                }
+                reg = try! t.loop.register(fd: readFD, interest: .read, handler: reader)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(21)) {
+                _ = [UInt8]("ping".utf8).withUnsafeBytes { Glibc.write(writeFD, $0.baseAddress, 4) }
+            }
+        }
+        running.withLock { $0 = false }
+        #expect(got == Array("ping".utf8))
+        #expect(timerFired)
+        #expect(spins.withLock { $0 } > 100)  // the chain ran all along
+    }
+}

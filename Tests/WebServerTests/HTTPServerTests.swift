@@ -38,6 +38,25 @@ import TestSupport
         }
     }
 
+    @Test("a request pipelined while the previous one awaits its response is answered after it")
+    func pipelinedWhileInFlight() async throws {
+        try await withServer { fx in
+            let c = try TestClient(port: fx.port)
+            try c.send("GET /gate HTTP/1.1\r\nHost: t\r\n\r\n")
+            fx.gate.entered.wait()
+            // Read interest is still registered while /gate is in flight: these bytes wake the
+            // loop, which must park them (not read, not spin) until /gate has answered.
+            try c.send("GET /items/7 HTTP/1.1\r\nHost: t\r\n\r\n")
+            usleep(50_000)
+            fx.gate.release()
+            let first = try c.readResponse(), second = try c.readResponse()
+            #expect(first.status == 200 && first.text == "{\"gate\":true}")
+            #expect(second.status == 200 && second.text == "{\"id\":\"7\"}")
+            try c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")  // and reading resumed afterwards
+            #expect(try c.readResponse().status == 200)
+        }
+    }
+
     @Test("keep-alive: one connection serves several requests; HTTP/1.0 closes by default")
     func keepAlive() async throws {
         try await withServer { fx in
