@@ -39,19 +39,19 @@ public struct Proposal: Sendable {
         let chdr = Self.channelHeader(invocation, txID: txID, timestamp: timestamp)
         let shdr = ProtoBuilders.signatureHeader(creator: creatorBytes, nonce: nonce)
         let input = Self.invocationSpec(invocation)
-        var payload = Protos_ChaincodeProposalPayload()
-        payload.input = Data(input)
-        payload.transientMap = invocation.transientData.mapValues { Data($0) }
-        var header = Common_Header()
-        header.channelHeader = Data(chdr)
-        header.signatureHeader = Data(shdr)
-        var proposal = Protos_Proposal()
-        proposal.header = Data(header.encodedBytes())
-        proposal.payload = Data(payload.encodedBytes())
+        var payload = ProtoWriter(capacity: input.count + 16)  // protos.ChaincodeProposalPayload
+        payload.bytes(1, input)
+        payload.map(2, invocation.transientData)
+        var header = ProtoWriter(capacity: chdr.count + shdr.count + 8)  // common.Header
+        header.bytes(1, chdr)
+        header.bytes(2, shdr)
+        var proposal = ProtoWriter(capacity: header.bytes.count + payload.bytes.count + 8)  // protos.Proposal
+        proposal.bytes(1, header.bytes)
+        proposal.bytes(2, payload.bytes)
         self.transactionID = txID
         self.channelID = invocation.channelID
         self.chaincodeName = invocation.chaincodeName
-        self.bytes = proposal.encodedBytes()
+        self.bytes = proposal.bytes
         self.channelHeader = chdr
         self.signatureHeader = shdr
         self.chaincodeInput = input
@@ -61,18 +61,15 @@ public struct Proposal: Sendable {
 
     /// `hex(SHA-256(nonce || creator))`, lowercase (section 2.3).
     public static func transactionID(nonce: [UInt8], creator: [UInt8]) -> String {
-        SHA256.hash(nonce + creator).hexString
+        var hash = SHA256()
+        hash.update(nonce)
+        hash.update(creator)
+        return hash.finalize().hexString
     }
 
     /// 24 random bytes (common/crypto/random.go `NonceSize`).
     public static func randomNonce() -> [UInt8] {
-        // Three 64-bit draws (one getrandom each), not 24 one-byte draws.
-        var rng = SystemRandomNumberGenerator()
-        var nonce = [UInt8](repeating: 0, count: 24)
-        nonce.withUnsafeMutableBytes { raw in
-            for i in 0..<3 { raw.storeBytes(of: rng.next() as UInt64, toByteOffset: i * 8, as: UInt64.self) }
-        }
-        return nonce
+        SecureRandom.bytes(24)  // OpenSSL's DRBG: no system call per proposal
     }
 
     /// Signs once with `identity`; a second call keeps the first signature.
@@ -96,33 +93,47 @@ public struct Proposal: Sendable {
         return signed
     }
 
+    // The headers and the invocation spec are encoded with `ProtoWriter` (same bytes as
+    // SwiftProtobuf, without a heap object per message): they are built for every query.
+
+    /// `common.ChannelHeader` of type ENDORSER_TRANSACTION with a `ChaincodeHeaderExtension`.
     private static func channelHeader(_ invocation: ChaincodeInvocation, txID: String, timestamp: Date) -> [UInt8] {
-        var ext = Protos_ChaincodeHeaderExtension()
-        ext.chaincodeID.name = invocation.chaincodeName
-        var chdr = Common_ChannelHeader()
-        chdr.type = Int32(Common_HeaderType.endorserTransaction.rawValue)
-        chdr.timestamp = Google_Protobuf_Timestamp(date: timestamp)
-        chdr.channelID = invocation.channelID
-        chdr.txID = txID
-        chdr.extension = Data(ext.encodedBytes())
-        return chdr.encodedBytes()
+        var ext = ProtoWriter()  // protos.ChaincodeHeaderExtension
+        ext.message(2) { $0.string(2, invocation.chaincodeName) }  // chaincode_id { name }
+        let time = Google_Protobuf_Timestamp(date: timestamp)  // its rounding of Date, not ours
+        var chdr = ProtoWriter(capacity: 128 + invocation.channelID.utf8.count)
+        chdr.varint(1, Int64(Common_HeaderType.endorserTransaction.rawValue))  // type
+        chdr.message(3) { ts in  // timestamp
+            ts.varint(1, time.seconds)
+            ts.varint(2, Int64(time.nanos))
+        }
+        chdr.string(4, invocation.channelID)
+        chdr.string(5, txID)
+        chdr.bytes(7, ext.bytes)  // extension
+        return chdr.bytes
     }
 
+    /// `protos.ChaincodeInvocationSpec { chaincode_spec { chaincode_id { name }, input { args, is_init } } }`.
     private static func invocationSpec(_ invocation: ChaincodeInvocation) -> [UInt8] {
-        var spec = Protos_ChaincodeInvocationSpec()
-        spec.chaincodeSpec.chaincodeID.name = invocation.chaincodeName
-        spec.chaincodeSpec.input.args = invocation.arguments.map { Data($0) }
-        spec.chaincodeSpec.input.isInit = invocation.isInit
-        return spec.encodedBytes()
+        var spec = ProtoWriter(capacity: invocation.arguments.reduce(32 + invocation.chaincodeName.utf8.count) { $0 + $1.count + 4 })
+        spec.message(1) { chaincodeSpec in
+            chaincodeSpec.message(2) { $0.string(2, invocation.chaincodeName) }
+            chaincodeSpec.message(3) { input in
+                for argument in invocation.arguments { input.element(1, argument) }
+                input.bool(3, invocation.isInit)
+            }
+        }
+        return spec.bytes
     }
 }
 
 /// Small builders shared by proposals and seek envelopes.
 enum ProtoBuilders {
+    /// `common.SignatureHeader { creator, nonce }`.
     static func signatureHeader(creator: [UInt8], nonce: [UInt8]) -> [UInt8] {
-        var shdr = Common_SignatureHeader()
-        shdr.creator = Data(creator)
-        shdr.nonce = Data(nonce)
-        return shdr.encodedBytes()
+        var shdr = ProtoWriter(capacity: creator.count + nonce.count + 8)
+        shdr.bytes(1, creator)
+        shdr.bytes(2, nonce)
+        return shdr.bytes
     }
 }
