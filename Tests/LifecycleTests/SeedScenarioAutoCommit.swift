@@ -18,6 +18,27 @@ struct SeedScenarioAutoCommit {
         }
     }
 
+    @Test("three orgs: commits on the second approval (the majority), without the third org")
+    func autoCommitMajorityOfThree() async throws {
+        try await LifecycleFixture.run(orgs: 3) { f in
+            let path = SeedScenarioPackages.path("trio")
+            #expect(try await f.admin.put(path + "/draft", ["version": "1.0", "autoCommit": true]).status == 200)
+            _ = try await SeedScenarioPackages.approve(f, "trio", ["Org1MSP"])
+            let one = try await f.viewer.get(path + "/approvals").json
+            #expect(one["ready"] as? Bool == false, "\(one)")
+            #expect(try await S.committedAt(f, "trio") == nil)
+            // Org3's approval makes two of three: the gateway commits; Org2 never approves.
+            _ = try await SeedScenarioPackages.approve(f, "trio", ["Org3MSP"])
+            let marker = "event: commit\ndata: {\"channel\":\"mychannel\",\"name\":\"trio\",\"sequence\":1,\"result\""
+            _ = try await f.viewer.stream("/api/v1/events", headers: ["Last-Event-ID": "1"], until: marker)
+            let def = try await S.committedAt(f, "trio")
+            #expect(def?["sequence"] as? Int == 1
+                    && def?["approvals"] as? [String: Bool] == ["Org1MSP": true, "Org2MSP": false, "Org3MSP": true], "\(String(describing: def))")
+            let ops = try await f.admin.get("/api/v1/operations?kind=commit").json["items"] as? [[String: Any]] ?? []
+            #expect(ops.count == 1 && ops.first?["createdBy"] as? String == "auto-commit" && ops.first?["state"] as? String == "succeeded", "\(ops)")
+        }
+    }
+
     /// Org1 approves through the gateway (not ready), Org2 with the Python client: the block
     /// listener's `approval` event makes the gateway commit.
     func fromBlocks(_ f: LifecycleFixture) async throws {
@@ -47,6 +68,8 @@ struct SeedScenarioAutoCommit {
         let audit = try await f.admin.get("/api/v1/audit?actor=auto-commit").json["items"] as? [[String: Any]] ?? []
         #expect(audit.count == 1 && audit.first?["action"] as? String == "chaincode.commit" && audit.first?["outcome"] as? String == "success"
                 && audit.first?["target"] as? String == "mychannel/auto", "\(audit)")
+        // The audit entry names the operation that did the commit.
+        #expect(audit.first?["requestId"] as? String == ops.first?["id"] as? String, "\(audit) vs \(ops)")
 
         // Never twice: another check finds the sequence committed and does nothing.
         let again = await f.services.lifecycle!.autoCommitter.attempt(.init(channel: "mychannel", name: "auto", sequence: 1))

@@ -42,15 +42,17 @@ extension AutoCommitter {
         case .success(let org): submitter = org
         case .failure(let why): return .couldNot(why.message)
         }
+        // The audit entry's request ID is the commit operation's ID: the one links to the other.
+        let operationID = UUID().uuidString.lowercased()
         do {
             let result = try await definitions.commit(try draft.definition(), channel: key.channel, approving: approving,
-                                                      submitter: submitter, by: Self.actor)
+                                                      submitter: submitter, by: Self.actor, operationID: operationID)
             runningOrgs.invalidate(key.channel, key.name)
-            await audit(key, status: 200, detail: "tx \(result.transactionID) (sequence \(key.sequence))")
+            await audit(key, operationID: operationID, status: 200, detail: "tx \(result.transactionID) (sequence \(key.sequence))")
             return .committed(txID: result.transactionID)
         } catch {
             let e = NetworkError.classify(error)
-            await audit(key, status: e.status, detail: e.message)
+            await audit(key, operationID: operationID, status: e.status, detail: e.message)
             // Someone else's commit of the same sequence may have won the race: that is no failure.
             if let now = try? await definitions.committed(channel: key.channel, name: key.name)?.definition.sequence, now >= key.sequence {
                 return .alreadyCommitted
@@ -88,11 +90,12 @@ extension AutoCommitter {
         }
     }
 
-    /// Audited like `POST .../commit` (action `chaincode.commit`), with `auto-commit` as the actor.
-    private func audit(_ key: Key, status: Int, detail: String) async {
+    /// Audited like `POST .../commit` (action `chaincode.commit`), with `auto-commit` as the actor
+    /// and the commit operation's ID as the request ID (there is no HTTP request).
+    private func audit(_ key: Key, operationID: String, status: Int, detail: String) async {
         let entry = AuditEntry(at: Timestamp.now(), actor: Self.actor, role: nil, action: "chaincode.commit",
                                target: "\(key.channel)/\(key.name)", outcome: status < 400 ? "success" : "failed", status: status,
-                               requestID: "auto-commit-" + UUID().uuidString.lowercased().prefix(8), clientAddress: "gateway", detail: detail)
+                               requestID: operationID, clientAddress: "gateway", detail: detail)
         do {
             try await queue.write { try AuditRepository($0).insert(entry) }
         } catch {

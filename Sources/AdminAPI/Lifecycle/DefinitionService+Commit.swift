@@ -36,14 +36,17 @@ extension DefinitionService {
     }
 
     /// Records a `commit` operation created by `actor`, submits, and announces the outcome.
-    func commit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String, by actor: String) async throws
-        -> CommitStatus {
+    /// `operationID` names the operation when the caller links other records to it (the
+    /// auto-committer's audit entry); by default a fresh one.
+    func commit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String, by actor: String,
+                operationID: String? = nil) async throws -> CommitStatus {
         let name = definition.name
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: definition.sequence, mspId: submitter, packageId: nil)
         var op = GatewayOperation(kind: .commit, createdBy: actor, target: "\(channel)/\(name)",
                                   input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                                   steps: [GatewayOperation.Step(name: "commit", target: channel, state: .running,
                                                                 message: "committing sequence \(definition.sequence)")])
+        if let operationID { op.id = operationID }
         op.state = .running
         op = try await operations.save(op)
         do {
