@@ -36,18 +36,31 @@ struct DERReader {
 }
 
 enum DERWriter {
-    static func length(_ n: Int) -> [UInt8] {
-        if n < 0x80 { return [UInt8(n)] }
-        var bytes: [UInt8] = []
-        var v = n
-        while v > 0 { bytes.insert(UInt8(v & 0xff), at: 0); v >>= 8 }
-        return [0x80 | UInt8(bytes.count)] + bytes
+    static func appendLength(_ n: Int, to out: inout [UInt8]) {
+        if n < 0x80 { out.append(UInt8(n)); return }
+        let bytes = (n.bitWidth - n.leadingZeroBitCount + 7) / 8
+        out.append(0x80 | UInt8(bytes))
+        for i in stride(from: bytes - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: n >> (8 * i))) }
+    }
+
+    /// Encoded size of the INTEGER `appendInteger` writes.
+    static func integerCount(_ unsigned: [UInt8]) -> Int {
+        let body = integerBodyCount(unsigned)
+        return 1 + (body < 0x80 ? 1 : 1 + (body.bitWidth - body.leadingZeroBitCount + 7) / 8) + body
     }
 
     /// INTEGER from unsigned big-endian bytes, minimal, 0x00 prefix when the top bit is set.
-    static func integer(_ unsigned: [UInt8]) -> [UInt8] {
-        var body = BigEndian.trimmed(unsigned)
-        if body.isEmpty { body = [0] } else if body[0] & 0x80 != 0 { body.insert(0, at: 0) }
-        return [0x02] + length(body.count) + body
+    static func appendInteger(_ unsigned: [UInt8], to out: inout [UInt8]) {
+        let first = unsigned.firstIndex { $0 != 0 } ?? unsigned.endIndex
+        out.append(0x02)
+        appendLength(integerBodyCount(unsigned), to: &out)
+        if first == unsigned.endIndex { out.append(0); return }  // zero
+        if unsigned[first] & 0x80 != 0 { out.append(0) }  // keep it positive
+        out.append(contentsOf: unsigned[first...])
+    }
+
+    private static func integerBodyCount(_ unsigned: [UInt8]) -> Int {
+        guard let first = unsigned.firstIndex(where: { $0 != 0 }) else { return 1 }
+        return unsigned.count - first + (unsigned[first] & 0x80 != 0 ? 1 : 0)
     }
 }

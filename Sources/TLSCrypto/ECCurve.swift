@@ -30,15 +30,28 @@ public enum ECCurve: String, Sendable, Hashable, CaseIterable {
     /// The group order n, big-endian (fabric-protocol.md section 2.5).
     public var order: [UInt8] {
         switch self {
-        case .p256: hexBytes("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551")
-        case .p384:
-            hexBytes("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973")
+        case .p256: Self.p256Order
+        case .p384: Self.p384Order
         }
     }
 
     /// n >> 1: the largest `s` a Fabric verifier accepts.
     public var halfOrder: [UInt8] {
-        var out = order
+        switch self {
+        case .p256: Self.p256HalfOrder
+        case .p384: Self.p384HalfOrder
+        }
+    }
+
+    // Computed once: every signature is checked against the half order.
+    private static let p256Order = hexBytes("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551")
+    private static let p384Order =
+        hexBytes("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973")
+    private static let p256HalfOrder = shiftedRight(p256Order)
+    private static let p384HalfOrder = shiftedRight(p384Order)
+
+    private static func shiftedRight(_ value: [UInt8]) -> [UInt8] {
+        var out = value
         var carry: UInt8 = 0
         for i in out.indices {
             let byte = out[i]

@@ -24,8 +24,14 @@ public struct ECDSASignature: Sendable, Hashable {
 
     /// DER `SEQUENCE { INTEGER r, INTEGER s }`, minimal encoding (Go `asn1.Marshal`).
     public var derRepresentation: [UInt8] {
-        let body = DERWriter.integer(r) + DERWriter.integer(s)
-        return [0x30] + DERWriter.length(body.count) + body
+        let bodyCount = DERWriter.integerCount(r) + DERWriter.integerCount(s)
+        var out: [UInt8] = []
+        out.reserveCapacity(bodyCount + 6)
+        out.append(0x30)
+        DERWriter.appendLength(bodyCount, to: &out)
+        DERWriter.appendInteger(r, to: &out)
+        DERWriter.appendInteger(s, to: &out)
+        return out
     }
 
     /// Whether `s <= n >> 1` for `curve`.

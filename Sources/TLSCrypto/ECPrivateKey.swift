@@ -71,19 +71,17 @@ public struct ECPrivateKey: Sendable {
 
     /// Signs `digest` (already hashed; not hashed again) and returns the low-S signature.
     public func signature(forDigest digest: [UInt8]) throws -> ECDSASignature {
-        guard let ctx = EVP_PKEY_CTX_new(key.pointer, nil) else {
-            throw CryptoError(.operationFailed, "ECDSA signing failed: out of memory")
+        // ECDSA-Sig-Value of P-384 is at most 104 bytes; OpenSSL checks the buffer size.
+        var der = [UInt8](repeating: 0, count: 2 * curve.scalarBytes + 16)
+        let length = try key.withSigningContext { ctx -> Int in
+            var length = der.count
+            guard EVP_PKEY_sign(ctx, &der, &length, digest, digest.count) == 1 else {
+                throw CryptoError(.operationFailed, "ECDSA signing failed: \(EVPKey.lastErrorReason())")
+            }
+            return length
         }
-        defer { EVP_PKEY_CTX_free(ctx) }
-        var length = 0
-        guard EVP_PKEY_sign_init(ctx) == 1, EVP_PKEY_sign(ctx, nil, &length, digest, digest.count) == 1 else {
-            throw CryptoError(.operationFailed, "ECDSA signing failed: \(EVPKey.lastErrorReason())")
-        }
-        var der = [UInt8](repeating: 0, count: length)
-        guard EVP_PKEY_sign(ctx, &der, &length, digest, digest.count) == 1 else {
-            throw CryptoError(.operationFailed, "ECDSA signing failed: \(EVPKey.lastErrorReason())")
-        }
-        return try ECDSASignature(der: Array(der.prefix(length))).normalizedToLowS(on: curve)
+        der.removeSubrange(length...)
+        return try ECDSASignature(der: der).normalizedToLowS(on: curve)
     }
 
     /// SHA-256 of `message`, signed: what Fabric calls sign(x). DER, low-S.

@@ -1,13 +1,57 @@
 internal import COpenSSL
+import Synchronization
 
 /// Owns one `EVP_PKEY` (private or public). Immutable after creation; OpenSSL 3 allows
 /// concurrent signing/verification with per-call `EVP_PKEY_CTX`s.
 final class EVPKey: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Signing contexts already through `EVP_PKEY_sign_init`, kept for reuse: creating and
+    /// initializing one fetches the signature implementation from the provider store, a cost
+    /// paid on every proposal otherwise. A context is used by one signer at a time.
+    private let signingContexts = Mutex<[SigningContext]>([])
+    /// An `EVP_PKEY_CTX` moving between signers; only one holds it at a time.
+    private struct SigningContext: @unchecked Sendable { let pointer: OpaquePointer }
+    private static let maxIdleSigningContexts = 8
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
-    deinit { EVP_PKEY_free(pointer) }
+    deinit {
+        for ctx in signingContexts.withLock({ $0 }) { EVP_PKEY_CTX_free(ctx.pointer) }
+        EVP_PKEY_free(pointer)
+    }
+
+    /// Runs `body` with a sign-initialized context of this key, pooled. A context whose
+    /// `body` failed is freed rather than reused.
+    func withSigningContext<R>(_ body: (OpaquePointer) throws -> R) throws -> R {
+        let ctx: OpaquePointer
+        if let pooled = signingContexts.withLock({ $0.popLast() }) {
+            ctx = pooled.pointer
+        } else {
+            guard let fresh = EVP_PKEY_CTX_new(pointer, nil) else {
+                throw CryptoError(.operationFailed, "ECDSA signing failed: out of memory")
+            }
+            guard EVP_PKEY_sign_init(fresh) == 1 else {
+                EVP_PKEY_CTX_free(fresh)
+                throw CryptoError(.operationFailed, "ECDSA signing failed: \(Self.lastErrorReason())")
+            }
+            ctx = fresh
+        }
+        let result: R
+        do {
+            result = try body(ctx)
+        } catch {
+            EVP_PKEY_CTX_free(ctx)
+            throw error
+        }
+        let returning = SigningContext(pointer: ctx)
+        let kept = signingContexts.withLock { idle -> Bool in
+            guard idle.count < Self.maxIdleSigningContexts else { return false }
+            idle.append(returning)
+            return true
+        }
+        if !kept { EVP_PKEY_CTX_free(ctx) }
+        return result
+    }
 
     /// The EC curve, or nil for non-EC / unsupported keys.
     var curve: ECCurve? {

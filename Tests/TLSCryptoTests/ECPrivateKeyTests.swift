@@ -56,6 +56,22 @@ import TestSupport
         }
     }
 
+    @Test("one key signing from many threads at once (pooled contexts): every signature verifies and differs",
+          arguments: [ECCurve.p256, .p384])
+    func concurrentSigning(curve: ECCurve) async throws {
+        let key = ECPrivateKey(generating: curve)
+        let digest = SHA256.hash(Array("same message".utf8))
+        let signatures = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<8 {
+                group.addTask { try (0..<40).map { _ in try key.signature(forDigest: digest).derRepresentation } }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(signatures.count == 320)
+        #expect(Set(signatures).count == 320, "a reused context must still draw a fresh nonce per signature")
+        #expect(signatures.allSatisfy { key.publicKey.isValidSignature($0, forDigest: digest) })
+    }
+
     @Test("Python cryptography verifies Swift signatures and finds them low-S", arguments: [ECCurve.p256, .p384])
     func pythonVerifies(curve: ECCurve) throws {
         let key = ECPrivateKey(generating: curve)
