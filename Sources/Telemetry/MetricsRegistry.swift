@@ -27,6 +27,12 @@ public final class MetricsRegistry: Sendable {
         var buckets: [UInt64] = []
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func record(_ value: Double, _ bounds: [Double]) {
+            for (i, b) in bounds.enumerated() where value <= b { buckets[i] += 1 }
+            sum += value
+            count += 1
+        }
     }
 
     /// Declares a family once; later declarations with the same name are ignored.
@@ -55,13 +61,10 @@ public final class MetricsRegistry: Sendable {
 
     public func observe(_ name: String, _ labels: [String], _ value: Double) {
         families.withLock { f in
-            guard var family = f[name], case .histogram(let bounds) = family.kind else { return }
-            var s = family.series[labels] ?? Series(buckets: Array(repeating: 0, count: bounds.count))
-            for (i, b) in bounds.enumerated() where value <= b { s.buckets[i] += 1 }
-            s.sum += value
-            s.count += 1
-            family.series[labels] = s
-            f[name] = family
+            guard case .histogram(let bounds)? = f[name]?.kind else { return }
+            // Mutated in place: copying the family or the series out and back would copy every
+            // series' storage on each observation.
+            f[name]!.series[labels, default: Series(buckets: Array(repeating: 0, count: bounds.count))].record(value, bounds)
         }
     }
 

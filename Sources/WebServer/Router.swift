@@ -91,7 +91,9 @@ public struct Router: Sendable {
             for r in candidates where r.method == method { return .found(r, [:]) }
             if method == "HEAD", let r = candidates.first(where: { $0.method == "GET" }) { return .found(r, [:]) }
         }
-        let raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Split on the byte '/', not on Characters (grapheme breaking costs per character);
+        // '/' is ASCII, so every piece is still whole scalars.
+        let raw = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst().map(Substring.init)
         var decoded: [String] = []
         decoded.reserveCapacity(raw.count)
         for r in raw {

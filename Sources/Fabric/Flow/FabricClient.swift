@@ -109,22 +109,16 @@ public struct FabricClient: Sendable {
             throw EndorseError(transactionID: proposal.transactionID, message: "no endorsing peers given")
         }
         let signed = proposal.signedProposal
-        // A named struct, not a tuple: Swift 6.3.1 at -O corrupts task-group child results of
-        // type (Int, Result<T, any Error>) (index and payload arrive wrong; reproduced standalone).
-        let outcomes = await withTaskGroup(of: EndorsementOutcome.self) { group in
-            for (index, peer) in peers.enumerated() {
-                group.addTask { [transport] in
-                    do {
-                        return EndorsementOutcome(index: index, result: .success(try await transport.endorse(peer: peer, signed, timeout: timeout)))
-                    } catch {
-                        return EndorsementOutcome(index: index, result: .failure(error))
-                    }
-                }
+        let outcomes: [Result<Protos_ProposalResponse, any Error>]
+        if peers.count == 1 {
+            // One peer (every query): no child task to create, schedule and await.
+            do {
+                outcomes = [.success(try await transport.endorse(peer: peers[0], signed, timeout: timeout))]
+            } catch {
+                outcomes = [.failure(error)]
             }
-            var collected: [EndorsementOutcome] = []
-            collected.reserveCapacity(peers.count)
-            for await outcome in group { collected.append(outcome) }
-            return collected.sorted { $0.index < $1.index }.map(\.result)
+        } else {
+            outcomes = await endorseConcurrently(signed, on: peers, timeout: timeout)
         }
         var responses: [EndorsementResponse] = []
         var failures: [NodeFailure] = []
@@ -139,6 +133,28 @@ public struct FabricClient: Sendable {
                                details: failures + responses.filter { !$0.isSuccess }.map(\.failure))
         }
         return responses
+    }
+
+    /// Sends `signed` to every peer at once; results in `peers` order.
+    private func endorseConcurrently(_ signed: Protos_SignedProposal, on peers: [FabricEndpoint], timeout: Duration) async
+        -> [Result<Protos_ProposalResponse, any Error>] {
+        // A named struct, not a tuple: Swift 6.3.1 at -O corrupts task-group child results of
+        // type (Int, Result<T, any Error>) (index and payload arrive wrong; reproduced standalone).
+        await withTaskGroup(of: EndorsementOutcome.self) { group in
+            for (index, peer) in peers.enumerated() {
+                group.addTask { [transport] in
+                    do {
+                        return EndorsementOutcome(index: index, result: .success(try await transport.endorse(peer: peer, signed, timeout: timeout)))
+                    } catch {
+                        return EndorsementOutcome(index: index, result: .failure(error))
+                    }
+                }
+            }
+            var collected: [EndorsementOutcome] = []
+            collected.reserveCapacity(peers.count)
+            for await outcome in group { collected.append(outcome) }
+            return collected.sorted { $0.index < $1.index }.map(\.result)
+        }
     }
 
     static func name(_ status: Common_Status) -> String {
