@@ -32,15 +32,19 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// The path part of the target (before `?`), still percent-encoded.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = queryMark { return target[..<q] }
         return target[...]
     }
 
     /// The query part of the target (after `?`), or empty.
     public var query: Substring {
-        if let q = target.firstIndex(of: "?") { return target[target.index(after: q)...] }
+        if let q = queryMark { return target[target.utf8.index(after: q)...] }
         return ""
     }
+
+    /// The `?`, found among the bytes: searching Characters would run grapheme breaking over
+    /// the whole target on every call.
+    private var queryMark: String.Index? { target.utf8.firstIndex(of: UInt8(ascii: "?")) }
 
     public var hasBody: Bool {
         switch bodyFraming {
