@@ -3,7 +3,8 @@
 # (HTTP -> gateway -> gRPC -> fabric-sim) at 1 and 32 concurrent clients, next to the same
 # ReadAsset query sent directly by a Python grpcio client (signed proposal to peer0.org1's
 # Endorser) in the same run. Prints per mode: queries/s, mean/p50/p99 latency, and the CPU
-# per query of the gateway and simulator processes (/proc/PID/stat utime+stime before/after).
+# per query of the gateway (and its user-space part) and simulator processes (/proc/PID/stat
+# utime+stime before/after); then, with wrk, the gateway's CPU per GET /healthz for scale.
 # Targets: gateway overhead < 1 ms per query at 1 client (gateway mean - direct mean);
 #          gateway CPU < 100 µs per query.
 #
@@ -45,20 +46,22 @@ url="http://127.0.0.1:$port"
 echo "== deploying basic through the REST API ($url)"
 "$python" "$helper" setup "$url" "$token"
 
-declare -A mean cpu
+declare -A mean cpu usr
+per_query() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }'; } # per_query <ticks> <n>: µs
 measure() { # measure <key> <clients> <command…>: runs the load, prints RESULT + process CPU per query
     local key=$1; shift 2 # $2, the client count, only labels the call
-    local g0 s0 g1 s1 out n
-    g0=$(ticks "$gw_pid"); s0=$(ticks "$sim_pid")
+    local g0 u0 s0 g1 u1 s1 out n
+    g0=$(ticks "$gw_pid"); u0=$(user_ticks "$gw_pid"); s0=$(ticks "$sim_pid")
     out="$("$@" | grep '^RESULT')"
-    g1=$(ticks "$gw_pid"); s1=$(ticks "$sim_pid")
+    g1=$(ticks "$gw_pid"); u1=$(user_ticks "$gw_pid"); s1=$(ticks "$sim_pid")
     n=$(field "$out" queries)
     [[ -n "$n" && "$n" -gt 0 ]] || { echo "no result from: $*" >&2; exit 1; }
     if [[ "$(field "$out" errors)" =~ ^[1-9] ]]; then echo "$out" >&2; echo "requests failed" >&2; exit 1; fi
     mean[$key]=$(field "$out" mean_ms)
-    cpu[$key]=$(awk -v t=$(( g1 - g0 )) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
-    printf '%s gateway_cpu_us=%s sim_cpu_us=%s\n' "$out" "${cpu[$key]}" \
-        "$(awk -v t=$(( s1 - s0 )) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')"
+    cpu[$key]=$(per_query $(( g1 - g0 )) "$n")
+    usr[$key]=$(per_query $(( u1 - u0 )) "$n")
+    printf '%s gateway_cpu_us=%s (user %s, kernel %s) sim_cpu_us=%s\n' "$out" "${cpu[$key]}" "${usr[$key]}" \
+        "$(( cpu[$key] - usr[$key] ))" "$(per_query $(( s1 - s0 )) "$n")"
 }
 
 echo "== ReadAsset asset1, ${seconds}s per measurement, $(nproc) cores, HTTP client: $http_client"
@@ -72,6 +75,20 @@ for c in $client_counts; do
     measure "direct$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds"
     measure "direct2_$c" "$c" "$python" "$helper" grpc "$tmp" "$c" "$seconds" --with-definition
 done
+
+# For scale: the same gateway answering GET /healthz (no authentication, no Fabric call: one HTTP
+# exchange and nothing else). A query at one client costs two such exchanges (the HTTP request,
+# and the gRPC call to the peer) before any work of its own.
+declare -A floor
+if [[ "$http_client" == wrk ]]; then
+    for c in $client_counts; do
+        g0=$(ticks "$gw_pid")
+        n=$(wrk -t1 -c"$c" -d"${seconds}s" "$url/healthz" | awk '/requests in/ { print $1 }')
+        g1=$(ticks "$gw_pid")
+        floor[$c]=$(per_query $(( g1 - g0 )) "$n")
+        echo "RESULT healthz clients=$c requests=$n gateway_cpu_us=${floor[$c]}"
+    done
+fi
 
 if [[ "${BENCH_PERF:-0}" == 1 ]]; then
     c="$(awk '{print $NF}' <<<"$client_counts")"
@@ -92,8 +109,9 @@ fi
 
 echo "== summary"
 for c in $client_counts; do
-    awk -v c="$c" -v g="${mean[gw$c]}" -v d="${mean[direct$c]}" -v d2="${mean[direct2_$c]}" -v cpu="${cpu[gw$c]}" 'BEGIN {
-        printf "%2d clients: gateway %.3f ms, direct %.3f ms -> overhead %.3f ms/query (direct with the gateway'"'"'s QueryChaincodeDefinition: %.3f ms -> %.3f ms); gateway CPU %d us/query\n", c, g, d, g - d, d2, g - d2, cpu }'
+    awk -v c="$c" -v g="${mean[gw$c]}" -v d="${mean[direct$c]}" -v d2="${mean[direct2_$c]}" -v cpu="${cpu[gw$c]}" \
+        -v u="${usr[gw$c]}" -v f="${floor[$c]:-?}" 'BEGIN {
+        printf "%2d clients: gateway %.3f ms, direct %.3f ms -> overhead %.3f ms/query (direct with the gateway'"'"'s QueryChaincodeDefinition: %.3f ms -> %.3f ms); gateway CPU %d us/query (user %d; /healthz %s us/request)\n", c, g, d, g - d, d2, g - d2, cpu, u, f }'
 done
 c1="$(awk '{print $1}' <<<"$client_counts")"
 awk -v g="${mean[gw$c1]}" -v d="${mean[direct$c1]}" -v cpu="${cpu[gw$c1]}" 'BEGIN {

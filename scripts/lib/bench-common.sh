@@ -48,4 +48,5 @@ wait_for() { # wait_for <seconds> <pid> <log> <command…>: polls the command wh
 }
 
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime+stime after the comm field
+user_ticks() { awk '{ sub(/^.*\) /, ""); print $12 }' "/proc/$1/stat"; } # utime alone
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; } # field <RESULT line> <name>: the value of name=
