@@ -16,6 +16,40 @@ struct TrackingFailoverTests {
         }
     }
 
+    @Test("a peer that leaves a block out is refused: the listener resumes elsewhere from its checkpoint, nothing skipped")
+    func gapRefused() async throws {
+        try await LifecycleFixture.run(orgs: 2) { f in
+            let tracker = try #require(f.services.tracker)
+            #expect(try await f.admin.put(Self.cc + "/draft", ["version": "1.0"]).status == 200)
+            let events = Self.collectApprovalEvents(f)
+            let a2 = try await Self.approve(f, msp: "Org2MSP", peer: 0)
+            await tracker.processed(channel: "mychannel", through: a2.block)
+            let first = try #require(tracker.streamingPeer(channel: "mychannel"))
+
+            // The streaming peer leaves out the next block (Org1's approval): the block after it
+            // arrives where that one was expected.
+            let fault = try await HTTPTestClient(port: f.controlPort).post("/nodes/\(first)/faults", ["skipBlocks": 1])
+            #expect(fault.status == 200, "\(fault.text)")
+            let a1 = try await Self.approve(f, msp: "Org1MSP", peer: 0)
+            let later = try await Self.approve(f, msp: "Org2MSP", peer: 0, version: "1.1")
+            #expect(a1.code == 0 && later.code == 0 && later.block > a1.block && a1.block > a2.block)
+            await tracker.processed(channel: "mychannel", through: later.block)
+
+            // Accepting the gap would have lost a1 (and moved the checkpoint over it).
+            #expect(try await tracker.checkpoint(channel: "mychannel") == later.block)
+            #expect(try await Self.count(f, "count(*)") == 3)
+            #expect(try await Self.count(f, "count(DISTINCT tx_id)") == 3)
+            let blocks = try await f.services.queue.read {
+                try $0.scalarInt("SELECT block_number FROM lifecycle_transactions WHERE tx_id = '\(a1.txID)'")
+            }
+            #expect(blocks == Int64(a1.block))
+            let source = tracker.streamingPeer(channel: "mychannel")
+            #expect(source != nil && source != first, "the listener stayed on the faulty peer \(first)")
+            f.services.lifecycle!.events.publish("end-of-test", .null)
+            #expect(await events.value == [a2.txID, a1.txID, later.txID])
+        }
+    }
+
     func scenario(_ f: LifecycleFixture) async throws {
         let tracker = try #require(f.services.tracker)
         let draft = try await f.admin.put(Self.cc + "/draft", ["version": "1.0"])

@@ -17,6 +17,7 @@ class Faults:
             self.fail_code = grpc.StatusCode.UNAVAILABLE
             self.fail_message = "fabric-sim: injected failure"
             self.drop_after = None    # next stream is aborted after this many messages
+            self.skip_blocks = 0      # this many blocks are left out of Deliver streams (a gap)
 
     def set(self, spec: dict):
         with self.lock:
@@ -30,11 +31,14 @@ class Faults:
                 self.fail_message = spec["failMessage"]
             if "dropAfter" in spec:
                 self.drop_after = None if spec["dropAfter"] is None else int(spec["dropAfter"])
+            if "skipBlocks" in spec:
+                self.skip_blocks = int(spec["skipBlocks"])
 
     def describe(self):
         with self.lock:
             return {"latencyMs": self.latency_ms, "failNext": self.fail_next,
-                    "failCode": self.fail_code.name, "dropAfter": self.drop_after}
+                    "failCode": self.fail_code.name, "dropAfter": self.drop_after,
+                    "skipBlocks": self.skip_blocks}
 
     def before(self, context):
         with self.lock:
@@ -47,6 +51,14 @@ class Faults:
             time.sleep(delay)
         if fail:
             context.abort(code, msg)
+
+    def take_skip(self):
+        """True (once per unit of skip_blocks) when the block about to be sent is to be left out."""
+        with self.lock:
+            if self.skip_blocks <= 0:
+                return False
+            self.skip_blocks -= 1
+            return True
 
     def take_drop(self):
         with self.lock:
@@ -73,12 +85,18 @@ class FaultInterceptor(grpc.ServerInterceptor):
         if h.stream_stream:
             inner = h.stream_stream
 
+            # Only full-block Deliver streams lose blocks: clients waiting on DeliverFiltered
+            # for their own transactions are not the ones under test.
+            skips = details.method == "/protos.Deliver/Deliver"
+
             def ss(it, ctx):
                 f.before(ctx)
                 n = f.take_drop()
                 for i, m in enumerate(inner(it, ctx)):
                     if n is not None and i >= n:
                         ctx.abort(grpc.StatusCode.UNAVAILABLE, "fabric-sim: connection dropped")
+                    if skips and m.WhichOneof("Type") == "block" and f.take_skip():
+                        continue
                     yield m
             return grpc.stream_stream_rpc_method_handler(ss, h.request_deserializer, h.response_serializer)
         return h

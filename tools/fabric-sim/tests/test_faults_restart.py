@@ -55,6 +55,26 @@ def test_fail_next_latency_and_drop(sim):
     assert ei.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
+def test_skip_blocks_leaves_a_gap_in_deliver_only(sim):
+    assert Lifecycle(sim).approve("Org1MSP", "gap", 1)[0] == 0  # block 1 exists
+    ctl(sim, "/nodes/peer0.org1.example.com/faults", {"skipBlocks": 1})
+
+    def numbers(method):
+        env = sim.seek_envelope(sim.user("Org1MSP"), "mychannel", ab.SeekPosition(oldest=ab.SeekOldest()),
+                                ab.SeekPosition(specified=ab.SeekSpecified(number=1)))
+        out = []
+        for r in getattr(sim.deliver("Org1MSP"), method)(iter([env]), timeout=5):
+            if r.WhichOneof("Type") == "status":
+                return out, r.status
+            out.append(r.block.header.number if method == "Deliver" else r.filtered_block.number)
+        return out, None
+
+    assert numbers("DeliverFiltered") == ([0, 1], common.SUCCESS)  # not affected
+    assert numbers("Deliver") == ([1], common.SUCCESS)             # block 0 left out: a gap
+    assert ctl(sim, "/status", None)["peer0.org1.example.com"]["faults"]["skipBlocks"] == 0
+    assert numbers("Deliver") == ([0, 1], common.SUCCESS)          # once only
+
+
 def test_stopped_peer_catches_up(sim, tmp_path):
     lc = Lifecycle(sim)
     ctl(sim, "/nodes/peer0.org2.example.com/stop", {})
