@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <sys/sendfile.h>
 #include <sys/inotify.h>
+#include <malloc.h>
 #include <unistd.h>
 
 int clinux_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
@@ -60,3 +61,7 @@ const uint32_t CLINUX_EPOLLRDHUP = EPOLLRDHUP;
 const int CLINUX_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
 const int CLINUX_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
 const int CLINUX_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+
+int clinux_malloc_thresholds(int mmap_threshold, int trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+}

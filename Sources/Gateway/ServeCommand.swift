@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "gateway")
+        if !MemoryTuning.applyServerDefaults() { logger.notice("malloc tuning (mmap/trim thresholds) not applied") }
         let settings: ServerSettings
         do { settings = try resolveSettings() } catch {
             logger.critical("\(error)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EventLoop
+import SystemIO
 
 @Suite struct EventLoopLifecycleTests {
     @Test("EventLoop.current is the loop on its thread and nil elsewhere")
@@ -41,5 +42,12 @@ import Testing
             return [before, after]
         }.value
         #expect(results == [true, true])
+    }
+}
+
+@Suite struct MemoryTuningTests {
+    @Test("glibc accepts the server's malloc thresholds (serve applies them at start-up)")
+    func thresholdsAccepted() {
+        #expect(MemoryTuning.applyServerDefaults())
     }
 }

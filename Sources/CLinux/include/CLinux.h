@@ -19,6 +19,8 @@ ssize_t clinux_sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
 int clinux_errno(void);
 // inotify: a non-blocking descriptor watching one directory for any change to its entries.
 int clinux_inotify_watch_directory(const char *path);
+// mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD); 1 when both were accepted.
+int clinux_malloc_thresholds(int mmap_threshold, int trim_threshold);
 
 extern const uint32_t CLINUX_EPOLLIN;
 extern const uint32_t CLINUX_EPOLLOUT;
