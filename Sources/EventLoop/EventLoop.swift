@@ -23,7 +23,11 @@ public final class EventLoop: @unchecked Sendable {
     private let pending = Mutex<(tasks: [@Sendable () -> Void], stopRequested: Bool, signaled: Bool)>(([], false, false))
     /// Set once `run()` has returned: later tasks run on their caller's thread, one at a time.
     private let finished = Mutex<(done: Bool, stopHooks: [@Sendable () -> Void])>((false, []))
-    private let lateTasks = Mutex<Void>(())
+    /// Tasks queued after the loop stopped, and whether a caller is running them: they run one at
+    /// a time on the thread of whichever caller found the queue idle. A late task that queues
+    /// another (a resumed continuation whose executor is this loop) only appends; the running
+    /// caller picks it up, so no lock is held while a task runs and nothing re-enters one.
+    private let lateTasks = Mutex<(queue: [@Sendable () -> Void], running: Bool)>(([], false))
     private var loopThread: pthread_t?
     /// The task array `runPendingTasks` swaps with the queue's, so neither allocates per pass.
     private var spareBatch: [@Sendable () -> Void] = []
@@ -58,7 +62,7 @@ public final class EventLoop: @unchecked Sendable {
             return true
         }
         switch signal {
-        case nil: lateTasks.withLock { _ in task() }
+        case nil: runLate(task)
         case true?: wakeup.signal()
         case false?: break
         }
@@ -72,7 +76,24 @@ public final class EventLoop: @unchecked Sendable {
             state.stopHooks.append(hook)
             return false
         }
-        if late { lateTasks.withLock { _ in hook() } }
+        if late { runLate(hook) }
+    }
+
+    /// Runs `task` after the loop stopped, serialized with other late tasks (see `lateTasks`).
+    private func runLate(_ task: @escaping @Sendable () -> Void) {
+        let idle = lateTasks.withLock { state -> Bool in
+            state.queue.append(task)
+            guard !state.running else { return false }
+            state.running = true
+            return true
+        }
+        guard idle else { return }
+        while let next = lateTasks.withLock({ state -> (@Sendable () -> Void)? in
+            guard !state.queue.isEmpty else { state.running = false; return nil }
+            return state.queue.removeFirst()
+        }) {
+            next()
+        }
     }
 
     /// The loop whose `run()` is executing on the calling thread, if any.

@@ -30,6 +30,19 @@ import SystemIO
         #expect(ran.withLock { $0 } == 11)
     }
 
+    @Test("a task run after the loop stopped may queue another (a resumed continuation does): no re-entered lock, both run in order")
+    func lateTaskQueuesAnother() throws {
+        let t = try EventLoopThread(name: "test-loop")
+        t.shutdown()
+        let order = Locked<[String]>([])
+        t.loop.execute {
+            order.withLock { $0.append("outer start") }
+            t.loop.execute { order.withLock { $0.append("inner") } }
+            order.withLock { $0.append("outer end") }
+        }
+        #expect(order.withLock { $0 } == ["outer start", "outer end", "inner"])
+    }
+
     @Test("a task preferring the loop runs its code on the loop thread, also after an await")
     func taskExecutor() async throws {
         let t = try EventLoopThread(name: "test-loop")

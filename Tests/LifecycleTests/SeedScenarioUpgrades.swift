@@ -61,23 +61,33 @@ extension SeedScenarioThreeOrgTests {
         #expect(read.status == 200 && (read.json["json"] as? [String: Any])?["Owner"] as? String == "Bob", "\(read.text)")
     }
 
-    /// Sequence 3: Org3 approves with its package omitted, Org2 with `null`: both count for readiness.
+    /// Sequence 3: Org3's package is left out of the draft, so its approval is refused (its peers
+    /// run sequence 2 with a package) until it says `allowNoPackage`; Org2 approves with `null`:
+    /// both count for readiness. Committing with no approving org's package needs `allowNoPackage` too.
     func approveWithoutPackage(_ f: LifecycleFixture, packageID: String) async throws {
         let draft = try await f.admin.post(S.chaincode + "/draft/upgrade",
                                            ["version": "1.1", "packageIds": ["Org1MSP": packageID, "Org2MSP": packageID]])
         #expect(draft.status == 200 && draft.json["sequence"] as? Int == 3, "\(draft.text)")
         #expect(draft.json["packageIds"] as? [String: String] == ["Org1MSP": packageID, "Org2MSP": packageID], "\(draft.text)")
-        let badNull = try await f.admin.post(S.chaincode + "/draft/upgrade", ["packageIds": ["Org3MSP": NSNull()]])
-        #expect(badNull.status == 422 && S.errorCode(badNull) == "invalid_field" && S.errorField(badNull) == "packageIds.Org3MSP", "\(badNull.text)")
+        let badValue = try await f.admin.post(S.chaincode + "/draft/upgrade", ["packageIds": ["Org3MSP": 5]])
+        #expect(badValue.status == 422 && S.errorCode(badValue) == "invalid_field" && S.errorField(badValue) == "packageIds.Org3MSP", "\(badValue.text)")
 
-        try await S.approve(f, ["Org3MSP"])
+        let refused = try await f.admin.post(S.chaincode + "/approvals", ["orgs": ["Org3MSP"]])
+        #expect(refused.status == 409 && S.errorCode(refused) == "package_missing", "\(refused.text)")
+        let running = (((refused.json["error"] as? [String: Any])?["details"] as? [String: Any])?["orgs"] as? [[String: Any]])?.first
+        #expect(running?["mspId"] as? String == "Org3MSP" && running?["runningPackageId"] as? String == packageID, "\(refused.text)")
+        let explicit = try await f.admin.post(S.chaincode + "/approvals", ["orgs": ["Org3MSP"], "allowNoPackage": true])
+        #expect(explicit.status == 200 && S.result(explicit, "Org3MSP")?["validationCode"] as? String == "VALID", "\(explicit.text)")
         let one = try await S.status(f)
         #expect(S.orgs(one)["Org3MSP"]?["readiness"] as? Bool == true && one["ready"] as? Bool == false, "\(one)")
         try await S.approve(f, ["Org2MSP"], packageIds: ["Org2MSP": NSNull()])
         let two = try await S.status(f)
         #expect(two["ready"] as? Bool == true && two["missing"] as? [String] == ["Org1MSP"], "\(two)")
         #expect(S.orgs(two)["Org2MSP"]?["state"] as? String == "approved" && S.orgs(two)["Org3MSP"]?["state"] as? String == "approved")
-        let committed = try await f.admin.post(S.chaincode + "/commit")
+        #expect(two["wouldStopChaincode"] as? Bool == true, "\(two)")
+        let stopping = try await f.admin.post(S.chaincode + "/commit")
+        #expect(stopping.status == 409 && S.errorCode(stopping) == "package_missing", "\(stopping.text)")
+        let committed = try await f.admin.post(S.chaincode + "/commit", ["allowNoPackage": true])
         #expect(committed.status == 200 && committed.json["validationCode"] as? String == "VALID", "\(committed.text)")
         let def = try await S.committed(f)
         #expect(def?["sequence"] as? Int == 3 && def?["version"] as? String == "1.1", "\(String(describing: def))")

@@ -19,6 +19,14 @@ struct ApprovalStatus: Sendable {
         var txID: String?
         var blockNumber: Int64?
         var differences: [Difference] = []
+        /// Whether the package the org's approval names is known (from its block, the gateway's
+        /// own record, or its peer), and which: nil = approved without a package.
+        var packageKnown = false
+        var packageID: String?
+
+        mutating func learnPackage(_ id: String?) {
+            (packageKnown, packageID) = (true, id)
+        }
     }
 
     var sequence: Int64
@@ -34,6 +42,18 @@ struct ApprovalStatus: Sendable {
     /// The last block the approval tracker processed on the channel.
     var trackedThroughBlock: UInt64?
 
+    /// Whether some org's peers run the committed sequence today (approved it with a package);
+    /// without the blocks, assumed whenever a sequence is committed.
+    var runningToday = false
+
+    /// Committing would stop a running chaincode: each org that approved the draft is known to
+    /// have approved it without a package, so no peer could run the new definition. (A first
+    /// definition approved without packages stops nothing: it is flagged by nothing here.)
+    var wouldStopChaincode: Bool {
+        let approving = orgs.filter { $0.state == "approved" }
+        return runningToday && !approving.isEmpty && approving.allSatisfy { $0.packageKnown && $0.packageID == nil }
+    }
+
     var json: JSONValue {
         .object([
             ("sequence", .int(Int(sequence))), ("ready", .bool(ready)), ("missing", .strings(missing)),
@@ -44,6 +64,7 @@ struct ApprovalStatus: Sendable {
                 if let b = o.blockNumber { source.append(("blockNumber", .int(Int(b)))) }
                 var f: [(String, JSONValue)] = [("mspId", .string(o.mspID)), ("state", .string(o.state)),
                                                 ("readiness", .bool(o.readiness)), ("source", .object(source))]
+                if o.packageKnown { f.append(("packageId", .optional(o.packageID))) }
                 if !o.differences.isEmpty {
                     f.append(("differences", .array(o.differences.map {
                         var d: [(String, JSONValue)] = [("field", .string($0.field)), ("expected", .string($0.expected)), ("actual", .string($0.actual))]
@@ -53,6 +74,7 @@ struct ApprovalStatus: Sendable {
                 }
                 return .object(f)
             })),
+            ("wouldStopChaincode", .bool(wouldStopChaincode)),
         ] + trackingJSON)
     }
 
@@ -100,7 +122,11 @@ extension DefinitionService {
         let readiness = try await readiness(of: definition, channel: channel, name: name)
         let config = try await configuration
         let facts = try await recordedFacts(draft: draft)
-        let unknown = config.mspIDs.filter { !(readiness[$0] ?? false) && facts.tracked[$0] == nil }
+        // Asked of the peers: what the not-ready orgs approved instead, and which package a ready
+        // org's approval names when neither the blocks nor the gateway's own records say.
+        let unknown = config.mspIDs.filter {
+            facts.tracked[$0] == nil && (!(readiness[$0] ?? false) || facts.gatewayRecords[$0] == nil)
+        }
         let queried = await approvedDefinitions(channel: channel, name: name, sequence: definition.sequence, orgs: unknown)
         let orgs = config.mspIDs.map { msp in
             let ready = readiness[msp] ?? false
@@ -108,11 +134,17 @@ extension DefinitionService {
             if let record = facts.gatewayRecords[msp] {
                 org.txID = record.txID
                 org.blockNumber = record.blockNumber
+                if ready { org.learnPackage(record.packageID) }
             }
-            if !ready, let approved = queried[msp] {
-                org.state = "approved-different"
-                org.sourceKind = "query-approved"
-                org.differences = ApprovalStatus.differences(definition, approved.definition)
+            if let approved = queried[msp] {
+                if ready {
+                    org.learnPackage(approved.packageID)
+                } else {
+                    org.state = "approved-different"
+                    org.sourceKind = "query-approved"
+                    org.differences = ApprovalStatus.differences(definition, approved.definition)
+                    org.learnPackage(approved.packageID)
+                }
             }
             return org
         }

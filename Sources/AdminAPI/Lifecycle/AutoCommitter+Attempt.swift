@@ -36,6 +36,10 @@ extension AutoCommitter {
         }
         let status = try await definitions.approvalStatus(channel: key.channel, name: key.name)
         guard status.ready, status.sequence == draft.sequence else { return .notReady }
+        // Never stop a chaincode on its own: that commit needs a person's explicit allowNoPackage.
+        if status.wouldStopChaincode {
+            return .couldNot(try await DefinitionService.wouldStop(status, draft: draft, definitions: definitions).description)
+        }
         let approving = status.orgs.filter(\.readiness).map(\.mspID)
         let submitter: String
         switch try await chooseSubmitter(channel: key.channel, approving: approving) {

@@ -19,14 +19,20 @@ public struct DefinitionDraft: Sendable, Equatable {
     public var initRequired: Bool
     public var endorsementPlugin: String
     public var validationPlugin: String
-    /// MSP ID -> package ID its peers run.
-    public var packageIDs: [String: String]
+    /// MSP ID -> the package its peers are to run (or explicitly none) and where that came from.
+    public var packages: [String: PackageChoice]
     public var updatedAt: String
     public var updatedBy: String
     /// Commit without a commit call once the approvals make this draft ready (`AutoCommitter`).
     public var autoCommit = false
     /// Why the last auto-commit attempt could not commit; nil = nothing to report.
     public var autoCommitNote: String?
+
+    /// MSP ID -> package ID, for the orgs that have one.
+    public var packageIDs: [String: String] { packages.compactMapValues(\.packageID) }
+
+    /// The orgs whose draft says explicitly: approve without a package.
+    public var withoutPackage: [String] { packages.filter { $0.value.packageID == nil }.keys.sorted() }
 
     /// The definition every org approves.
     public func definition() throws -> ChaincodeDefinition {
@@ -43,7 +49,8 @@ public struct DefinitionDraft: Sendable, Equatable {
             ("endorsementPolicy", .object([("text", .string(endorsementPolicy ?? EndorsementPolicy.defaultReference))])),
             ("collections", DefinitionJSON.collections(def?.collections)), ("initRequired", .bool(initRequired)),
             ("endorsementPlugin", .string(endorsementPlugin)), ("validationPlugin", .string(validationPlugin)),
-            ("packageIds", .object(packageIDs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("packageIds", .object(packages.sorted { $0.key < $1.key }.map { ($0.key, .optional($0.value.packageID)) })),
+            ("packageSources", .object(packages.sorted { $0.key < $1.key }.map { ($0.key, $0.value.source.json) })),
             ("updatedAt", .string(updatedAt)), ("updatedBy", .string(updatedBy)),
             ("autoCommit", .bool(autoCommit)), ("autoCommitNote", .optional(autoCommitNote)),
         ])

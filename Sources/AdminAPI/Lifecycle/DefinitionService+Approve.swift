@@ -5,13 +5,15 @@ import WebServer
 /// The outcome of one org's approve.
 struct ApprovalResult: Sendable {
     var mspID: String
+    /// The package the approval names; nil = approved without one.
+    var packageID: String?
     var txID: String?
     var blockNumber: UInt64?
     var validationCode: String?
     var error: NetworkError?
 
     var json: JSONValue {
-        var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("txId", .optional(txID)),
+        var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("packageId", .optional(packageID)), ("txId", .optional(txID)),
                                         ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
                                         ("validationCode", .optional(validationCode))]
         if let error { f.append(("error", error.httpError.bodyJSON)) }
@@ -31,8 +33,11 @@ struct DefinitionOperationInput: Codable, Sendable {
 extension DefinitionService {
     /// Approves the current draft for each org in turn, each endorsed by that org's own peer,
     /// ordered, and awaited until committed. The caller has been authorized for `orgs`.
-    func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], by actor: String) async throws
-        -> [ApprovalResult] {
+    /// An org left without a package while its peers run the committed sequence is refused
+    /// (409 `package_missing`) before any transaction, unless the draft or `packageOverrides`
+    /// says `null` for it or `allowNoPackage` is set.
+    func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], allowNoPackage: Bool = false,
+                 by actor: String) async throws -> [ApprovalResult] {
         let draft = try await approvableDraft(channel: channel, name: name)
         let definition = try draft.definition()
         for org in orgs {
@@ -41,10 +46,15 @@ extension DefinitionService {
                 throw NetworkError(status: 422, code: "no_admin_identity", message: "no admin identity configured for \(org)")
             }
         }
+        func package(_ org: String) -> (id: String?, explicit: Bool) {
+            if let override = packageOverrides[org] { return (override, true) }
+            let choice = draft.packages[org]
+            return (choice?.packageID, allowNoPackage || (choice != nil && choice?.packageID == nil))
+        }
+        try await checkNoSilentRemoval(definition, channel: channel, orgs: orgs, packageFor: package)
         var results: [ApprovalResult] = []
         for org in orgs {
-            let packageID = packageOverrides[org] ?? draft.packageIDs[org]
-            results.append(await approve(definition, channel: channel, org: org, packageID: packageID, by: actor))
+            results.append(await approve(definition, channel: channel, org: org, packageID: package(org).id, by: actor))
         }
         return results
     }
@@ -58,7 +68,7 @@ extension DefinitionService {
                                                                 message: "approving sequence \(definition.sequence)")])
         op.state = .running
         op = await operations.record(op)
-        var result = ApprovalResult(mspID: org)
+        var result = ApprovalResult(mspID: org, packageID: packageID)
         do {
             let status = try await submitApproval(definition, channel: channel, org: org, packageID: packageID)
             (result.txID, result.blockNumber, result.validationCode) = (status.transactionID, status.blockNumber, status.validationCode.name)

@@ -5,10 +5,13 @@ import WebServer
 extension DefinitionService {
     /// Commits the draft when enough orgs approved: endorsed by one peer of each approving org,
     /// submitted as the first approving org the caller may act for; waits for the commit.
-    func commit(channel: String, name: String, principal: Principal) async throws -> CommitStatus {
+    /// A definition whose approving orgs all approved it without a package is refused with 409
+    /// `package_missing` unless `allowNoPackage`: committed, no peer could run the chaincode.
+    func commit(channel: String, name: String, principal: Principal, allowNoPackage: Bool = false) async throws -> CommitStatus {
         let draft = try await uncommittedDraft(channel: channel, name: name)
         let status = try await approvalStatus(channel: channel, name: name)
         guard status.ready else { throw Self.notReady(status.missing) }
+        if status.wouldStopChaincode, !allowNoPackage { throw try await Self.wouldStop(status, draft: draft, definitions: self) }
         let approving = status.orgs.filter(\.readiness).map(\.mspID)
         guard let submitter = approving.first(where: { principal.mayActFor(org: $0) && network.adminClient($0) != nil }) else {
             throw HTTPError(status: 403, code: "forbidden",
@@ -27,6 +30,14 @@ extension DefinitionService {
                             message: "sequence \(committed) of chaincode '\(name)' is already committed on channel '\(channel)'; save a new draft")
         }
         return draft
+    }
+
+    /// The refusal of a commit that would leave every org without a package.
+    static func wouldStop(_ status: ApprovalStatus, draft: DefinitionDraft, definitions: DefinitionService) async throws -> PackageMissingError {
+        let committed = try await definitions.committed(channel: draft.channel, name: draft.name)?.definition.sequence ?? 0
+        return PackageMissingError(action: .commit, channel: draft.channel, name: draft.name, sequence: draft.sequence,
+                                   committedSequence: committed,
+                                   orgs: status.orgs.filter { $0.state == "approved" }.map { ($0.mspID, nil) })
     }
 
     static func notReady(_ missing: [String]) -> HTTPError {

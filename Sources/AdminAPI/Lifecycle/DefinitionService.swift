@@ -21,7 +21,9 @@ struct DefinitionService: Sendable {
         var initRequired: Bool?
         var endorsementPlugin: String?
         var validationPlugin: String?
-        var packageIDs: [String: String]?
+        /// MSP ID -> package ID, or nil: approve without a package (explicitly). nil map = carried
+        /// over (`carriedPackages`).
+        var packageIDs: [String: String?]?
         /// nil = kept from the previous draft of the same sequence, else off.
         var autoCommit: Bool?
     }
@@ -78,7 +80,8 @@ struct DefinitionService: Sendable {
     }
 
     /// Creates or replaces the draft: missing sequence = committed + 1, missing fields carry
-    /// over from the committed definition (upgrade) or the peer defaults.
+    /// over from the committed definition (upgrade) or the peer defaults, missing package IDs
+    /// from the draft being edited (same sequence) or what each org approved for the committed one.
     func saveDraft(channel: String, name: String, input: DraftInput, by actor: String) async throws -> DefinitionDraft {
         let committed = try await committed(channel: channel, name: name)?.definition
         let previous = try await draft(channel: channel, name: name)
@@ -92,8 +95,19 @@ struct DefinitionService: Sendable {
             initRequired: input.initRequired ?? committed?.initRequired ?? false,
             endorsementPlugin: input.endorsementPlugin ?? committed?.endorsementPlugin ?? "",
             validationPlugin: input.validationPlugin ?? committed?.validationPlugin ?? "",
-            packageIDs: input.packageIDs ?? previous?.packageIDs ?? [:], updatedAt: Timestamp.now(), updatedBy: actor)
+            packages: [:], updatedAt: Timestamp.now(), updatedBy: actor)
         draft.autoCommit = input.autoCommit ?? (previous?.sequence == draft.sequence ? previous?.autoCommit ?? false : false)
+        try apply(input, to: &draft, committed: committed)
+        guard draft.sequence >= 1 else { throw JSONBody.invalid("sequence", "must be at least 1") }
+        do { try draft.definition().validate() } catch { throw NetworkError.classify(error) }
+        draft.packages = try await packages(for: draft, input: input, committed: committed?.sequence, previous: previous)
+        let saved = draft
+        try await queue.write { try DraftRepository($0).save(saved) }
+        return saved
+    }
+
+    /// The policy and collections of the request, over those carried from the committed definition.
+    private func apply(_ input: DraftInput, to draft: inout DefinitionDraft, committed: ChaincodeDefinition?) throws {
         if let committed, !committed.validationParameter.isEmpty {
             draft.endorsementPolicy = DefinitionJSON.policyText(committed.validationParameter)
         }
@@ -111,10 +125,19 @@ struct DefinitionService: Sendable {
                 throw JSONBody.invalid("collections", "is not a valid collections configuration: \(error)")
             }
         }
-        guard draft.sequence >= 1 else { throw JSONBody.invalid("sequence", "must be at least 1") }
-        do { try draft.definition().validate() } catch { throw NetworkError.classify(error) }
-        let saved = draft
-        try await queue.write { try DraftRepository($0).save(saved) }
-        return saved
+    }
+
+    /// The draft's packages: as requested (checked for being installed); else those of the draft
+    /// being edited when it has the same sequence; else carried over from the committed sequence.
+    private func packages(for draft: DefinitionDraft, input: DraftInput, committed: Int64?, previous: DefinitionDraft?) async throws
+        -> [String: PackageChoice] {
+        if let requested = input.packageIDs {
+            return await checkInstalled(requested.mapValues { PackageChoice(packageID: $0, source: PackageSource(kind: .request)) })
+        }
+        if let previous, previous.sequence == draft.sequence { return previous.packages }
+        guard let committed else {
+            return (previous?.packages ?? [:]).mapValues { PackageChoice(packageID: $0.packageID, source: PackageSource(kind: .previousDraft, sequence: previous?.sequence)) }
+        }
+        return try await carriedPackages(channel: draft.channel, name: draft.name, sequence: committed, previous: previous)
     }
 }

@@ -8,15 +8,42 @@ struct DraftRepository {
 
     static let columns = """
         channel, name, version, sequence, endorsement_policy, validation_parameter, collections, init_required, \
-        endorsement_plugin, validation_plugin, package_ids_json, updated_at, updated_by, auto_commit, auto_commit_note
+        endorsement_plugin, validation_plugin, package_ids_json, updated_at, updated_by, auto_commit, auto_commit_note, \
+        package_sources_json
         """
 
     func save(_ d: DefinitionDraft) throws {
-        let ids = String(decoding: try JSONEncoder().encode(d.packageIDs), as: UTF8.self)
-        try connection.execute("INSERT OR REPLACE INTO definition_drafts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        // JSONEncoder writes a nil value as null: the explicit "no package" survives the round trip.
+        let ids = String(decoding: try JSONEncoder().encode(d.packages.mapValues(\.packageID)), as: UTF8.self)
+        let sources = String(decoding: try JSONEncoder().encode(d.packages.mapValues(\.source)), as: UTF8.self)
+        try connection.execute("INSERT OR REPLACE INTO definition_drafts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                [d.channel, d.name, d.version, d.sequence, d.endorsementPolicy, d.validationParameter, d.collections,
                                 d.initRequired, d.endorsementPlugin, d.validationPlugin, ids, d.updatedAt, d.updatedBy,
-                                d.autoCommit, d.autoCommitNote])
+                                d.autoCommit, d.autoCommitNote, sources])
+    }
+
+    /// A column the gateway wrote that no longer decodes: the draft is refused with a clear
+    /// error rather than read as if it had no packages (which would approve without them).
+    struct CorruptColumn: Error, CustomStringConvertible {
+        var column: String
+        var channel: String
+        var name: String
+        var cause: any Error
+        var description: String { "definition_drafts.\(column) of \(channel)/\(name) does not decode: \(cause)" }
+    }
+
+    static func packages(ids: String, sources: String, channel: String, name: String) throws -> [String: PackageChoice] {
+        let decodedIDs: [String: String?]
+        let decodedSources: [String: PackageSource]
+        do { decodedIDs = try JSONDecoder().decode([String: String?].self, from: Data(ids.utf8)) } catch {
+            throw CorruptColumn(column: "package_ids_json", channel: channel, name: name, cause: error)
+        }
+        do { decodedSources = try JSONDecoder().decode([String: PackageSource].self, from: Data(sources.utf8)) } catch {
+            throw CorruptColumn(column: "package_sources_json", channel: channel, name: name, cause: error)
+        }
+        return decodedIDs.reduce(into: [:]) { out, entry in
+            out[entry.key] = PackageChoice(packageID: entry.value, source: decodedSources[entry.key] ?? PackageSource(kind: .unrecorded))
+        }
     }
 
     func find(channel: String, name: String) throws -> DefinitionDraft? {
@@ -25,7 +52,7 @@ struct DraftRepository {
                             endorsementPolicy: s.optionalString(4), validationParameter: s.blob(5),
                             collections: s.isNull(6) ? nil : s.blob(6), initRequired: s.int64(7) != 0,
                             endorsementPlugin: s.string(8), validationPlugin: s.string(9),
-                            packageIDs: (try? JSONDecoder().decode([String: String].self, from: Data(s.string(10).utf8))) ?? [:],
+                            packages: try Self.packages(ids: s.string(10), sources: s.string(15), channel: s.string(0), name: s.string(1)),
                             updatedAt: s.string(11), updatedBy: s.string(12), autoCommit: s.int64(13) != 0,
                             autoCommitNote: s.optionalString(14))
         }.first

@@ -18,28 +18,52 @@ struct InvokeService: Sendable {
     }
 
     /// Orgs whose peers can run the chaincode: approved the committed definition and configured.
+    /// 409 `chaincode_unavailable` when the orgs that approved it cannot run it (approved
+    /// without a package, or with one not installed); 422 `no_endorsing_org` when none is configured.
     func runningOrgs(channel: String, name: String) async throws -> [String] {
         if let orgs = cache.get(channel, name) { return orgs }
         guard let committed = try await definitions.committed(channel: channel, name: name) else {
             throw NetworkError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
         }
-        let approved = committed.approvals.filter(\.value).keys.sorted().filter {
-            network.queryClient($0) != nil && !(network.organization($0)?.peers.isEmpty ?? true)
-        }
-        // An org may approve without a package: its peers then cannot run the chaincode. Keep the
-        // orgs whose first peer has a package referencing this chaincode (when the gateway holds
-        // the org's admin key to ask); orgs it cannot ask stay in.
+        let approved = committed.approvals.filter(\.value).keys.sorted()
         var orgs: [String] = []
+        var unable: (withoutPackage: [String], notInstalled: [String]) = ([], [])
         for org in approved {
-            guard let node = network.organization(org)?.peers.first, network.adminClient(org) != nil,
-                  let installed = try? await network.installed(on: node) else { orgs.append(org); continue }
-            if installed.contains(where: { $0.references[channel]?.contains { $0.name == name } == true }) { orgs.append(org) }
+            switch await canRun(org, channel: channel, name: name) {
+            case .yes: orgs.append(org)
+            case .notConfigured: break
+            case .no:
+                let package = try await definitions.runningPackage(channel: channel, name: name, sequence: committed.definition.sequence, org: org)
+                if package == nil { unable.withoutPackage.append(org) } else { unable.notInstalled.append(org) }
+            }
         }
         guard !orgs.isEmpty else {
+            if !unable.withoutPackage.isEmpty || !unable.notInstalled.isEmpty {
+                throw ChaincodeUnavailableError(channel: channel, name: name, sequence: committed.definition.sequence,
+                                                approvedWithoutPackage: unable.withoutPackage, notInstalled: unable.notInstalled)
+            }
             throw NetworkError(status: 422, code: "no_endorsing_org", message: "no configured organization has approved '\(name)' on '\(channel)'")
         }
         cache.set(channel, name, orgs)
         return orgs
+    }
+
+    private enum CanRun { case yes, no, notConfigured }
+
+    /// Whether an org that approved the committed definition can run it here: it needs a client
+    /// identity and a peer; its first peer must have a package referencing the chaincode (an org
+    /// may approve without a package) when the gateway holds the org's admin key to ask.
+    private func canRun(_ org: String, channel: String, name: String) async -> CanRun {
+        guard network.queryClient(org) != nil, let node = network.organization(org)?.peers.first else { return .notConfigured }
+        guard network.adminClient(org) != nil else { return .yes }
+        do {
+            let installed = try await network.installed(on: node)
+            return installed.contains(where: { $0.references[channel]?.contains { $0.name == name } == true }) ? .yes : .no
+        } catch {
+            // Its peer did not answer the admin query: keep the org, so the invocation itself
+            // reports what the peer says (or that it is unreachable).
+            return .yes
+        }
     }
 
     func invocation(_ call: Call, channel: String, name: String) -> ChaincodeInvocation {

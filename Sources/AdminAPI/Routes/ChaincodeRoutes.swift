@@ -35,10 +35,15 @@ enum ChaincodeRoutes {
                 let orgs = try body.strings("orgs")
                 guard !orgs.isEmpty else { throw JSONBody.invalid("orgs", "must name at least one MSP ID") }
                 ctx.auditTarget = "\(channel)/\(name)"
-                ctx.auditDetail = "orgs \(orgs.joined(separator: ","))"
+                let overrides = try packageIDs(body, allowNull: true)
+                let allowNoPackage = try body.bool("allowNoPackage", default: false)
+                ctx.auditDetail = "orgs \(orgs.joined(separator: ","))" + (allowNoPackage ? " allowNoPackage" : "")
                 try ctx.authorize(orgs: orgs)
-                let results = try await defs.approve(channel: channel, name: name, orgs: orgs,
-                                                     packageOverrides: try packageIDs(body, allowNull: true).mapValues { $0 }, by: ctx.principal.name)
+                let results = try await defs.approve(channel: channel, name: name, orgs: orgs, packageOverrides: overrides,
+                                                     allowNoPackage: allowNoPackage, by: ctx.principal.name)
+                // An approval without a package is audited as such: it stops the chaincode on that org's peers.
+                let without = results.filter { $0.packageID == nil }.map(\.mspID)
+                if !without.isEmpty { ctx.auditDetail = (ctx.auditDetail ?? "") + "; without a package: \(without.joined(separator: ","))" }
                 return .json(.object([("results", .array(results.map(\.json)))]))
             },
             APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
@@ -51,9 +56,12 @@ enum ChaincodeRoutes {
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 ctx.auditTarget = "\(channel)/\(name)"
                 let services = try lc()
-                let status = try await services.definitions.commit(channel: channel, name: name, principal: ctx.principal)
+                // The body is optional: `{"allowNoPackage": true}` commits even if no org approved with a package.
+                let allowNoPackage = ctx.request.bodyBytes.isEmpty ? false : try JSONBody(ctx.request).bool("allowNoPackage", default: false)
+                let status = try await services.definitions.commit(channel: channel, name: name, principal: ctx.principal,
+                                                                   allowNoPackage: allowNoPackage)
                 services.runningOrgs.invalidate(channel, name)
-                ctx.auditDetail = "tx \(status.transactionID)"
+                ctx.auditDetail = "tx \(status.transactionID)" + (allowNoPackage ? " allowNoPackage" : "")
                 return .json(DefinitionService.commitJSON(status))
             },
         ] + InvokeRoutes.routes(lc)
@@ -75,11 +83,12 @@ enum ChaincodeRoutes {
         input.endorsementPlugin = try body.optionalString("endorsementPlugin")
         input.validationPlugin = try body.optionalString("validationPlugin")
         if body.value("packageIds") != nil {
-            let ids = try packageIDs(body, allowNull: false).compactMapValues { $0 }
+            // null: this org approves without a package, explicitly (see PackageMissingError).
+            let ids = try packageIDs(body, allowNull: true)
             input.packageIDs = ids
             // Which package an org runs is that org's choice: changing another org's entry needs
             // the right to act for it (the definition's other fields are proposals to everyone).
-            let previous = try await services.definitions.draft(channel: channel, name: name)?.packageIDs ?? [:]
+            let previous = try await services.definitions.draft(channel: channel, name: name)?.packages.mapValues(\.packageID) ?? [:]
             try ctx.authorize(orgs: Set(previous.keys).union(ids.keys).filter { previous[$0] != ids[$0] }.sorted())
         }
         input.autoCommit = try body.optionalBool("autoCommit")

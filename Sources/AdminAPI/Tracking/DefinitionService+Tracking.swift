@@ -6,9 +6,12 @@ import WebServer
 /// own approve records, and each org's block-tracked approval (at the draft's sequence, else
 /// its pending one above the committed sequence; none before the listener's first block).
 struct RecordedApprovals: Sendable {
-    var gatewayRecords: [String: (txID: String, blockNumber: Int64?)] = [:]
+    var gatewayRecords: [String: (txID: String, blockNumber: Int64?, packageID: String?)] = [:]
     var tracked: [String: LifecycleRecord] = [:]
     var checkpoint: UInt64?
+    /// Whether some org approved the sequence below the draft's with a package (its peers run
+    /// the chaincode today); nil when the blocks have not been read yet.
+    var runningToday: Bool?
 }
 
 extension DefinitionService {
@@ -20,6 +23,8 @@ extension DefinitionService {
             facts.gatewayRecords = try repo.gatewayApprovals(channel: channel, name: name, sequence: sequence)
             facts.checkpoint = try repo.checkpoint(channel: channel)
             guard facts.checkpoint != nil else { return facts }
+            let below = sequence > 1 ? try repo.latestApprovals(channel: channel, name: name, sequence: sequence - 1) : [:]
+            facts.runningToday = below.values.contains { $0.packageID != nil }
             facts.tracked = try repo.pendingApprovals(channel: channel, name: name)
                 .merging(try repo.latestApprovals(channel: channel, name: name, sequence: sequence)) { _, latest in latest }
             return facts
@@ -32,6 +37,7 @@ extension DefinitionService {
     /// differing fields, sourced from its block. Then evaluates the LifecycleEndorsement policy.
     func applyTrackedApprovals(_ status: inout ApprovalStatus, draft: DefinitionDraft, config: ChannelConfiguration,
                                facts: RecordedApprovals) throws {
+        status.runningToday = facts.runningToday ?? (draft.sequence > 1)
         guard let checkpoint = facts.checkpoint else { return }  // the listener has not processed a block yet
         let (definition, sequence) = (try draft.definition(), draft.sequence)
         for i in status.orgs.indices {
@@ -43,6 +49,7 @@ extension DefinitionService {
                 differences.insert(.init(field: "sequence", expected: "\(sequence)", actual: "\(record.definition.sequence)"), at: 0)
             }
             status.orgs[i].state = differences.isEmpty ? "approved" : "approved-different"
+            if record.definition.sequence == sequence { status.orgs[i].learnPackage(record.packageID) }
             if let expected = draft.packageIDs[msp], expected != (record.packageID ?? "") {
                 differences.append(.init(field: "packageId", expected: expected, actual: record.packageID ?? "", note: "per-org, allowed"))
             }

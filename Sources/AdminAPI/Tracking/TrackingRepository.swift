@@ -86,12 +86,14 @@ struct TrackingRepository {
 
     /// The gateway's own latest approve record (`approval_records`) of each org for `name` at
     /// `sequence`: one query for all orgs (DraftRepository.lastApproval reads one org).
-    func gatewayApprovals(channel: String, name: String, sequence: Int64) throws -> [String: (txID: String, blockNumber: Int64?)] {
+    func gatewayApprovals(channel: String, name: String, sequence: Int64) throws
+        -> [String: (txID: String, blockNumber: Int64?, packageID: String?)] {
         let rows = try connection.query("""
-            SELECT msp_id, tx_id, block_number FROM approval_records WHERE channel = ? AND name = ? AND sequence = ? ORDER BY id
-            """, [channel, name, sequence]) { ($0.string(0), $0.string(1), $0.optionalInt64(2)) }
-        var latest: [String: (txID: String, blockNumber: Int64?)] = [:]
-        for (msp, txID, block) in rows { latest[msp] = (txID, block) }
+            SELECT msp_id, tx_id, block_number, package_id FROM approval_records
+            WHERE channel = ? AND name = ? AND sequence = ? ORDER BY id
+            """, [channel, name, sequence]) { ($0.string(0), $0.string(1), $0.optionalInt64(2), $0.optionalString(3)) }
+        var latest: [String: (txID: String, blockNumber: Int64?, packageID: String?)] = [:]
+        for (msp, txID, block, package) in rows { latest[msp] = (txID, block, package) }
         return latest
     }
 

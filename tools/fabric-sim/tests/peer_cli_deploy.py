@@ -1,0 +1,54 @@
+"""Deploys a chaincode the way `peer lifecycle chaincode` does, with no gateway involved:
+package (ccaas), install on one peer of each org, approve by each org with its package ID,
+commit endorsed by all. Tests use it to build a chaincode "deployed by another tool".
+
+    python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1]
+
+Prints {"packageId": ..., "sequence": ...} on success; exits 1 with Fabric's message otherwise.
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fabclient import Lifecycle, Net  # noqa: E402
+from fabsim import packages  # noqa: E402
+from fabsim.pb import lifecycle  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sim_dir")
+    ap.add_argument("name")
+    ap.add_argument("--orgs", default="Org1MSP,Org2MSP")
+    ap.add_argument("--label", default="basic_1.0")
+    ap.add_argument("--sequence", type=int, default=1)
+    ap.add_argument("--channel", default="mychannel")
+    a = ap.parse_args()
+    net = Net(a.sim_dir)
+    lc = Lifecycle(net, a.channel)
+    pkg = packages.build(a.label, "ccaas", [("connection.json", b'{"address":"127.0.0.1:9999"}')])
+    pid = packages.package_id(a.label, pkg)
+    orgs = a.orgs.split(",")
+    try:
+        for m in orgs:
+            r = lc.install(m, pkg)
+            if r.response.status != 200 and "already successfully installed" not in r.response.message:
+                sys.exit(f"install on {m}: {r.response.message}")
+            code, r = lc.approve(m, a.name, a.sequence, pid)
+            if code != 0:
+                sys.exit(f"approve by {m}: {r.response.message if r else code}")
+        code, r = lc.commit(orgs, a.name, a.sequence)
+        if code != 0:
+            sys.exit(f"commit: {r.response.message if r else code}")
+        got, _ = lc.query(orgs[0], "QueryChaincodeDefinition", lifecycle.QueryChaincodeDefinitionArgs(name=a.name),
+                          lifecycle.QueryChaincodeDefinitionResult)
+        print(json.dumps({"packageId": pid, "sequence": got.sequence}))
+    finally:
+        net.close()
+
+
+if __name__ == "__main__":
+    main()
