@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
