@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "Fabric", dependencies: [
-            "FabricProtos", "GRPCClient", "TLSCrypto",
+            "FabricProtos", "TLSCrypto",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
