@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates Sources/FabricProtos/*.pb.swift from the PyPI hyperledger-fabric-protos wheel
-# (docs: /work/shared/docs/fabric-protocol.md section 13). Developer tool: CI never runs it;
+# (docs/fabric-notes.md §13). Developer tool: CI never runs it;
 # the generated Swift is committed.
 #
 # Needs: pip (PIP=..., default <repo>/.venv/bin/pip, else python3 -m pip), protoc with the Debian
