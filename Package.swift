@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "Fabric", dependencies: [
-            "FabricProtos", "GRPCClient", "TLSCrypto",
+            "FabricProtos", "TLSCrypto",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,8 +9,8 @@
 #          gateway CPU < 100 µs per query.
 #
 # Env: GATEWAY_BIN (skip the release build), GATEWAY_TEST_PYTHON (python with grpcio and the
-#      fabric-sim requirements; default <repo>/.venv/bin/python3, else /work/venv/bin/python,
-#      else python3), BENCH_SECONDS (per measurement, default 10), BENCH_CLIENTS ("1 32"),
+#      fabric-sim requirements; default <repo>/.venv/bin/python3, else python3 on PATH),
+#      BENCH_SECONDS (per measurement, default 10), BENCH_CLIENTS ("1 32"),
 #      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_KEEP=1 keeps the temp dir,
 #      BENCH_PERF=1 also profiles the gateway (perf record -g) under the last client count and
 #      prints its top user-space symbols.

@@ -17,7 +17,7 @@
 # identities for all, peers for those).
 #
 # Env: GATEWAY_BIN (skip the release build), GATEWAY_TEST_PYTHON (python with the fabric-sim
-#      requirements; default <repo>/.venv/bin/python3, else /work/venv/bin/python, else python3),
+#      requirements; default <repo>/.venv/bin/python3, else python3 on PATH),
 #      BENCH_ORGS (50), BENCH_DEFINITIONS (200), BENCH_PEER_ORGS (2), BENCH_TXS_PER_BLOCK (1),
 #      BENCH_SECONDS (per status measurement, 10), BENCH_CLIENTS ("1 8"),
 #      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_HISTORY_DIR (reuse a

@@ -3,7 +3,7 @@
 
 Each fabric_protos/**/<name>_pb2.py calls
 `_descriptor_pool.Default().AddSerializedFile(b'...')` with the serialized
-FileDescriptorProto as its only argument (docs/fabric-protocol.md section 13). We read the
+FileDescriptorProto as its only argument (docs/fabric-notes.md §13). We read the
 sources with `ast` (no protobuf runtime needed) and write field 1 of FileDescriptorSet
 repeated: 0x0A + varint(len) + bytes per file, dependencies first.
 

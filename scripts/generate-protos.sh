@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Regenerates Sources/FabricProtos/*.pb.swift from the PyPI hyperledger-fabric-protos wheel
-# (docs: /work/shared/docs/fabric-protocol.md section 13). Developer tool: CI never runs it;
+# (docs/fabric-notes.md §13). Developer tool: CI never runs it;
 # the generated Swift is committed.
 #
 # Needs: pip (PIP=..., default <repo>/.venv/bin/pip, else python3 -m pip), protoc with the Debian
 # protobuf-compiler includes (/usr/include/google/protobuf), swift, git.
 # Env: PROTOC_GEN_SWIFT=<path> to reuse an already built plugin;
-#      SWIFT_PROTOBUF_REPO (default: the local mirror) and SWIFT_PROTOBUF_TAG (1.39.0).
+#      SWIFT_PROTOBUF_REPO (a git URL or path, default the GitHub repository) and SWIFT_PROTOBUF_TAG (1.39.0).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/Sources/FabricProtos"
 WHEEL_VERSION="0.3.7.dev349689853811"
-SWIFT_PROTOBUF_REPO="${SWIFT_PROTOBUF_REPO:-/opt/swift-packages/apple/swift-protobuf.git}"
+SWIFT_PROTOBUF_REPO="${SWIFT_PROTOBUF_REPO:-https://github.com/apple/swift-protobuf.git}"
 SWIFT_PROTOBUF_TAG="${SWIFT_PROTOBUF_TAG:-1.39.0}"
 PYTHON="${PYTHON:-python3}"
 if [[ -z "${PIP:-}" ]]; then

@@ -1,7 +1,7 @@
 import Archive
 
 /// Validates a chaincode install package exactly as the peer's `ParseChaincodePackage` does
-/// (same checks, same order, same messages; §9.1-9.2), then inspects code.tar.gz and, for
+/// (same checks, same order, same messages; docs/fabric-notes.md §10.1-10.2), then inspects code.tar.gz and, for
 /// ccaas/external packages, connection.json. Streams: memory does not grow with package size.
 public struct PackageInspector: Sendable {
     public let limits: PackageLimits

@@ -3,7 +3,7 @@ import Archive
 /// Limits applied to uploaded packages. Each is checked where the bytes arrive.
 public struct PackageLimits: Sendable, Equatable {
     /// Largest install package accepted (bytes of the .tar.gz). 100 MiB: the peer cannot take
-    /// more anyway, as InstallChaincode travels in one gRPC message (100 MiB default, §11).
+    /// more anyway, as InstallChaincode travels in one gRPC message (100 MiB default, docs/fabric-notes.md §12.3).
     public var maxPackageBytes: Int64
     /// Largest metadata.json / connection.json / index file read into memory (1 MiB; real ones are < 10 KiB).
     public var maxSmallFileBytes: Int64

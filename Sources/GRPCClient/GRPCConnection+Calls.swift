@@ -31,7 +31,7 @@ extension GRPCConnection {
         }
     }
 
-    /// Submits HEADERS (fabric-protocol.md §11 request header set) and queued body bytes.
+    /// Submits HEADERS (the request header set of docs/fabric-notes.md §12.1) and queued body bytes.
     func open(_ call: GRPCCall) {
         guard !call.isFinished else { return }
         var headers = [

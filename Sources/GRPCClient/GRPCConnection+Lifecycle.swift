@@ -57,7 +57,7 @@ extension GRPCConnection {
         }
     }
 
-    // MARK: keepalive (fabric-protocol.md §11: never more often than every 60 s, only when idle)
+    // MARK: keepalive (docs/fabric-notes.md §12.3: never more often than every 60 s, only when idle)
 
     private func keepaliveDue() {
         keepaliveTimer = nil

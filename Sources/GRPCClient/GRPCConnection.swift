@@ -8,10 +8,10 @@ import TLSCrypto
 protocol GRPCConnectionDelegate: AnyObject {
     /// The connection will accept no new calls (GOAWAY, failure or close).
     func connectionStoppedAcceptingCalls(_ connection: GRPCConnection)
-    /// The connection is closed; `error` is nil for an orderly close. `wasReady` tells
-    /// whether it ever completed its handshake (a failed attempt grows the backoff).
     /// A call queued here but never opened (the server sent GOAWAY first): place it again.
     func reroute(_ call: GRPCCall)
+    /// The connection is closed; `error` is nil for an orderly close. `wasReady` tells
+    /// whether it ever completed its handshake (a failed attempt grows the backoff).
     func connectionClosed(_ connection: GRPCConnection, error: GRPCConnectionError?, wasReady: Bool)
 }
 

@@ -1,4 +1,5 @@
-/// Tunables of a channel's connections. Defaults follow fabric-protocol.md §10.2/§11.
+/// Tunables of a channel's connections. The message-size and keepalive defaults are Fabric's
+/// (docs/fabric-notes.md §12.3).
 struct GRPCConnectionOptions: Sendable {
     /// Largest message sent or received (Fabric: 100 MiB); larger = RESOURCE_EXHAUSTED.
     var maxMessageBytes = 100 * 1024 * 1024

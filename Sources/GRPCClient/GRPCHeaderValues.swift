@@ -1,4 +1,4 @@
-/// Encoders/decoders for gRPC header values (fabric-protocol.md §11).
+/// Encoders/decoders for gRPC header values (docs/fabric-notes.md §12.1).
 enum GRPCHeaderValues {
     /// Decodes a `grpc-message`: `%XX` escapes to bytes, then UTF-8 (invalid sequences become
     /// U+FFFD). A malformed escape is kept literally, as grpc-go does.

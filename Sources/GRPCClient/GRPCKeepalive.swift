@@ -1,4 +1,4 @@
-/// When to PING (fabric-protocol.md §11): only after a full interval in which nothing was
+/// When to PING (docs/fabric-notes.md §12.3): only after a full interval in which nothing was
 /// received, never two PINGs less than an interval apart, one PING outstanding at a time.
 /// Pure: the clock is passed in.
 struct GRPCKeepalive: Equatable {

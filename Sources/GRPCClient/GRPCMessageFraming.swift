@@ -1,4 +1,4 @@
-/// gRPC length-prefixed message framing (fabric-protocol.md §11):
+/// gRPC length-prefixed message framing (docs/fabric-notes.md §12.1):
 /// `1 byte compressed-flag | 4 bytes big-endian length | message`.
 enum GRPCMessageFraming {
     static let headerSize = 5

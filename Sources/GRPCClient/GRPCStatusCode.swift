@@ -1,4 +1,4 @@
-/// A gRPC status code (fabric-protocol.md §11). Unknown numbers are kept as-is.
+/// A gRPC status code (docs/fabric-notes.md §12.2). Unknown numbers are kept as-is.
 public struct GRPCStatusCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }

@@ -128,7 +128,7 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
-    /// True once the head's terminating blank line has arrived (used to stop the 408 timer).
+    /// True once `buf` holds the blank line that ends a request head.
     public static func signalsCompleteHead(_ buf: UnsafeRawBufferPointer) -> Bool {
         findHeadEnd(buf, from: 0) != nil
     }

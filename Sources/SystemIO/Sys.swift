@@ -83,16 +83,4 @@ public enum Sys {
         }
         return Int(rl.rlim_cur)
     }
-
-    /// Number of open descriptors of this process (tests use it to prove nothing leaks).
-    public static func openDescriptorCount() -> Int {
-        guard let dir = opendir("/proc/self/fd") else { return -1 }
-        defer { closedir(dir) }
-        var n = 0
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { n += 1 }
-        }
-        return n - 1 // the directory stream itself
-    }
 }

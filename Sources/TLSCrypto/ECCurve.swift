@@ -27,7 +27,7 @@ public enum ECCurve: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The group order n, big-endian (fabric-protocol.md section 2.5).
+    /// The group order n, big-endian (docs/fabric-notes.md §2.2).
     public var order: [UInt8] {
         switch self {
         case .p256: Self.p256Order

@@ -5,7 +5,7 @@ import Foundation
 /// `EC PRIVATE KEY`, as cryptogen / Fabric CA / bccsp accept) or freshly generated.
 ///
 /// Signing takes a precomputed digest: Fabric signs SHA-256 digests for every curve
-/// (fabric-protocol.md section 2.5), so a P-384 key must not hash with SHA-384.
+/// (msp/identities.go `getHashOpt`; docs/fabric-notes.md §2.2), so a P-384 key must not hash with SHA-384.
 public struct ECPrivateKey: Sendable {
     let key: EVPKey
     /// The key's curve.

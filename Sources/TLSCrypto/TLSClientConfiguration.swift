@@ -1,7 +1,7 @@
 /// How a TLS client session trusts and identifies itself to a server.
 ///
 /// Mirrors the settings of Fabric's connection profiles (`tlsCACerts`,
-/// `ssl-target-name-override`, client cert/key for mutual TLS; fabric-protocol.md §10.2).
+/// `ssl-target-name-override`, client cert/key for mutual TLS; docs/fabric-notes.md §11).
 public struct TLSClientConfiguration: Sendable, Hashable {
     /// Trust anchors (PEM text; each string may hold several certificates).
     public var rootCertificatesPEM: [String]

@@ -20,7 +20,7 @@ public final class MetricsRegistry: Sendable {
         var labelNames: [String]
     }
 
-    enum Kind { case counter, histogram([Double]), gauge }
+    enum Kind { case counter, histogram([Double]) }
 
     struct Series {
         var value: Double = 0
@@ -37,7 +37,6 @@ public final class MetricsRegistry: Sendable {
 
     /// Declares a family once; later declarations with the same name are ignored.
     public func declareCounter(_ name: String, help: String, labels: [String]) { declare(name, help, .counter, labels) }
-    public func declareGauge(_ name: String, help: String, labels: [String]) { declare(name, help, .gauge, labels) }
     public func declareHistogram(_ name: String, help: String, labels: [String], buckets: [Double] = latencyBuckets) {
         declare(name, help, .histogram(buckets), labels)
     }
@@ -53,10 +52,6 @@ public final class MetricsRegistry: Sendable {
 
     public func increment(_ name: String, _ labels: [String], by amount: Double = 1) {
         families.withLock { f in f[name]?.series[labels, default: Series()].value += amount }
-    }
-
-    public func set(_ name: String, _ labels: [String], _ value: Double) {
-        families.withLock { f in f[name]?.series[labels, default: Series()].value = value }
     }
 
     public func observe(_ name: String, _ labels: [String], _ value: Double) {
@@ -79,11 +74,6 @@ public final class MetricsRegistry: Sendable {
             switch f.kind {
             case .counter:
                 out += "# TYPE \(name) counter\n"
-                for (labels, s) in f.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    out += "\(name)\(Self.labelText(f.labelNames, labels)) \(Self.number(s.value))\n"
-                }
-            case .gauge:
-                out += "# TYPE \(name) gauge\n"
                 for (labels, s) in f.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                     out += "\(name)\(Self.labelText(f.labelNames, labels)) \(Self.number(s.value))\n"
                 }

@@ -50,18 +50,20 @@ public final class HTTPServer: Sendable {
         let box = LoopBound(body)
         let result = Locked<(any Error)?>(nil)
         loop.execute {
-            do { try box.value() } catch { result.set(error) }
+            do { try box.value() } catch { result.withLock { $0 = error } }
             sem.signal()
         }
         sem.wait()
-        if let e = result.get() { throw e }
+        if let e = result.withLock({ $0 }) { throw e }
     }
 
     /// Graceful shutdown: stop accepting, finish in-flight requests within the grace period,
     /// close idle connections, stop the loops. Idempotent.
     public func shutdown() async {
-        let first = shutDown.get() == false
-        shutDown.set(true)
+        let first = shutDown.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
         guard first else { return }
         await withTaskGroup(of: Void.self) { group in
             for (t, sl) in zip(threads, loops) {
@@ -74,13 +76,4 @@ public final class HTTPServer: Sendable {
         }
         for t in threads { t.shutdown() }
     }
-}
-
-/// A tiny lock-protected box for values handed between threads.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func set(_ v: Value) { lock.withLock { value = v } }
 }

@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 import HTTP1
 import SystemIO
@@ -33,7 +34,7 @@ public final class StaticFiles: Sendable {
 
     /// Fast path on the loop: a fresh cached entry, or nil to take the async path.
     func cachedResponse(for request: Request) -> Response? {
-        guard let rel = Self.relativePath(request.path), let e = cache.get()[rel],
+        guard let rel = Self.relativePath(request.path), let e = cache.withLock({ $0[rel] }),
               Sys.monotonicNanos() &- e.checkedAt < Self.revalidateNanos else { return nil }
         return respond(e, request)
     }
@@ -54,19 +55,18 @@ public final class StaticFiles: Sendable {
             throw HTTPError.notFound("no such file")
         }
         let now = Sys.monotonicNanos()
-        var entries = cache.get()
-        if var e = entries[rel], e.modified == mtime, e.bytes.count == size {
+        let unchanged = cache.withLock { entries -> Entry? in
+            guard var e = entries[rel], e.modified == mtime, e.bytes.count == size else { return nil }
             e.checkedAt = now
             entries[rel] = e
-            cache.set(entries)
-            return respond(e, request)
+            return e
         }
+        if let unchanged { return respond(unchanged, request) }
         guard let data = FileManager.default.contents(atPath: real) else { throw HTTPError.notFound("no such file") }
         let bytes = [UInt8](data)
         let etag = "\"\(String(bytes.count, radix: 16))-\(String(Int(mtime * 1000), radix: 16))\""
         let e = Entry(bytes: bytes, etag: etag, contentType: Self.contentType(for: real), modified: mtime, checkedAt: now)
-        entries[rel] = e
-        cache.set(entries)
+        cache.withLock { $0[rel] = e }
         return respond(e, request)
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 import Testing
 @testable import EventLoop
 import SystemIO
@@ -15,13 +14,6 @@ private final class PipeReader: IOHandler {
         let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 64) }
         if n > 0 { onData(Array(buf[0..<n])) }
     }
-}
-
-/// A lock-protected value that escaping closures can share.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
 @Suite struct EventLoopTests {

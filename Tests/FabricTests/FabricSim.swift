@@ -74,7 +74,7 @@ final class FabricSim: Sendable {
         let channels = self.channels
         let transport = GRPCFabricTransport { endpoint in
             guard let channel = channels[endpoint.address] else { throw FabricProtocolError("unknown node \(endpoint)") }
-            return channel
+            return GRPCChannelConnection(channel: channel)
         }
         let hash = try mutualTLS ? FabricClient.tlsCertificateHash(
             certificatePEM: Self.clientCertificate(ready.organizations[0]).cert) : nil

@@ -5,7 +5,7 @@ import Testing
 import TLSCrypto
 
 @Suite struct LifecycleTests {
-    @Test("approve args without a package match the section 14 vector")
+    @Test("approve args without a package match the fabric-notes §14 vector")
     func approveVector() throws {
         let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(
             ChaincodeDefinition(name: "basic", version: "1.0", sequence: 1), packageID: nil)
@@ -34,7 +34,7 @@ import TLSCrypto
         let commitArgs = try Lifecycle_CommitChaincodeDefinitionArgs(serializedBytes: commit.argument)
         #expect(commitArgs.name == "basic" && commitArgs.hasCollections && commitArgs.initRequired)
         let ready = try Lifecycle.checkCommitReadiness(definition)
-        #expect(ready.argument == commit.argument)  // identical layout (section 6.3)
+        #expect(ready.argument == commit.argument)  // identical layout (docs/fabric-notes.md §7.3)
     }
 
     @Test("channel-less calls send an empty channel whatever is passed; channel calls need one")

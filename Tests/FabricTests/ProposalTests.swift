@@ -5,7 +5,7 @@ import Testing
 import TLSCrypto
 
 @Suite struct ProposalTests {
-    @Test("tx_id = hex(SHA-256(nonce || creator)) matches the section 14 vector")
+    @Test("tx_id = hex(SHA-256(nonce || creator)) matches the fabric-notes §14 vector")
     func txIDVector() throws {
         var creator = Msp_SerializedIdentity()
         creator.mspid = "Org1MSP"
@@ -16,7 +16,7 @@ import TLSCrypto
             == "5ab504e5e16851eb2ab20e3af6ef04c328c06c3f176e5debbdc7c2a7dfd62cb9")
     }
 
-    @Test("the proposal decodes back into the structure of section 2.2")
+    @Test("the proposal decodes back into the structure of fabric-notes §3.1")
     func structure() throws {
         let admin = try FabricFixtures.admin()
         let invocation = ChaincodeInvocation(channelID: "mychannel", chaincodeName: "basic", function: "CreateAsset",

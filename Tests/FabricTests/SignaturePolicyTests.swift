@@ -5,7 +5,7 @@ import TLSCrypto
 import TestSupport
 
 @Suite struct SignaturePolicyTests {
-    @Test("DSL compiles to the ApplicationPolicy bytes of fabric-protocol.md section 14", arguments: [
+    @Test("DSL compiles to the ApplicationPolicy bytes of docs/fabric-notes.md §14", arguments: [
         ("OR('A.member', AND('B.member','C.member'))",
          "0a2d12161214080112020802120c120a080212020800120208011a0512030a01421a0512030a01431a0512030a0141"),
         ("AND('Org1MSP.member','Org2MSP.member')",
@@ -17,7 +17,7 @@ import TestSupport
         #expect(try EndorsementPolicy.signaturePolicy(dsl: dsl).applicationPolicyBytes.hexString == hex)
     }
 
-    @Test("the default channel policy reference encodes as in section 14")
+    @Test("the default channel policy reference encodes as in fabric-notes §14")
     func defaultReference() throws {
         let policy = EndorsementPolicy.channelConfigPolicy(EndorsementPolicy.defaultReference)
         #expect(policy.applicationPolicyBytes.hexString

@@ -5,7 +5,7 @@ import Testing
 import TLSCrypto
 
 @Suite struct TransactionTests {
-    /// A proposal response as an endorsing peer would build it (section 3.2).
+    /// A proposal response as an endorsing peer would build it (docs/fabric-notes.md §4.1).
     static func response(for proposal: Proposal, status: Int32 = 200, result: String = "ok",
                          endorser: String = "Org1MSP", message: String = "") throws -> Protos_ProposalResponse {
         var action = Protos_ChaincodeAction()
@@ -38,7 +38,7 @@ import TLSCrypto
         return (admin, proposal)
     }
 
-    @Test("assembles the envelope of section 3.4 with the proposal's header bytes and no transient data")
+    @Test("assembles the envelope of fabric-notes §4.3 with the proposal's header bytes and no transient data")
     func assemble() throws {
         let (admin, proposal) = try Self.signedProposal()
         let r1 = try Self.response(for: proposal, endorser: "peer-org1")

@@ -72,7 +72,7 @@ struct SeedScenarioPackages {
     static func peer(_ msp: String) -> String { "peer0.\(msp.dropLast(3).lowercased()).example.com" }
 
     /// Each org builds and installs its own package (only on its own peer) and approves the same
-    /// definition with its own package ID: Fabric does not compare package IDs (section 8.2), so
+    /// definition with its own package ID: Fabric does not compare package IDs (docs/fabric-notes.md §9.2), so
     /// every org is `approved`; the draft's ID for it is only a note. Under AND(all orgs) a VALID
     /// submit shows that every org's peer ran its own package.
     func differentPackages(_ f: LifecycleFixture, _ msps: [String]) async throws {

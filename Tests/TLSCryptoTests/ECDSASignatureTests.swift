@@ -3,7 +3,7 @@ import TLSCrypto
 import TestSupport
 
 @Suite struct ECDSASignatureTests {
-    @Test("half orders equal the constants of fabric-protocol.md section 2.5")
+    @Test("half orders equal Fabric's curveHalfOrders (docs/fabric-notes.md §2.2)")
     func halfOrders() {
         #expect(ECCurve.p256.halfOrder == [UInt8](hex: "7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8"))
         #expect(ECCurve.p384.halfOrder == [UInt8](hex:

@@ -3,11 +3,10 @@
 # the caller has `set -euo pipefail` and its own `repo` (the repository root).
 
 # bench_python <repo>: prints the interpreter to use: $GATEWAY_TEST_PYTHON, else <repo>/.venv/bin/python3,
-# else /work/venv/bin/python, else python3.
+# else python3 on PATH.
 bench_python() {
     if [[ -n "${GATEWAY_TEST_PYTHON:-}" ]]; then echo "$GATEWAY_TEST_PYTHON"
     elif [[ -x "$1/.venv/bin/python3" ]]; then echo "$1/.venv/bin/python3"
-    elif [[ -x /work/venv/bin/python ]]; then echo /work/venv/bin/python
     else echo python3; fi
 }
 

@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 
 /// Rate-limits failed authentications per client address: after `maxFailures` within `window`,

@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 import Store
 import SystemIO
@@ -31,8 +32,6 @@ final class TokenCache: Sendable {
         let directory = (databasePath as NSString).deletingLastPathComponent
         watch = databasePath.hasPrefix(":memory:") ? nil : try? DirectoryChangeWatch(directory: directory.isEmpty ? "." : directory)
     }
-
-    var isEnabled: Bool { watch != nil }
 
     /// The cached row and the generation to pass to `insert` after a miss.
     func lookup(_ key: Key) -> (record: TokenRecord?, generation: UInt64) {

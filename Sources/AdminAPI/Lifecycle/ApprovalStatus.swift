@@ -87,7 +87,7 @@ struct ApprovalStatus: Sendable {
         return f
     }
 
-    /// Field-level differences between the draft and what an org approved (section 8.2's compared fields).
+    /// Field-level differences between the draft and what an org approved (docs/fabric-notes.md §9.2's compared fields).
     static func differences(_ expected: ChaincodeDefinition, _ actual: ChaincodeDefinition) -> [Difference] {
         var d: [Difference] = []
         func check(_ field: String, _ e: String, _ a: String) { if e != a { d.append(Difference(field: field, expected: e, actual: a)) } }

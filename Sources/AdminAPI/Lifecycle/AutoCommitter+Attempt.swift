@@ -70,7 +70,7 @@ extension AutoCommitter {
     /// The approving org whose admin identity submits the commit, or why the gateway cannot
     /// collect the endorsements: it needs a configured peer of enough approving orgs to satisfy
     /// the channel's LifecycleEndorsement policy (each peer endorses only if its own org
-    /// approved, section 8.3).
+    /// approved, docs/fabric-notes.md §9.3).
     private func chooseSubmitter(channel: String, approving: [String]) async throws -> Result<String, CannotCommit> {
         let network = definitions.network
         guard let submitter = approving.first(where: { network.adminClient($0) != nil }) else {

@@ -1,3 +1,4 @@
+import EventLoop
 import Fabric
 import Foundation
 import Logging

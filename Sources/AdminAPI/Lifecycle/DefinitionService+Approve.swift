@@ -95,7 +95,7 @@ extension DefinitionService {
     }
 
     /// Endorsed by the org's own peer only (a foreign org's peer would refuse the local-admin
-    /// ACL and write its own org's approval, section 5.4), ordered, and awaited.
+    /// ACL and write its own org's approval, docs/fabric-notes.md §6.3), ordered, and awaited.
     private func submitApproval(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?) async throws
         -> CommitStatus {
         guard let admin = network.adminClient(org), let nodes = network.organization(org)?.peers, !nodes.isEmpty else {

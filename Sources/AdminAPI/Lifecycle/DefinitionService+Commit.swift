@@ -21,7 +21,7 @@ extension DefinitionService {
     }
 
     /// The draft when it is above the committed sequence: 404 when older (`staleDraft`), 409
-    /// `already_committed` at the committed sequence (Fabric only commits committed + 1, section 8.3).
+    /// `already_committed` at the committed sequence (Fabric only commits committed + 1, docs/fabric-notes.md §9.3).
     func uncommittedDraft(channel: String, name: String) async throws -> DefinitionDraft {
         let draft = try await currentDraft(channel: channel, name: name)
         if let committed = try await committed(channel: channel, name: name)?.definition.sequence, draft.sequence <= committed {

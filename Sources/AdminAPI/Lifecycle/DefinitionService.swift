@@ -64,7 +64,7 @@ struct DefinitionService: Sendable {
 
     /// The current draft when it can still be approved: 404 `draft_not_found` (as the approval
     /// status and `GET .../{name}` treat it) when the committed sequence is already above it.
-    /// A draft at the committed sequence stays approvable (an org joining later, section 8.1 rule 5).
+    /// A draft at the committed sequence stays approvable (an org joining later, docs/fabric-notes.md §9.1 rule 5).
     func approvableDraft(channel: String, name: String) async throws -> DefinitionDraft {
         let draft = try await currentDraft(channel: channel, name: name)
         if let committed = try await committed(channel: channel, name: name)?.definition.sequence, draft.sequence < committed {

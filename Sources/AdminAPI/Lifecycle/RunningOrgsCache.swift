@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 
 /// Which orgs run a committed chaincode, remembered briefly: without it every evaluate costs

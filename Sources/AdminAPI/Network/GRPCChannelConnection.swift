@@ -3,10 +3,9 @@ import GRPCClient
 import SystemIO
 import Telemetry
 
-/// Adapts `GRPCChannel` to Fabric's transport seam. (Fabric's own adapter is still behind
-/// `#if FABRIC_GRPC_CLIENT_MERGED`; a wrapper, unlike a second conformance, cannot clash with
-/// it once that flag goes.)
-/// Also records each call in the gRPC metric families.
+/// Adapts `GRPCChannel` to Fabric's transport seam (`FabricGRPCConnection`), recording each
+/// call in the gRPC metric families. A wrapper rather than a conformance of `GRPCChannel`, so
+/// neither GRPCClient nor Fabric has to know the other.
 struct GRPCChannelConnection: FabricGRPCConnection {
     let channel: GRPCChannel
     let node: String

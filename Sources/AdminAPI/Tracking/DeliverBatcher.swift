@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 
 /// Hands a stream's elements to its consumer in batches: a reader child task drains the stream

@@ -12,7 +12,7 @@ public struct FabricClient: Sendable {
     public let signer: SigningIdentity
     public var timeouts: FabricTimeouts
     /// SHA-256 of the client's TLS certificate DER, put in Deliver seek envelopes; required
-    /// when peers run mutual TLS (section 4.2), harmless otherwise.
+    /// when peers run mutual TLS (docs/fabric-notes.md §5.2), harmless otherwise.
     public var tlsCertificateHash: [UInt8]?
 
     public init(transport: any FabricTransport, signer: SigningIdentity, timeouts: FabricTimeouts = FabricTimeouts(),

@@ -7,7 +7,7 @@ import TLSCrypto
 ///
 /// `serialized` (a `msp.SerializedIdentity`) is the creator in every header; the certificate
 /// bytes are kept exactly as given, because peers compare and hash them verbatim
-/// (fabric-protocol.md section 2.1).
+/// (docs/fabric-notes.md §2.1).
 public struct Identity: Sendable, Hashable {
     /// The organisation's MSP ID, e.g. `Org1MSP` (from configuration, not from the cert).
     public let mspID: String

@@ -2,7 +2,7 @@ import Foundation
 import TLSCrypto
 
 extension SigningIdentity {
-    /// Loads an identity from a Fabric MSP folder (`signcerts/` + `keystore/`, section 10.1).
+    /// Loads an identity from a Fabric MSP folder (`signcerts/` + `keystore/`, docs/fabric-notes.md §2.3).
     ///
     /// The first certificate in `signcerts/` is the identity; the key is the `keystore/` file
     /// whose public key matches it (file names differ between cryptogen and Fabric CA).

@@ -2,7 +2,7 @@ import FabricProtos
 import Foundation
 import SwiftProtobuf
 
-/// Builds signed Deliver seek envelopes (fabric-protocol.md section 4.2).
+/// Builds signed Deliver seek envelopes (docs/fabric-notes.md §5.2).
 public enum SeekEnvelope {
     /// A signed `common.Envelope` carrying `orderer.SeekInfo{start, stop, behavior}`.
     ///

@@ -1,6 +1,6 @@
 import FabricProtos
 
-/// Where a Deliver stream starts or stops (`orderer.SeekPosition`, section 4.2).
+/// Where a Deliver stream starts or stops (`orderer.SeekPosition`, docs/fabric-notes.md §5.2).
 public enum SeekPosition: Sendable, Hashable {
     case oldest
     case newest

@@ -1,4 +1,4 @@
-/// A `protos.TxValidationCode` (section 4.6), also one byte of a block's TRANSACTIONS_FILTER.
+/// A `protos.TxValidationCode` (docs/fabric-notes.md §4.4), also one byte of a block's TRANSACTIONS_FILTER (§5.4).
 public struct TxValidationCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: Int32
 

@@ -1,7 +1,7 @@
 import FabricProtos
 
 /// Invalid chaincode definition input, caught before anything is sent. Messages follow the
-/// peer's (core/chaincode/lifecycle/scc.go `validateInput`, section 6.6).
+/// peer's (core/chaincode/lifecycle/scc.go `validateInput`, docs/fabric-notes.md §7.5).
 public struct DefinitionValidationError: Error, CustomStringConvertible, Sendable, Hashable {
     public let message: String
     public init(_ message: String) { self.message = message }

@@ -2,7 +2,7 @@ import FabricProtos
 import Foundation
 
 /// The parameters of a chaincode definition that every org approves and the channel commits
-/// (section 6.3). All orgs must send byte-identical values (section 8.2).
+/// (docs/fabric-notes.md §7.3). All orgs must send byte-identical values (§9.2).
 public struct ChaincodeDefinition: Sendable, Hashable {
     public var name: String
     public var version: String

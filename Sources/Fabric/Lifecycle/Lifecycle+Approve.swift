@@ -27,7 +27,7 @@ extension Lifecycle {
                              isChannelScoped: true, isTransaction: true) { _ in () }
     }
 
-    /// `QueryApprovedChaincodeDefinition`; `sequence` 0 means "the latest" (section 8.4).
+    /// `QueryApprovedChaincodeDefinition`; `sequence` 0 means "the latest" (docs/fabric-notes.md §9.4).
     public static func queryApprovedChaincodeDefinition(name: String, sequence: Int64 = 0)
         -> LifecycleCall<ApprovedChaincodeDefinition> {
         var args = Lifecycle_QueryApprovedChaincodeDefinitionArgs()

@@ -1,4 +1,4 @@
-/// Request builders and result decoders for every `_lifecycle` function (section 6.2).
+/// Request builders and result decoders for every `_lifecycle` function (docs/fabric-notes.md §7.2).
 ///
 /// Each function returns a `LifecycleCall` (arguments + typed decoder); a flow turns it into
 /// a proposal, sends it, and decodes `Response.payload` with `decodeResult`.

@@ -3,7 +3,7 @@ import Foundation
 import SwiftProtobuf
 
 /// One `_lifecycle` function call: the two arguments `[function, serialize(<Function>Args)]`
-/// (fabric-protocol.md section 6.1) and a decoder for `serialize(<Function>Result)`.
+/// (docs/fabric-notes.md §7.1) and a decoder for `serialize(<Function>Result)`.
 public struct LifecycleCall<Result: Sendable>: Sendable {
     /// The system chaincode's name.
     public static var chaincodeName: String { "_lifecycle" }

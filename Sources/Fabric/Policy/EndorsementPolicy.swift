@@ -2,7 +2,7 @@ import FabricProtos
 import Foundation
 
 /// A chaincode endorsement policy: the content of `validation_parameter`
-/// (`protos.ApplicationPolicy`, section 6.4).
+/// (`protos.ApplicationPolicy`, docs/fabric-notes.md §7.4).
 public enum EndorsementPolicy: Sendable, Hashable, CustomStringConvertible {
     /// An explicit signature policy (peer CLI `--signature-policy`).
     case signaturePolicy(Common_SignaturePolicyEnvelope)

@@ -3,7 +3,7 @@ import Foundation
 
 /// Compiles Fabric's signature-policy DSL (`AND(...)`, `OR(...)`, `OutOf(n, ...)` over
 /// `'<MSPID>.<role>'` principals) to a `common.SignaturePolicyEnvelope` byte-identical to
-/// Fabric's common/policydsl (fabric-protocol.md section 7).
+/// Fabric's common/policydsl/policyparser.go `FromString` (docs/fabric-notes.md §8).
 ///
 /// Identity order reproduces Fabric's evaluation order: a gate's nested gates get their
 /// indices first (left to right, recursively), then the gate's own principals; principals are

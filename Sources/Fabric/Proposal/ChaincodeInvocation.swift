@@ -8,7 +8,7 @@ public struct ChaincodeInvocation: Sendable, Hashable {
     public var arguments: [[UInt8]]
     /// Private inputs (`TransientMap`): sent to endorsers, never part of the transaction.
     public var transientData: [String: [UInt8]]
-    /// True only for the one init call of a definition with `init_required` (section 8.5).
+    /// True only for the one init call of a definition with `init_required` (docs/fabric-notes.md §9.5).
     public var isInit: Bool
 
     public init(channelID: String, chaincodeName: String, arguments: [[UInt8]],

@@ -3,10 +3,10 @@ import Foundation
 import SwiftProtobuf
 import TLSCrypto
 
-/// An unsigned or signed chaincode proposal (fabric-protocol.md section 2).
+/// An unsigned or signed chaincode proposal (docs/fabric-notes.md §3).
 ///
 /// Keeps the exact header and input bytes, because the transaction re-uses them verbatim
-/// (section 3.4). `sign(with:)` is idempotent; `setSignature(_:)` supports offline signing.
+/// (§4.3). `sign(with:)` is idempotent; `setSignature(_:)` supports offline signing.
 public struct Proposal: Sendable {
     public let transactionID: String
     public let channelID: String
@@ -29,7 +29,8 @@ public struct Proposal: Sendable {
     /// SHA-256 of `bytes`: what a signer signs.
     public var digest: [UInt8] { SHA256.hash(bytes) }
 
-    /// Builds the proposal (section 2.2). `nonce` and `timestamp` are injectable for tests;
+    /// Builds the proposal as protoutil/proputils.go `CreateChaincodeProposalWithTxIDNonceAndTransient`
+    /// does (docs/fabric-notes.md §3.1). `nonce` and `timestamp` are injectable for tests;
     /// by default a fresh 24-byte random nonce and the current time.
     public init(_ invocation: ChaincodeInvocation, creator: Identity, nonce: [UInt8]? = nil, timestamp: Date = Date()) {
         let nonce = nonce ?? Self.randomNonce()
@@ -59,7 +60,7 @@ public struct Proposal: Sendable {
         self.creator = creatorBytes
     }
 
-    /// `hex(SHA-256(nonce || creator))`, lowercase (section 2.3).
+    /// `hex(SHA-256(nonce || creator))`, lowercase (protoutil/proputils.go `ComputeTxID`).
     public static func transactionID(nonce: [UInt8], creator: [UInt8]) -> String {
         var hash = SHA256()
         hash.update(nonce)

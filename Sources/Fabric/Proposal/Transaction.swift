@@ -3,7 +3,7 @@ import Foundation
 import SwiftProtobuf
 import TLSCrypto
 
-/// An endorsed transaction ready for ordering (fabric-protocol.md sections 3.3-3.4).
+/// An endorsed transaction ready for ordering (protoutil/txutils.go `CreateSignedTx`; docs/fabric-notes.md §4.2-4.3).
 ///
 /// `sign(with:)` is idempotent; `setSignature(_:)` supports offline signing of `digest`.
 public struct Transaction: Sendable {
@@ -87,7 +87,7 @@ public struct Transaction: Sendable {
     }
 
     private static func payload(proposal: Proposal, responsePayload: Data, endorsements: [Protos_Endorsement]) -> [UInt8] {
-        var cpp = Protos_ChaincodeProposalPayload()  // TransientMap dropped (section 3.4 step 1)
+        var cpp = Protos_ChaincodeProposalPayload()  // TransientMap dropped (docs/fabric-notes.md §4.3 step 1)
         cpp.input = Data(proposal.chaincodeInput)
         var cap = Protos_ChaincodeActionPayload()
         cap.chaincodeProposalPayload = Data(cpp.encodedBytes())

@@ -1,5 +1,6 @@
-/// The gRPC calls `GRPCFabricTransport` makes, as `GRPCClient.GRPCChannel` provides them
-/// (see GRPCChannel+FabricGRPCConnection.swift). A seam so the transport is testable alone.
+/// The gRPC calls `GRPCFabricTransport` makes, in the shape `GRPCClient.GRPCChannel` provides
+/// them (AdminAPI's `GRPCChannelConnection` adapts a channel). A seam, so Fabric does not
+/// depend on GRPCClient and the transport is testable alone.
 public protocol FabricGRPCConnection: Sendable {
     func unary(path: String, request: [UInt8], timeout: Duration?) async throws -> [UInt8]
     func openBidirectional(path: String, timeout: Duration?) -> any FabricGRPCStream

@@ -1,6 +1,6 @@
 import FabricProtos
 
-/// The network operations the Fabric flows need; one gRPC call each (section 1).
+/// The network operations the Fabric flows need; one gRPC call each (docs/fabric-notes.md §1).
 ///
 /// `GRPCFabricTransport` implements it over gRPC; tests use in-memory fakes.
 public protocol FabricTransport: Sendable {

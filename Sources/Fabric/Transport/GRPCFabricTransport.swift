@@ -4,7 +4,7 @@ import SwiftProtobuf
 
 /// `FabricTransport` over gRPC connections (one per endpoint, chosen by `connection(for:)`).
 public struct GRPCFabricTransport: FabricTransport {
-    /// gRPC method paths (section 1).
+    /// gRPC method paths (docs/fabric-notes.md §1).
     public enum Path {
         public static let processProposal = "/protos.Endorser/ProcessProposal"
         public static let broadcast = "/orderer.AtomicBroadcast/Broadcast"

@@ -1,4 +1,4 @@
-"""Crypto material like cryptogen: CAs, signing/TLS certs, low-S ECDSA (doc §2.5, §10)."""
+"""Crypto material like cryptogen: CAs, signing/TLS certs, low-S ECDSA (docs/fabric-notes.md §2.2, §2.3, §11)."""
 import datetime
 import hashlib
 import os

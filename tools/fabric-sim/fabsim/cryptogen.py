@@ -1,4 +1,4 @@
-"""Generate (or reload) crypto material laid out like `cryptogen` output (doc §10.1)."""
+"""Generate (or reload) crypto material laid out like `cryptogen` output (docs/fabric-notes.md §2.3)."""
 import os
 from dataclasses import dataclass, field
 

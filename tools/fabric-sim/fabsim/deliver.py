@@ -1,4 +1,4 @@
-"""Deliver stream semantics shared by peer and orderer (common/deliver/deliver.go, §4.2-4.3)."""
+"""Deliver stream semantics shared by peer and orderer (common/deliver/deliver.go; docs/fabric-notes.md §5.2-5.3)."""
 import datetime
 import hashlib
 

@@ -1,4 +1,4 @@
-"""Chaincode install packages: parsing (doc §9) and the peer's installed-package store."""
+"""Chaincode install packages: parsing (docs/fabric-notes.md §10) and the peer's installed-package store."""
 import gzip
 import hashlib
 import io

@@ -23,7 +23,7 @@ def _tokenize(s):
 
 
 def from_string(dsl: str) -> "policies.SignaturePolicyEnvelope":
-    """Parse the DSL; identity indices follow Fabric's evaluation order (doc §7)."""
+    """Parse the DSL; identity indices follow Fabric's evaluation order (docs/fabric-notes.md §8)."""
     toks = _tokenize(dsl)
     pos = 0
     identities = []

@@ -1,4 +1,4 @@
-"""Ordering, block contents, commit-time validation and Deliver seek semantics (doc §3.6, §4)."""
+"""Ordering, block contents, commit-time validation and Deliver seek semantics (docs/fabric-notes.md §4.4, §5)."""
 import time
 
 import grpc

@@ -1,4 +1,4 @@
-"""Proposal validation (doc §2.4) and ACLs (doc §1) over real gRPC+TLS."""
+"""Proposal validation (docs/fabric-notes.md §3.3) and ACLs (§1) over real gRPC+TLS."""
 import grpc
 import pytest
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature

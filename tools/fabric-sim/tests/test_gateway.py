@@ -1,4 +1,4 @@
-"""gateway.Gateway Evaluate/Endorse/Submit/CommitStatus (doc §5)."""
+"""gateway.Gateway Evaluate/Endorse/Submit/CommitStatus (docs/fabric-notes.md §6)."""
 import json
 
 import grpc

@@ -1,4 +1,4 @@
-"""_lifecycle rules and exact messages (doc §6, §8, §9)."""
+"""_lifecycle rules and exact messages (docs/fabric-notes.md §7, §9, §10)."""
 import gzip
 import io
 import json
