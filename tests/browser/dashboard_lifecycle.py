@@ -155,6 +155,26 @@ def run_lifecycle_walkthrough(driver, gateway, tmp_path):
     wait_text(driver, "#committed-card", "2.1")
     screenshot(driver, "29-auto-committed")
 
+    # Upgrade to sequence 3 from the form (no package chosen): every org's package carries over
+    # from its approval of sequence 2, with where it came from; choosing "no package" warns and
+    # keeps the approve button off until the person ticks that they mean it.
+    assert find(driver, "#draft-sequence").get_attribute("value") == "3"
+    set_field(driver, "#draft-version", "3.0")
+    find(driver, "#draft-save").click()
+    wait_ok(driver, "#draft-card", "#draft-error")
+    for msp in msps:
+        source = wait_text(driver, f"#package-source-{msp}", package_id).text
+        assert "approved for sequence 2" in source and "installed on its peers" in source, source
+        assert Select(find(driver, f"#package-for-{msp}")).first_selected_option.get_attribute("value") == package_id
+    assert not find(driver, f"#no-package-warning-{msps[1]}").is_displayed()
+    Select(find(driver, f"#package-for-{msps[1]}")).select_by_value("")
+    warning = find(driver, f"#no-package-warning-{msps[1]}")
+    assert warning.is_displayed() and "cannot run the chaincode" in warning.text
+    assert not find(driver, f"#approve-{msps[1]}").is_enabled()
+    screenshot(driver, "29-upgrade-package-warning")
+    find(driver, f"#no-package-ok-{msps[1]}").click()
+    assert find(driver, f"#approve-{msps[1]}").is_enabled()
+
     open_view(driver, "operations")
     wait_text(driver, "#operations-list", "install")
     wait_text(driver, "#events-status", "live")

@@ -82,13 +82,44 @@ async function draftCard({ ctx, base, draft, refresh }) {
   const slot = errorSlot();
   slot.id = 'commit-error';
   const result = h('div', { id: 'commit-result', 'aria-live': 'polite' });
-  const commit = h('button', { type: 'button', class: 'primary', id: 'commit', disabled: !approvals?.ready || !orgs.some((o) => mayActFor(o.mspId)) }, 'Commit definition');
+  const canCommit = approvals?.ready && orgs.some((o) => mayActFor(o.mspId));
+  const commit = h('button', { type: 'button', class: 'primary', id: 'commit', disabled: !canCommit }, 'Commit definition');
+  // Committing a definition no approving org runs a package for stops the chaincode: say so
+  // first, and commit only once the person ticks that they mean it (allowNoPackage).
+  let stopOk = null;
+  if (approvals?.wouldStopChaincode) {
+    stopOk = h('input', { type: 'checkbox', id: 'commit-no-package-ok' });
+    commit.disabled = true;
+    stopOk.addEventListener('change', () => { commit.disabled = !canCommit || !stopOk.checked; });
+    el.append(h('div', { class: 'warning', id: 'would-stop-warning' },
+      'Every organization that approved this definition approved it without a package: once committed, no peer can run the chaincode. ',
+      h('label', {}, stopOk, ' Commit anyway')));
+  }
   commit.addEventListener('click', () => busy(commit, slot, async () => {
-    const r = await api('POST', `${base}/commit`, {});
+    const r = await api('POST', `${base}/commit`, stopOk?.checked ? { allowNoPackage: true } : {});
     await refresh(h('p', { class: 'success', id: 'commit-success' }, `Committed: tx ${r.txId}, block ${r.blockNumber}, ${r.validationCode}`));
   }).then(() => { if (!approvals?.ready) commit.disabled = true; }));
   el.append(h('div', { class: 'actions' }, commit), slot, result);
   return el;
+}
+
+const SOURCE_TEXT = {
+  request: () => 'set in the draft',
+  'previous-draft': (s) => `kept from the draft of sequence ${s.sequence}`,
+  block: (s) => `carried over: approved for sequence ${s.sequence} (block ${s.blockNumber})`,
+  peer: (s) => `carried over: approved for sequence ${s.sequence}, as ${s.peer} reports`,
+};
+
+/** Where the draft's package for `msp` came from, and whether the org's peers have it installed. */
+function packageSourceLine(msp, draft) {
+  const id = draft.packageIds?.[msp];
+  const src = draft.packageSources?.[msp];
+  if (id === undefined && !src) return null;
+  const parts = [id === null ? 'No package (explicit).' : `Package ${id}`];
+  if (src && SOURCE_TEXT[src.kind]) parts.push(`— ${SOURCE_TEXT[src.kind](src)}`);
+  if (src?.installed === true) parts.push('· installed on its peers');
+  const warn = src?.installed === false || src?.note;
+  return h('div', { class: `small ${warn ? 'error-text' : 'muted'}`, id: `package-source-${msp}` }, parts.join(' '), src?.note ? ` (${src.note})` : null);
 }
 
 function approvalRow({ msp, st, org, pkgs, draft, canAct, base, refresh }) {
@@ -101,27 +132,50 @@ function approvalRow({ msp, st, org, pkgs, draft, canAct, base, refresh }) {
       h('tbody', {}, st.differences.map((d) => h('tr', { class: 'differs' }, h('td', {}, h('mark', {}, d.field)),
         h('td', {}, fmt(d.expected)), h('td', {}, h('mark', {}, fmt(d.actual))))))));
   }
+  if (st && 'packageId' in st) {
+    li.append(h('div', { class: 'muted small', id: `approved-package-${msp}` },
+      st.packageId ? `Its approval names package ${st.packageId}` : 'Its approval names no package: its peers cannot run this definition'));
+  }
+  li.append(packageSourceLine(msp, draft) || '');
   if (!canAct) {
     if (org && !org.hasAdminIdentity) li.append(h('div', { class: 'muted small' }, 'The gateway holds no admin identity for this organization.'));
     return li;
   }
+  const drafted = draft.packageIds?.[msp];
+  // The draft's package may be one this gateway does not store (installed by another tool, carried over from the chain).
+  const stored = pkgs.some((p) => p.packageId === drafted);
   const pick = h('select', { id: `package-for-${msp}`, 'aria-label': `Package ${msp} approves` },
     h('option', { value: '' }, '(no package: approve without one)'),
-    pkgs.map((p) => h('option', { value: p.packageId, selected: draft.packageIds?.[msp] === p.packageId }, `${p.label} — ${p.packageId.slice(0, 24)}…`)));
-  if (!draft.packageIds?.[msp] && pkgs.length) {
+    drafted && !stored ? h('option', { value: drafted, selected: true }, `${drafted.slice(0, 40)}… (from the draft; not stored here)`) : null,
+    pkgs.map((p) => h('option', { value: p.packageId, selected: drafted === p.packageId }, `${p.label} — ${p.packageId.slice(0, 24)}…`)));
+  if (drafted === undefined && pkgs.length) {
     const lastLabel = pkgs.find((p) => p.label.startsWith(`${base.split('/').pop()}`)) || pkgs[0];
     pick.value = lastLabel.packageId;
   }
   const slot = errorSlot();
   slot.id = `approve-error-${msp}`;
   const button = h('button', { type: 'button', class: 'primary small', id: `approve-${msp}` }, state === 'approved' ? `Approve again as ${msp}` : `Approve as ${msp}`);
+  // Without a package the org's peers stop running the chaincode once this definition is
+  // committed: warn before the button acts, and approve only once the person ticks it.
+  const noPackageOk = h('input', { type: 'checkbox', id: `no-package-ok-${msp}` });
+  const warning = h('div', { class: 'warning', id: `no-package-warning-${msp}`, hidden: true },
+    `Approving without a package: once this definition is committed, ${msp}'s peers cannot run the chaincode. `,
+    h('label', {}, noPackageOk, ' Approve without a package'));
+  const sync = () => {
+    warning.hidden = pick.value !== '';
+    button.disabled = pick.value === '' && !noPackageOk.checked;
+  };
+  pick.addEventListener('change', sync);
+  noPackageOk.addEventListener('change', sync);
+  sync();
   button.addEventListener('click', () => busy(button, slot, async () => {
-    const res = await api('POST', `${base}/approvals`, { orgs: [msp], packageIds: { [msp]: pick.value || null } });
+    const body = pick.value ? { orgs: [msp], packageIds: { [msp]: pick.value } } : { orgs: [msp], packageIds: { [msp]: null }, allowNoPackage: true };
+    const res = await api('POST', `${base}/approvals`, body);
     const r = res.results?.find((x) => x.mspId === msp) || res.results?.[0];
     if (r?.error) throw typeof r.error === 'string' ? new Error(r.error) : Object.assign(new Error(r.error.message), r.error);
     await refresh(h('p', { class: 'success' }, `${msp} approved: tx ${r?.txId}, block ${r?.blockNumber}, ${r?.validationCode}`));
   }));
-  li.append(h('div', { class: 'approve-controls' }, pick, button), slot);
+  li.append(h('div', { class: 'approve-controls' }, pick, button), warning, slot);
   return li;
 }
 

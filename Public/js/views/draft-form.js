@@ -51,6 +51,9 @@ export function draftForm({ channel, name, committed, draft, onSaved }) {
     field('Private data collections (JSON)', f.collections), collectionsCheck,
     h('label', { class: 'check' }, f.initRequired, ' Init required (the first transaction must be an Init)'),
     h('label', { class: 'check' }, f.autoCommit, ' Commit automatically once enough organizations have approved (approvals made anywhere count)'),
+    committed && !draft ? h('p', { class: 'hint', id: 'draft-package-hint' },
+      `Each organization's package carries over from what it approved for sequence ${committed.sequence}; `
+      + 'the draft card shows each one and where it came from, and you choose per organization when approving.') : null,
     h('div', { class: 'actions' }, button), slot);
   form.addEventListener('submit', (e) => {
     e.preventDefault();

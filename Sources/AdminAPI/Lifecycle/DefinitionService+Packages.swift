@@ -54,7 +54,7 @@ extension DefinitionService {
             let approved = try await admin.evaluate(Lifecycle.queryApprovedChaincodeDefinition(name: name, sequence: sequence),
                                                     channelID: channel, on: network.endpoint(node), timeout: network.queryTimeout)
             guard approved.definition.sequence == sequence else { return nil }
-            return PackageChoice(packageID: approved.packageID, source: PackageSource(kind: .peer, sequence: sequence, peer: node.address))
+            return PackageChoice(packageID: approved.packageID, source: PackageSource(kind: .peer, sequence: sequence, peer: node.name))
         } catch {
             // Expected when the org did not approve that sequence (the peer answers "could not
             // fetch approved chaincode definition") or its peer is away: the blocks then decide.
@@ -75,9 +75,9 @@ extension DefinitionService {
                     var unanswered: [String] = []
                     for node in peers {
                         do {
-                            if try await !network.installed(on: node).contains(where: { $0.packageID == id }) { missing.append(node.address) }
+                            if try await !network.installed(on: node).contains(where: { $0.packageID == id }) { missing.append(node.name) }
                         } catch {
-                            unanswered.append(node.address)
+                            unanswered.append(node.name)
                         }
                     }
                     checked.source.installed = unanswered.isEmpty ? missing.isEmpty : (missing.isEmpty ? nil : false)
