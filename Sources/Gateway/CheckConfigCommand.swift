@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import Configuration
 import Foundation
 
 /// Validates a configuration file with the gateway's own parser and exits non-zero with the

@@ -1,6 +1,7 @@
 import AdminAPI
 import ChaincodePackages
 import ArgumentParser
+import Configuration
 import Foundation
 import Logging
 import SystemIO

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AdminAPI
+@testable import Configuration
 
 /// `network.connectionProfile`: a Fabric common connection profile supplies peers, orderers and TLS.
 @Suite("connection profile")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AdminAPI
+@testable import Configuration
 
 @Suite("network configuration")
 struct NetworkConfigTests {

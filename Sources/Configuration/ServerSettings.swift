@@ -3,22 +3,24 @@ import Yams
 
 /// Server settings resolved from, in increasing precedence: defaults, the YAML config file's
 /// `server:` section, environment variables, command-line flags.
-struct ServerSettings: Equatable {
-    var listen = "127.0.0.1:8080"
-    var dataDir = "./data"
-    var publicDir: String? = nil
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-    var accessLog = true
+public struct ServerSettings: Sendable, Equatable {
+    public var listen = "127.0.0.1:8080"
+    public var dataDir = "./data"
+    public var publicDir: String? = nil
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var accessLog = true
+
+    public init() {}
 
     /// A configuration problem, naming the file, the key and the problem.
-    struct ConfigError: Error, CustomStringConvertible {
-        let description: String
+    public struct ConfigError: Error, CustomStringConvertible, Sendable {
+        public let description: String
     }
 
-    static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
+    public static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
                                   "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads"]
 
-    mutating func apply(configFile path: String) throws {
+    public mutating func apply(configFile path: String) throws {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigError(description: "cannot read config file '\(path)': \(error.localizedDescription)")
@@ -39,13 +41,13 @@ struct ServerSettings: Equatable {
         }
     }
 
-    mutating func apply(environment: [String: String]) throws {
+    public mutating func apply(environment: [String: String]) throws {
         for (env, key) in Self.environmentKeys {
             if let v = environment[env] { try set(key, v, source: "environment variable \(env)") }
         }
     }
 
-    mutating func set(_ key: String, _ value: String, source: String) throws {
+    public mutating func set(_ key: String, _ value: String, source: String) throws {
         switch key {
         case "listen":
             guard Self.splitListen(value) != nil else { throw ConfigError(description: "\(source): '\(value)' is not host:port") }
@@ -61,7 +63,7 @@ struct ServerSettings: Equatable {
     }
 
     /// "host:port" or "[v6]:port" into parts.
-    static func splitListen(_ s: String) -> (host: String, port: Int)? {
+    public static func splitListen(_ s: String) -> (host: String, port: Int)? {
         guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65535).contains(port) else { return nil }
         var host = String(s[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
