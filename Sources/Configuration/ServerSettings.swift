@@ -1,8 +1,8 @@
 import Foundation
-import Yams
 
-/// Server settings resolved from, in increasing precedence: defaults, the YAML config file's
-/// `server:` section, environment variables, command-line flags.
+/// The HTTP server's settings, resolved from, in increasing precedence: these defaults, the
+/// configuration file's `server:` section (`GatewayConfiguration`), environment variables
+/// (`apply(environment:)`), command-line flags (`serve` calls `set` or assigns directly).
 public struct ServerSettings: Sendable, Equatable {
     public var listen = "127.0.0.1:8080"
     public var dataDir = "./data"
@@ -12,53 +12,41 @@ public struct ServerSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// A configuration problem, naming the file, the key and the problem.
-    public struct ConfigError: Error, CustomStringConvertible, Sendable {
-        public let description: String
-    }
-
+    /// Environment variable -> setting. `accessLog` has none (`--no-access-log` or the file).
     public static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
-                                  "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads"]
-
-    public mutating func apply(configFile path: String) throws {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigError(description: "cannot read config file '\(path)': \(error.localizedDescription)")
-        }
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
-            throw ConfigError(description: "config file '\(path)' is not valid YAML: \(error)")
-        }
-        guard let doc = root as? [String: Any] else {
-            throw ConfigError(description: "config file '\(path)': top level must be a mapping")
-        }
-        guard let server = doc["server"] else { return }
-        guard let s = server as? [String: Any] else {
-            throw ConfigError(description: "config file '\(path)': key 'server' must be a mapping")
-        }
-        for (key, value) in s {
-            try set(key, String(describing: value), source: "config file '\(path)': key 'server.\(key)'")
-        }
-    }
+                                         "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads"]
 
     public mutating func apply(environment: [String: String]) throws {
         for (env, key) in Self.environmentKeys {
-            if let v = environment[env] { try set(key, v, source: "environment variable \(env)") }
+            if let v = environment[env] { try set(key, to: v, from: .environment(env)) }
         }
     }
 
-    public mutating func set(_ key: String, _ value: String, source: String) throws {
-        switch key {
+    /// Sets one setting from its text, validated. `key` is the key path in a file
+    /// (`server.threads`) for the error; nil for an environment variable or a flag.
+    public mutating func set(_ setting: String, to value: String, from source: ConfigurationError.Source,
+                             key: String? = nil) throws {
+        func fail(_ problem: String) -> ConfigurationError { ConfigurationError(source: source, key: key, problem: problem) }
+        switch setting {
         case "listen":
-            guard Self.splitListen(value) != nil else { throw ConfigError(description: "\(source): '\(value)' is not host:port") }
+            guard Self.splitListen(value) != nil else { throw fail("'\(value)' is not host:port") }
             listen = value
         case "dataDir": dataDir = value
         case "publicDir": publicDir = value
         case "threads":
-            guard let n = Int(value), (1...256).contains(n) else { throw ConfigError(description: "\(source): threads must be 1...256") }
+            guard let n = Int(value), (1...256).contains(n) else { throw fail("threads must be 1...256") }
             threads = n
         case "accessLog": accessLog = value == "true"
-        default: throw ConfigError(description: "\(source): unknown setting")
+        default: throw fail("unknown setting")
+        }
+    }
+
+    /// The file's `server:` section, in document order. Each value is taken as its text, as an
+    /// environment variable's is (`threads: 4` and `threads: "4"` alike; `accessLog: yes` is "true").
+    mutating func apply(section: YAMLMapping, reader: ConfigurationReader) throws {
+        for setting in section.keys {
+            guard let value = section[setting] else { continue }
+            try set(setting, to: String(describing: value.any), from: reader.source, key: "server.\(setting)")
         }
     }
 

@@ -161,7 +161,7 @@ struct ConnectionProfileTests {
         let config = try FabricNetwork.tlsConfiguration(tls, node: "p0")
         #expect(config.rootCertificatesPEM == [tls.rootCertPEM!])
         let bad = text.replacingOccurrences(of: "-----BEGIN CERTIFICATE-----", with: "junk")
-        #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }
+        #expect(throws: ConfigurationError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }
     }
 
     @Test("the SDKs' adminPrivateKey/signedCert and client.tlsCerts are accepted as paths")
@@ -183,6 +183,6 @@ struct ConnectionProfileTests {
         #expect(c.peers[0].tls?.clientCertFile == Self.cert && c.peers[0].tls?.clientKeyFile == Self.key)
         #expect(c.peers[0].tls?.rootCertFile == Self.ca && c.peers[0].tls?.rootCertPEM == nil)
         let halfIdentity = text.replacingOccurrences(of: "    signedCert: {path: \(Self.cert)}\n", with: "")
-        #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: halfIdentity, file: "/p/p.yaml", checkFiles: true) }
+        #expect(throws: ConfigurationError.self) { try ConnectionProfileReader.parse(text: halfIdentity, file: "/p/p.yaml", checkFiles: true) }
     }
 }
