@@ -29,13 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "gateway")
         if !MemoryTuning.applyServerDefaults() { logger.notice("malloc tuning (mmap/trim thresholds) not applied") }
-        let settings: ServerSettings, network: NetworkConfig?
-        do { (settings, network) = try resolveSettings() } catch {
-            logger.critical("\(error)")
-            throw ExitCode(2)
-        }
+        let (settings, network) = try readConfiguration(logger: logger)
         guard let (host, port) = ServerSettings.splitListen(settings.listen) else { throw ExitCode(2) }
-        if network == nil { logger.notice("no 'network:' section configured: the Fabric lifecycle endpoints answer 503") }
         var serverConfig = HTTPServerConfiguration()
         serverConfig.host = host
         serverConfig.port = port
@@ -82,6 +77,18 @@ struct ServeCommand: AsyncParsableCommand {
         await server.shutdown()
         await services.close()
         logger.info("stopped")
+    }
+
+    /// `resolveSettings()`; a configuration problem is logged and exits with status 2.
+    func readConfiguration(logger: Logger) throws -> (ServerSettings, NetworkConfig?) {
+        do {
+            let (settings, network) = try resolveSettings()
+            if network == nil { logger.notice("no 'network:' section configured: the Fabric lifecycle endpoints answer 503") }
+            return (settings, network)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
     }
 
     /// The configuration file (read once), then environment variables, then flags.
