@@ -17,9 +17,10 @@ struct ConfigurationReader {
         ConfigurationError(source: source, key: key, problem: problem)
     }
 
-    /// The text of the file `source` names.
+    /// The text of the file `source` names (`.configFile` or `.connectionProfile`).
     static func read(_ source: ConfigurationError.Source) throws -> String {
-        do { return try String(contentsOfFile: source.path ?? "", encoding: .utf8) } catch {
+        guard let path = source.path else { preconditionFailure("\(source) is not a file") }
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigurationError(source: source, problem: "cannot read the file (\(error.localizedDescription))")
         }
     }
