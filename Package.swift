@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // Chaincode Admin Gateway. Layering (lower never imports higher):
 //   C shims < SystemIO, HTTP1, TLSCrypto, Archive, Store < EventLoop < WebServer, GRPCClient
-//   < Fabric, ChaincodePackages < AdminAPI < Gateway (executable)
+//   < Fabric, ChaincodePackages < AdminAPI < Gateway (executable); Configuration (the config
+//   file's typed model, over Yams) sits beside Store and is imported by AdminAPI and Gateway
 // Each C shim module is imported by exactly one Swift module.
 import PackageDescription
 
@@ -56,19 +57,23 @@ let package = Package(
         .target(name: "Archive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
+        // The gateway configuration file (server settings, network, Fabric connection profiles),
+        // parsed once into one typed model; errors name the file, the key and the problem.
+        .target(name: "Configuration", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
             "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
             "SystemIO",
             "Telemetry",
+            "Configuration",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Yams", package: "Yams"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "WebServer", "Store", "Fabric", "ChaincodePackages",
+            "AdminAPI", "Configuration", "WebServer", "Store", "Fabric", "ChaincodePackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
 
         // Helpers shared by the test targets (HTTP test client, temp dirs, Python, commands); not a product.
@@ -84,8 +89,9 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

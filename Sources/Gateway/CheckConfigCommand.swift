@@ -1,5 +1,5 @@
-import AdminAPI
 import ArgumentParser
+import Configuration
 import Foundation
 
 /// Validates a configuration file with the gateway's own parser and exits non-zero with the
@@ -14,9 +14,7 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var settings = ServerSettings()
-            try settings.apply(configFile: config)
-            guard let network = try NetworkConfig.load(path: config, checkFiles: !syntaxOnly) else {
+            guard let network = try GatewayConfiguration.load(path: config, checkFiles: !syntaxOnly).network else {
                 print("ok: \(config): server settings only (no network section)")
                 return
             }

@@ -1,6 +1,7 @@
 import AdminAPI
 import ChaincodePackages
 import ArgumentParser
+import Configuration
 import Foundation
 import Logging
 import SystemIO
@@ -28,20 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "gateway")
         if !MemoryTuning.applyServerDefaults() { logger.notice("malloc tuning (mmap/trim thresholds) not applied") }
-        let settings: ServerSettings
-        do { settings = try resolveSettings() } catch {
-            logger.critical("\(error)")
-            throw ExitCode(2)
-        }
+        let (settings, network) = try readConfiguration(logger: logger)
         guard let (host, port) = ServerSettings.splitListen(settings.listen) else { throw ExitCode(2) }
-        let network: NetworkConfig?
-        do {
-            network = try (config ?? ProcessInfo.processInfo.environment["GATEWAY_CONFIG"]).flatMap { try NetworkConfig.load(path: $0) }
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode(2)
-        }
-        if network == nil { logger.notice("no 'network:' section configured: the Fabric lifecycle endpoints answer 503") }
         var serverConfig = HTTPServerConfiguration()
         serverConfig.host = host
         serverConfig.port = port
@@ -90,17 +79,30 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    func resolveSettings() throws -> ServerSettings {
-        var s = ServerSettings()
+    /// `resolveSettings()`; a configuration problem is logged and exits with status 2.
+    func readConfiguration(logger: Logger) throws -> (ServerSettings, NetworkConfig?) {
+        do {
+            let (settings, network) = try resolveSettings()
+            if network == nil { logger.notice("no 'network:' section configured: the Fabric lifecycle endpoints answer 503") }
+            return (settings, network)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// The configuration file (read once), then environment variables, then flags.
+    func resolveSettings() throws -> (ServerSettings, NetworkConfig?) {
         let env = ProcessInfo.processInfo.environment
-        if let path = config ?? env["GATEWAY_CONFIG"] { try s.apply(configFile: path) }
+        let file = try (config ?? env["GATEWAY_CONFIG"]).map { try GatewayConfiguration.load(path: $0) }
+        var s = file?.server ?? ServerSettings()
         try s.apply(environment: env)
-        if let v = listen { try s.set("listen", v, source: "--listen") }
+        if let v = listen { try s.set("listen", to: v, from: .flag("--listen")) }
         if let v = dataDir { s.dataDir = v }
         if let v = publicDir { s.publicDir = v }
-        if let v = threads { try s.set("threads", String(v), source: "--threads") }
+        if let v = threads { try s.set("threads", to: String(v), from: .flag("--threads")) }
         if noAccessLog { s.accessLog = false }
-        return s
+        return (s, file?.network)
     }
 
     static func defaultMigrationsDir() -> String {

@@ -1,5 +1,6 @@
 import AdminAPI
 import ChaincodePackages
+import Configuration
 import Foundation
 import Logging
 import Store

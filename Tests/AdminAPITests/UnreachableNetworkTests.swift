@@ -1,4 +1,5 @@
 import AdminAPI
+import Configuration
 import Foundation
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import AdminAPI
+import Configuration
 import Foundation
 import Logging
 import Synchronization

@@ -1,3 +1,4 @@
+import Configuration
 import Fabric
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import ChaincodePackages
+import Configuration
 import Fabric
 import Foundation
 

@@ -6,46 +6,29 @@ import Yams
 /// `.adminPrivateKey.path` + `.signedCert.path` as the admin identity), `peers.<name>` and
 /// `orderers.<name>` (`url`, `tlsCACerts.pem|path`, `grpcOptions.ssl-target-name-override` or
 /// `hostnameOverride`), `channels.<name>`, and `client.tlsCerts.client.cert/key.path` for mutual TLS.
-/// Errors name the profile file and the key (`NetworkConfigError` of kind "connection profile").
+/// Organizations, peers, orderers and channels keep the profile's order.
+/// Errors name the profile file and the key (`ConfigurationError` from `.connectionProfile`).
 struct ConnectionProfileReader {
-    let base: NetworkConfigReader
-    /// The keys of each top-level mapping in document order (decoded mappings lose it).
-    let order: [String: [String]]
-    let doc: [String: Any]
+    let base: ConfigurationReader
+    let doc: YAMLMapping
 
     static func load(path: String, checkFiles: Bool) throws -> NetworkConfig {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw NetworkConfigError(file: path, key: nil, problem: "cannot read the file (\(error.localizedDescription))",
-                                     kind: "connection profile")
-        }
-        return try parse(text: text, file: path, checkFiles: checkFiles)
+        try parse(text: try ConfigurationReader.read(.connectionProfile(path)), file: path, checkFiles: checkFiles)
     }
 
     /// Parses YAML or JSON text; `file` only names the source in errors.
     static func parse(text: String, file: String, checkFiles: Bool) throws -> NetworkConfig {
-        let base = NetworkConfigReader(file: file, checkFiles: checkFiles, kind: "connection profile")
-        let root: Any?, node: Node?
-        do { (root, node) = (try Yams.load(yaml: text), try Yams.compose(yaml: text)) } catch {
-            throw NetworkConfigError(file: file, key: nil, problem: "not valid YAML or JSON: \(error)", kind: "connection profile")
-        }
-        guard let doc = root as? [String: Any] else {
-            throw NetworkConfigError(file: file, key: nil, problem: "the top level must be a mapping", kind: "connection profile")
-        }
-        var order: [String: [String]] = [:]
-        for section in ["organizations", "peers", "orderers", "channels"] {
-            order[section] = node?[section]?.mapping?.keys.compactMap(\.string) ?? []
-        }
-        return try ConnectionProfileReader(base: base, order: order, doc: doc).network()
+        let base = ConfigurationReader(source: .connectionProfile(file), checkFiles: checkFiles)
+        return try ConnectionProfileReader(base: base, doc: try base.document(text, syntax: "YAML or JSON")).network()
     }
 
     func network() throws -> NetworkConfig {
         let clientTLS = try clientCertificate()
         var placed: [String: String] = [:]  // node name -> mspid
         var orgs: [NetworkConfig.Organization] = []
-        for name in order["organizations"] ?? [] {
+        for name in names(in: "organizations") {
             let key = "organizations.\(name)"
-            let m = try base.mapping(try section("organizations")[name] as Any, key)
+            let m = try base.mapping(try section("organizations")[name], key)
             let mspID = try base.string(m["mspid"] ?? m["mspId"], key + ".mspid")
             let peerNames = try names(m["peers"], key + ".peers")
             let ordererNames = try names(m["orderers"], key + ".orderers")
@@ -55,18 +38,18 @@ struct ConnectionProfileReader {
             orgs.append(NetworkConfig.Organization(mspID: mspID, name: name, adminIdentity: try adminIdentity(m, key),
                                                    clientIdentity: nil, peers: peers))
         }
-        for name in order["peers"] ?? [] where placed[name] == nil {
+        for name in names(in: "peers") where placed[name] == nil {
             throw base.fail("peers.\(name)", "is not listed under any organization's 'peers'")
         }
-        let orderers = try (order["orderers"] ?? []).map { name in
-            let m = try base.mapping(try section("orderers")[name] as Any, "orderers.\(name)")
+        let orderers = try names(in: "orderers").map { name in
+            let m = try base.mapping(try section("orderers")[name], "orderers.\(name)")
             let mspID = try placed[name] ?? base.optionalString(m["mspid"], "orderers.\(name).mspid")
             guard let mspID else {
                 throw base.fail("orderers.\(name).mspid", "is required (or list the orderer under an organization's 'orderers')")
             }
             return try node(name, in: "orderers", mspID: mspID, clientTLS: clientTLS)
         }
-        return NetworkConfig(organizations: orgs, orderers: orderers, channels: order["channels"] ?? [])
+        return NetworkConfig(organizations: orgs, orderers: orderers, channels: names(in: "channels"))
     }
 
     func node(_ name: String, in section: String, mspID: String, clientTLS: (String, String)?) throws -> NetworkConfig.Node {
@@ -85,15 +68,15 @@ struct ConnectionProfileReader {
         return NetworkConfig.Node(name: name, mspID: mspID, address: url, tls: tls)
     }
 
-    func tls(_ m: [String: Any], _ key: String, required: Bool, clientTLS: (String, String)?) throws -> NetworkConfig.TLS? {
+    func tls(_ m: YAMLMapping, _ key: String, required: Bool, clientTLS: (String, String)?) throws -> NetworkConfig.TLS? {
         guard let value = m["tlsCACerts"] else {
             if required { throw base.fail(key + ".tlsCACerts", "is required for a grpcs:// url") }
             return nil
         }
         let ca = try base.mapping(value, key + ".tlsCACerts")
-        let grpc = try m["grpcOptions"].map { try base.mapping($0, key + ".grpcOptions") } ?? [:]
-        let override = try base.optionalString(grpc["ssl-target-name-override"], key + ".grpcOptions.ssl-target-name-override")
-            ?? base.optionalString(grpc["hostnameOverride"], key + ".grpcOptions.hostnameOverride")
+        let grpc = try m["grpcOptions"].map { try base.mapping($0, key + ".grpcOptions") }
+        let override = try base.optionalString(grpc?["ssl-target-name-override"], key + ".grpcOptions.ssl-target-name-override")
+            ?? base.optionalString(grpc?["hostnameOverride"], key + ".grpcOptions.hostnameOverride")
         var tls = NetworkConfig.TLS(rootCertFile: "", serverNameOverride: override,
                                     clientCertFile: clientTLS?.0, clientKeyFile: clientTLS?.1)
         if let pem = try pem(ca["pem"], key + ".tlsCACerts.pem") {
@@ -108,14 +91,14 @@ struct ConnectionProfileReader {
     }
 
     /// Inline PEM: a string, or a list of strings (several CAs).
-    func pem(_ value: Any?, _ key: String) throws -> String? {
-        guard let value, !(value is NSNull) else { return nil }
-        let parts = try (value as? [Any] ?? [value]).map { try base.string($0, key) }
+    func pem(_ value: Yams.Node?, _ key: String) throws -> String? {
+        guard let value, !ConfigurationReader.isNull(value) else { return nil }
+        let parts = try (value.sequence.map(Array.init) ?? [value]).map { try base.string($0, key) }
         guard parts.allSatisfy({ $0.contains("-----BEGIN CERTIFICATE-----") }) else { throw base.fail(key, "is not a PEM certificate") }
         return parts.joined(separator: "\n")
     }
 
-    func adminIdentity(_ m: [String: Any], _ key: String) throws -> NetworkConfig.IdentitySource? {
+    func adminIdentity(_ m: YAMLMapping, _ key: String) throws -> NetworkConfig.IdentitySource? {
         let keyPath = try path(m, "adminPrivateKey", key), certPath = try path(m, "signedCert", key)
         guard let keyPath, let certPath else {
             if keyPath == nil && certPath == nil { return nil }
@@ -138,17 +121,23 @@ struct ConnectionProfileReader {
     }
 
     /// `<field>.path` of the mapping `m` at `key`, if given.
-    func path(_ m: [String: Any], _ field: String, _ key: String) throws -> String? {
+    func path(_ m: YAMLMapping, _ field: String, _ key: String) throws -> String? {
         guard let value = m[field] else { return nil }
         return try base.optionalString(try base.mapping(value, "\(key).\(field)")["path"], "\(key).\(field).path")
     }
 
-    func section(_ name: String) throws -> [String: Any] {
-        guard let value = doc[name], !(value is NSNull) else { return [:] }
+    /// The top-level mapping `name`; empty when absent or null.
+    func section(_ name: String) throws -> YAMLMapping {
+        guard let value = doc[name], !ConfigurationReader.isNull(value) else { return YAMLMapping() }
         return try base.mapping(value, name)
     }
 
-    func names(_ value: Any?, _ key: String) throws -> [String] {
+    /// The keys of the top-level mapping `name` in document order; none when it is not a mapping.
+    func names(in name: String) -> [String] {
+        doc[name].flatMap(ConfigurationReader.mapping)?.keys ?? []
+    }
+
+    func names(_ value: Yams.Node?, _ key: String) throws -> [String] {
         try base.list(value, key, required: false).enumerated().map { try base.string($1, "\(key)[\($0)]") }
     }
 }

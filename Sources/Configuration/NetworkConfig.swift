@@ -1,7 +1,4 @@
-import Foundation
-import Yams
-
-/// The `network:` section of the gateway configuration file (/work/briefs/network-config.md):
+/// The `network:` section of the gateway configuration file (README.md, "Configuration"):
 /// organizations with their identities and peers, orderers, channels. Paths only; private keys
 /// are read by `FabricNetwork` and never kept here.
 public struct NetworkConfig: Sendable, Equatable {
@@ -44,41 +41,17 @@ public struct NetworkConfig: Sendable, Equatable {
 
     public var peers: [Node] { organizations.flatMap(\.peers) }
 
-    /// Reads the `network:` section of `path`; nil when the file has none.
-    /// Throws `NetworkConfigError` naming the file, the key and the problem.
+    /// The `network:` section of the configuration file at `path`; nil when the file has none.
+    /// Reads the whole file (`GatewayConfiguration.load`), so a bad `server:` section throws too.
     /// `checkFiles: false` validates everything but the existence of referenced files (for a
     /// config written for another machine, e.g. a container's paths).
     public static func load(path: String, checkFiles: Bool = true) throws -> NetworkConfig? {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw NetworkConfigError(file: path, key: nil, problem: "cannot read the file (\(error.localizedDescription))")
-        }
-        return try parse(yaml: text, file: path, checkFiles: checkFiles)
+        try GatewayConfiguration.load(path: path, checkFiles: checkFiles).network
     }
 
-    /// Parses YAML text; `file` only names the source in errors.
+    /// The `network:` section of YAML text; `file` names the source in errors and is the base of
+    /// a relative `connectionProfile` path.
     public static func parse(yaml text: String, file: String, checkFiles: Bool = true) throws -> NetworkConfig? {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
-            throw NetworkConfigError(file: file, key: nil, problem: "not valid YAML: \(error)")
-        }
-        guard let doc = root as? [String: Any] else {
-            throw NetworkConfigError(file: file, key: nil, problem: "the top level must be a mapping")
-        }
-        guard let network = doc["network"] else { return nil }
-        return try NetworkConfigReader(file: file, checkFiles: checkFiles).network(network)
-    }
-}
-
-/// A problem in the network configuration file.
-public struct NetworkConfigError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let file: String
-    public let key: String?
-    public let problem: String
-    /// What `file` is: "config file", or "connection profile".
-    public var kind = "config file"
-
-    public var description: String {
-        "\(kind) '\(file)'" + (key.map { ": key '\($0)'" } ?? "") + ": \(problem)"
+        try GatewayConfiguration.parse(yaml: text, file: file, checkFiles: checkFiles).network
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-@testable import AdminAPI
+@testable import Configuration
+import TestSupport
 
 /// `network.connectionProfile`: a Fabric common connection profile supplies peers, orderers and TLS.
 @Suite("connection profile")
 struct ConnectionProfileTests {
-    static let crypto = LifecycleFixture.repoRoot.appendingPathComponent("Tests/Fixtures/crypto").path
+    static let crypto = repositoryRoot.appendingPathComponent("Tests/Fixtures/crypto").path
     static let ca = crypto + "/ca.pem"
     static let cert = crypto + "/admin-cert.pem"
     static let key = crypto + "/admin-key-pkcs8.pem"
@@ -136,7 +137,7 @@ struct ConnectionProfileTests {
         #expect(missing.hasPrefix("connection profile '/nonexistent/p.json': cannot read the file"), "\(missing)")
     }
 
-    @Test("inline PEM (a string or a list) is carried in memory and used for TLS")
+    @Test("inline PEM (a string or a list) is carried in memory")
     func inlinePEM() throws {
         let pem = try String(contentsOfFile: Self.ca, encoding: .utf8)
         let indented = pem.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
@@ -157,10 +158,8 @@ struct ConnectionProfileTests {
         #expect(tls.rootCertPEM?.trimmingCharacters(in: .whitespacesAndNewlines) == pem.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(tls.rootCertFile == "/p/p.yaml#peers.p0.tlsCACerts.pem")
         #expect(c.peers[1].tls == nil && c.peers[1].address == "127.0.0.1:8051")
-        let config = try FabricNetwork.tlsConfiguration(tls, node: "p0")
-        #expect(config.rootCertificatesPEM == [tls.rootCertPEM!])
         let bad = text.replacingOccurrences(of: "-----BEGIN CERTIFICATE-----", with: "junk")
-        #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }
+        #expect(throws: ConfigurationError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }
     }
 
     @Test("the SDKs' adminPrivateKey/signedCert and client.tlsCerts are accepted as paths")
@@ -182,6 +181,6 @@ struct ConnectionProfileTests {
         #expect(c.peers[0].tls?.clientCertFile == Self.cert && c.peers[0].tls?.clientKeyFile == Self.key)
         #expect(c.peers[0].tls?.rootCertFile == Self.ca && c.peers[0].tls?.rootCertPEM == nil)
         let halfIdentity = text.replacingOccurrences(of: "    signedCert: {path: \(Self.cert)}\n", with: "")
-        #expect(throws: NetworkConfigError.self) { try ConnectionProfileReader.parse(text: halfIdentity, file: "/p/p.yaml", checkFiles: true) }
+        #expect(throws: ConfigurationError.self) { try ConnectionProfileReader.parse(text: halfIdentity, file: "/p/p.yaml", checkFiles: true) }
     }
 }

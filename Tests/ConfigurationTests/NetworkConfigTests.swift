@@ -1,6 +1,6 @@
+import Configuration
 import Foundation
 import Testing
-@testable import AdminAPI
 
 @Suite("network configuration")
 struct NetworkConfigTests {
@@ -40,18 +40,5 @@ struct NetworkConfigTests {
             """, file: "g.yaml"))
         #expect(c.organizations[0].name == "Org1MSP" && c.peers[0].tls == nil && c.peers[0].mspID == "Org1MSP")
         #expect(c.orderers[0].address == "127.0.0.1:7050" && c.channels == ["mychannel"])
-    }
-
-    @Test("the event hub replays after Last-Event-ID and drops the oldest beyond capacity")
-    func eventHub() async {
-        let hub = EventHub(capacity: 3)
-        for i in 1...5 { hub.publish("operation", .int(i)) }
-        var ids: [Int] = []
-        for await e in hub.subscribe(after: 2) {
-            ids.append(e.id)
-            if ids.count == 3 { break }
-        }
-        #expect(ids == [3, 4, 5])
-        #expect(hub.subscriberCount == 0)
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import Yams
+
+/// Reads the `network:` section of the composed configuration file, with errors naming the key
+/// path. A `connectionProfile` is read (`ConnectionProfileReader`) and completed by this section.
+struct NetworkConfigReader {
+    let base: ConfigurationReader
+
+    func network(_ value: Yams.Node) throws -> NetworkConfig {
+        let m = try base.mapping(value, "network")
+        let profilePath = try base.optionalString(m["connectionProfile"], "network.connectionProfile")
+        let orgs = try base.list(m["organizations"], "network.organizations", required: profilePath == nil).enumerated().map {
+            try organization($1, "network.organizations[\($0)]")
+        }
+        let orderers = try base.list(m["orderers"], "network.orderers", required: false).enumerated().map { i, v in
+            try node(v, "network.orderers[\(i)]", mspID: nil)
+        }
+        let channels = try base.list(m["channels"], "network.channels", required: false).enumerated().map { i, v in
+            try base.string(try base.mapping(v, "network.channels[\(i)]")["name"], "network.channels[\(i)].name")
+        }
+        var config = NetworkConfig(organizations: orgs, orderers: orderers, channels: channels)
+        if let profilePath {
+            let resolved = URL(fileURLWithPath: profilePath, relativeTo: URL(fileURLWithPath: base.file).deletingLastPathComponent()).path
+            config = try ConnectionProfileReader.load(path: resolved, checkFiles: base.checkFiles).merged(with: config)
+        }
+        try checkUnique(config)
+        return config
+    }
+
+    func organization(_ value: Yams.Node, _ key: String) throws -> NetworkConfig.Organization {
+        let m = try base.mapping(value, key)
+        let mspID = try base.string(m["mspId"], key + ".mspId")
+        return NetworkConfig.Organization(
+            mspID: mspID, name: try base.optionalString(m["name"], key + ".name") ?? mspID,
+            adminIdentity: try m["adminIdentity"].map { try identity($0, key + ".adminIdentity") },
+            clientIdentity: try m["clientIdentity"].map { try identity($0, key + ".clientIdentity") },
+            peers: try base.list(m["peers"], key + ".peers", required: false).enumerated().map { i, v in
+                try node(v, "\(key).peers[\(i)]", mspID: mspID)
+            })
+    }
+
+    func identity(_ value: Yams.Node, _ key: String) throws -> NetworkConfig.IdentitySource {
+        let m = try base.mapping(value, key)
+        if let dir = try base.optionalString(m["mspDir"], key + ".mspDir") {
+            return .mspDirectory(try base.existing(dir, key + ".mspDir"))
+        }
+        guard let cert = try base.optionalString(m["certFile"], key + ".certFile"),
+              let keyFile = try base.optionalString(m["keyFile"], key + ".keyFile") else {
+            throw base.fail(key, "needs 'mspDir', or both 'certFile' and 'keyFile'")
+        }
+        return .files(certificate: try base.existing(cert, key + ".certFile"), key: try base.existing(keyFile, key + ".keyFile"))
+    }
+
+    func node(_ value: Yams.Node, _ key: String, mspID: String?) throws -> NetworkConfig.Node {
+        let m = try base.mapping(value, key)
+        let address = try base.string(m["address"], key + ".address")
+        guard let colon = address.lastIndex(of: ":"), Int(address[address.index(after: colon)...]) != nil else {
+            throw base.fail(key + ".address", "'\(address)' is not host:port")
+        }
+        return NetworkConfig.Node(
+            name: try base.string(m["name"], key + ".name"),
+            mspID: try mspID ?? base.string(m["mspId"], key + ".mspId"),
+            address: address, tls: try m["tls"].flatMap { try tls($0, key + ".tls") })
+    }
+
+    func tls(_ value: Yams.Node, _ key: String) throws -> NetworkConfig.TLS? {
+        let m = try base.mapping(value, key)
+        if let enabled = m["enabled"], try !base.bool(enabled, key + ".enabled") { return nil }
+        let clientCert = try base.optionalString(m["clientCertFile"], key + ".clientCertFile")
+        let clientKey = try base.optionalString(m["clientKeyFile"], key + ".clientKeyFile")
+        guard (clientCert == nil) == (clientKey == nil) else {
+            throw base.fail(key, "'clientCertFile' and 'clientKeyFile' go together")
+        }
+        return NetworkConfig.TLS(
+            rootCertFile: try base.existing(try base.string(m["rootCertFile"], key + ".rootCertFile"), key + ".rootCertFile"),
+            serverNameOverride: try base.optionalString(m["serverNameOverride"], key + ".serverNameOverride"),
+            clientCertFile: try clientCert.map { try base.existing($0, key + ".clientCertFile") },
+            clientKeyFile: try clientKey.map { try base.existing($0, key + ".clientKeyFile") })
+    }
+
+    func checkUnique(_ c: NetworkConfig) throws {
+        var seen = Set<String>()
+        for node in c.peers + c.orderers where !seen.insert(node.name).inserted {
+            throw base.fail("network", "node name '\(node.name)' is used twice")
+        }
+        var msps = Set<String>()
+        for org in c.organizations where !msps.insert(org.mspID).inserted {
+            throw base.fail("network.organizations", "mspId '\(org.mspID)' is listed twice")
+        }
+    }
+}

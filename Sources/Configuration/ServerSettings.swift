@@ -1,0 +1,61 @@
+import Foundation
+
+/// The HTTP server's settings, resolved from, in increasing precedence: these defaults, the
+/// configuration file's `server:` section (`GatewayConfiguration`), environment variables
+/// (`apply(environment:)`), command-line flags (`serve` calls `set` or assigns directly).
+public struct ServerSettings: Sendable, Equatable {
+    public var listen = "127.0.0.1:8080"
+    public var dataDir = "./data"
+    public var publicDir: String? = nil
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var accessLog = true
+
+    public init() {}
+
+    /// Environment variable -> setting. `accessLog` has none (`--no-access-log` or the file).
+    public static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
+                                         "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads"]
+
+    public mutating func apply(environment: [String: String]) throws {
+        for (env, key) in Self.environmentKeys {
+            if let v = environment[env] { try set(key, to: v, from: .environment(env)) }
+        }
+    }
+
+    /// Sets one setting from its text, validated. `key` is the key path in a file
+    /// (`server.threads`) for the error; nil for an environment variable or a flag.
+    public mutating func set(_ setting: String, to value: String, from source: ConfigurationError.Source,
+                             key: String? = nil) throws {
+        func fail(_ problem: String) -> ConfigurationError { ConfigurationError(source: source, key: key, problem: problem) }
+        switch setting {
+        case "listen":
+            guard Self.splitListen(value) != nil else { throw fail("'\(value)' is not host:port") }
+            listen = value
+        case "dataDir": dataDir = value
+        case "publicDir": publicDir = value
+        case "threads":
+            guard let n = Int(value), (1...256).contains(n) else { throw fail("threads must be 1...256") }
+            threads = n
+        case "accessLog": accessLog = value == "true"
+        default: throw fail("unknown setting")
+        }
+    }
+
+    /// The file's `server:` section, in document order. Each value is taken as its text, as an
+    /// environment variable's is (`threads: 4` and `threads: "4"` alike; `accessLog: yes` is "true").
+    mutating func apply(section: YAMLMapping, reader: ConfigurationReader) throws {
+        for setting in section.keys {
+            guard let value = section[setting] else { continue }
+            try set(setting, to: String(describing: value.any), from: reader.source, key: "server.\(setting)")
+        }
+    }
+
+    /// "host:port" or "[v6]:port" into parts.
+    public static func splitListen(_ s: String) -> (host: String, port: Int)? {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(s[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { return nil }
+        return (host, port)
+    }
+}
