@@ -39,8 +39,10 @@ let package = Package(
         .target(name: "Telemetry", swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["SystemIO"], swiftSettings: strict),
         .target(name: "HTTP1", swiftSettings: strict),
+        // JSON values, the strict parser and the writer; no dependencies.
+        .target(name: "JSON", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
-            "SystemIO", "EventLoop", "HTTP1", .product(name: "Logging", package: "swift-log"),
+            "SystemIO", "EventLoop", "HTTP1", "JSON", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "TLSCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "GRPCClient", dependencies: [
@@ -63,7 +65,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
         .target(name: "AdminAPI", dependencies: [
-            "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
+            "JSON", "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
             "SystemIO",
             "Telemetry",
             "Configuration",
@@ -82,7 +84,8 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
-        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
@@ -90,8 +93,8 @@ let package = Package(
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

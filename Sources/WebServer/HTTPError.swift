@@ -1,4 +1,5 @@
 import HTTP1
+import JSON
 
 /// An error that becomes an HTTP response in the one error shape:
 /// `{"error":{"code":"...","message":"...","details":{...}}}`.

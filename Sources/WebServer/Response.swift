@@ -1,4 +1,5 @@
 import HTTP1
+import JSON
 import SystemIO
 
 /// A response as handlers build it.

@@ -1,9 +1,10 @@
+@testable import AdminAPI
 import ChaincodePackages
 import Foundation
+import JSON
 import Store
 import Testing
 import WebServer
-@testable import AdminAPI
 
 /// Roles, tokens, 401/403/429 and the audit log, over real sockets and a real SQLite file.
 @Suite struct AccessControlTests {

@@ -1,5 +1,6 @@
 import ChaincodePackages
 import Foundation
+import JSON
 import Testing
 import TestSupport
 

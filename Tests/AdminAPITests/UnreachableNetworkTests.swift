@@ -1,6 +1,7 @@
 import AdminAPI
 import Configuration
 import Foundation
+import JSON
 import Testing
 import TestSupport
 

@@ -1,8 +1,9 @@
+@testable import AdminAPI
 import Configuration
 import Fabric
 import Foundation
+import JSON
 import Testing
-@testable import AdminAPI
 import TestSupport
 
 /// Approval tracking from blocks (issue 8) against fabric-sim: approvals made directly with the

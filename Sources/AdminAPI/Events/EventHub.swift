@@ -1,5 +1,6 @@
 import EventLoop
 import Foundation
+import JSON
 import WebServer
 
 /// One Server-Sent Event: `id`, `event` name (`operation`, `approval`, `commit`), JSON data.

@@ -1,4 +1,5 @@
 import Fabric
+import JSON
 import WebServer
 
 /// `GET .../approvals`: which channel orgs approved the draft, and whether that is enough.
@@ -103,10 +104,6 @@ struct ApprovalStatus: Sendable {
         }
         return d
     }
-}
-
-extension JSONValue {
-    var jsonText: String { String(decoding: encoded(), as: UTF8.self) }
 }
 
 extension DefinitionService {

@@ -1,6 +1,7 @@
 import EventLoop
 import Fabric
 import Foundation
+import JSON
 import Logging
 import Store
 import WebServer

@@ -1,6 +1,7 @@
 import Fabric
 import FabricProtos
 import Foundation
+import JSON
 import SwiftProtobuf
 import WebServer
 

@@ -1,5 +1,6 @@
 import Fabric
 import Foundation
+import JSON
 import WebServer
 
 /// The outcome of one org's approve.

@@ -1,5 +1,6 @@
 import Fabric
 import Foundation
+import JSON
 import WebServer
 
 /// Evaluate and submit transactions of a committed chaincode, with the client identity of

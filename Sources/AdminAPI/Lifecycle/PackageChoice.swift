@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import WebServer
 
 /// One organization's package for a draft: the package ID its peers are to run, or explicitly

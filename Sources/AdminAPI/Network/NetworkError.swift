@@ -1,5 +1,6 @@
 import Fabric
 import GRPCClient
+import JSON
 import WebServer
 
 /// A failure talking to (or refused by) the Fabric network, already classified for HTTP.

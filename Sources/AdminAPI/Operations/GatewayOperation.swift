@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import WebServer
 
 /// An asynchronous or recorded gateway action (install, approve, commit, submit) and its

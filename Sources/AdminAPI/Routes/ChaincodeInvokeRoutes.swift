@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import WebServer
 
 /// `POST …/chaincodes/{name}/evaluate|submit`.

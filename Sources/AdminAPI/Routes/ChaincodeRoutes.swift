@@ -1,5 +1,6 @@
 import Fabric
 import Foundation
+import JSON
 import WebServer
 
 /// `/api/v1/channels/{channel}/chaincodes…`: committed definitions, drafts, approvals, commit.

@@ -1,3 +1,4 @@
+import JSON
 import WebServer
 
 /// `POST /api/v1/installs`: install a stored package on peers (an asynchronous operation).

@@ -1,5 +1,6 @@
 import Configuration
 import Fabric
+import JSON
 import WebServer
 
 /// `/api/v1/network`, `/peers`, `/peers/{peer}/installed`, `/channels/{channel}`.

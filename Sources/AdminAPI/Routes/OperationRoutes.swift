@@ -1,3 +1,4 @@
+import JSON
 import WebServer
 
 /// `GET /api/v1/operations[/{operationId}]`.

@@ -1,6 +1,7 @@
 import ChaincodePackages
 import Foundation
 import HTTP1
+import JSON
 import Store
 import WebServer
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import WebServer
 
 /// A JSON value as a request carried it. Parsed with `JSONParser` (strict, and unlike

@@ -1,5 +1,6 @@
 import Fabric
 import Foundation
+import JSON
 import WebServer
 
 /// What the database knows about a draft's approvals, read in one transaction: the gateway's

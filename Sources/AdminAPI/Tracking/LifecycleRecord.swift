@@ -1,6 +1,7 @@
 import Fabric
 import FabricProtos
 import Foundation
+import JSON
 import WebServer
 
 /// One `_lifecycle` approve or commit transaction as seen in a block (`lifecycle_transactions`).

@@ -73,6 +73,9 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue {
+    /// The encoded document as text (for values stored as JSON text).
+    public var jsonText: String { String(decoding: encoded(), as: UTF8.self) }
+
     public static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
     public static func strings(_ list: [String]) -> JSONValue { .array(list.map { .string($0) }) }
 }

@@ -1,6 +1,7 @@
 import Foundation
+@testable import JSON
+import JSON
 import Testing
-@testable import WebServer
 
 @Suite("JSONParser")
 struct JSONParserTests {
