@@ -1,7 +1,7 @@
+@testable import AdminAPI
 import Fabric
 import Foundation
 import Testing
-@testable import AdminAPI
 
 @Suite("error classification and approval differences")
 struct ClassificationTests {

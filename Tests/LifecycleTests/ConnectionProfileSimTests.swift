@@ -1,9 +1,9 @@
+@testable import AdminAPI
 import Configuration
 import Foundation
 import Logging
 import Testing
 import WebServer
-@testable import AdminAPI
 
 /// fabric-sim's gateway.yaml turned into a connection profile (inline PEM for peers, paths for
 /// the orderer) plus a gateway config holding only the identities: the gateway reaches the peers.

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 @testable import AdminAPI
 @testable import Configuration
+import Foundation
+import Testing
 
 /// A connection profile's inline CA reaches the TLS configuration of `FabricNetwork`.
 @Suite("connection profile TLS")

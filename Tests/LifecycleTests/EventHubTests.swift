@@ -1,5 +1,5 @@
-import Testing
 @testable import AdminAPI
+import Testing
 
 @Suite("event hub")
 struct EventHubTests {

@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import Foundation
 import Testing
-@testable import AdminAPI
 
 /// The lifecycle REST API end to end: real sockets, a real SQLite file, fabric-sim over gRPC+TLS.
 @Suite("lifecycle API against fabric-sim", .serialized)

@@ -3,8 +3,8 @@ import Configuration
 import Foundation
 import Logging
 import Synchronization
-import WebServer
 import TestSupport
+import WebServer
 
 /// A fabric-sim (2 orgs unless told otherwise, TLS, free ports) in a temp dir, and a gateway (real SQLite file,
 /// real HTTP socket on port 0) configured from the gateway.yaml the simulator wrote.

@@ -1,7 +1,7 @@
+@testable import AdminAPI
 import Configuration
 import Foundation
 import Testing
-@testable import AdminAPI
 
 /// Auto-commit drafts (issue 7, "optional auto-commit once ready") against fabric-sim: the
 /// gateway commits without a commit call when the approvals make the draft ready, including

@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import Foundation
 import Testing
-@testable import AdminAPI
 
 /// Issue 7's package seed scenarios through the REST API, with 2 and with 3 orgs: orgs running
 /// different packages for one definition, one package used by two definitions, and a draft

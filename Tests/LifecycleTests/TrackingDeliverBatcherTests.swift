@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import EventLoop
 import Testing
-@testable import AdminAPI
 
 /// DeliverBatcher: how the block listener batches a Deliver stream.
 @Suite("deliver batcher")

@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import Foundation
 import Testing
-@testable import AdminAPI
 
 /// The block listener fails over to another peer (issue 8): with two peers per org, the peer it
 /// streams from is stopped, an approval lands meanwhile, and the listener records it from

@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import Fabric
 import Testing
-@testable import AdminAPI
 
 /// The LifecycleEndorsement evaluator: who still has to approve.
 @Suite("lifecycle policy evaluator")

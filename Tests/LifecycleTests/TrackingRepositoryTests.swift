@@ -1,8 +1,8 @@
+@testable import AdminAPI
 import Fabric
 import Foundation
 import Store
 import Testing
-@testable import AdminAPI
 
 /// `lifecycle_transactions` + `block_checkpoints`: a block processed twice records nothing twice,
 /// invalid approvals are kept but never count.

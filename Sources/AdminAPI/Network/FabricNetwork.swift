@@ -1,9 +1,9 @@
 import Configuration
 import EventLoop
 import Fabric
-import Telemetry
 import Foundation
 import GRPCClient
+import Telemetry
 import TLSCrypto
 
 /// The Fabric network the gateway administers: an event-loop thread for background gRPC (block

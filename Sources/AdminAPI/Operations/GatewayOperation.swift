@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Store
 import WebServer
 
 /// An asynchronous or recorded gateway action (install, approve, commit, submit) and its

@@ -1,30 +1,8 @@
 import Fabric
-import FabricProtos
-import Foundation
 import JSON
-import WebServer
 
-/// One `_lifecycle` approve or commit transaction as seen in a block (`lifecycle_transactions`).
-struct LifecycleRecord: Sendable, Equatable {
-    enum Kind: String, Sendable { case approval, commit }
-
-    var channel: String
-    var kind: Kind
-    /// The definition approved or committed (the name, version, sequence and parameters).
-    var definition: ChaincodeDefinition
-    /// The creator's MSP (who approved / who submitted the commit).
-    var mspID: String
-    /// Approvals only: the package the org's peers run; nil = unavailable.
-    var packageID: String?
-    var txID: String
-    var blockNumber: UInt64
-    var txIndex: Int
-    /// The channel header's timestamp, ISO 8601.
-    var timestamp: String
-    var validationCode: TxValidationCode
-
-    var isValid: Bool { validationCode.isValid }
-
+/// The API rendering of a block-tracked lifecycle transaction (`GET .../history`, SSE).
+extension LifecycleRecord {
     var json: JSONValue {
         var f: [(String, JSONValue)] = [
             ("kind", .string(kind.rawValue)), ("channel", .string(channel)), ("name", .string(definition.name)),

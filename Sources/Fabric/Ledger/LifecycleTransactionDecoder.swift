@@ -1,4 +1,3 @@
-import Fabric
 import FabricProtos
 import Foundation
 import SwiftProtobuf
@@ -6,25 +5,25 @@ import SwiftProtobuf
 /// Extracts `_lifecycle` approvals and commits from a block's endorser transactions:
 /// Envelope → Payload (creator from the signature header) → Transaction → ChaincodeActionPayload
 /// → ChaincodeProposalPayload → ChaincodeInvocationSpec input args `[function, args]`.
-enum LifecycleTransactionDecoder {
-    static let approve = "ApproveChaincodeDefinitionForMyOrg"
-    static let commit = "CommitChaincodeDefinition"
+public enum LifecycleTransactionDecoder {
+    public static let approve = "ApproveChaincodeDefinitionForMyOrg"
+    public static let commit = "CommitChaincodeDefinition"
 
     /// Every approve/commit of the block, valid or not (undecodable transactions are skipped:
     /// they cannot be lifecycle transactions the peer accepted).
-    static func records(in block: Common_Block, channel: String) throws -> [LifecycleRecord] {
+    public static func records(in block: Common_Block, channel: String) throws -> [LifecycleRecord] {
         records(in: try block.transactions(), block: block.header.number, channel: channel)
     }
 
     /// The same from a block's already split transactions.
-    static func records(in transactions: [BlockTransaction], block: UInt64, channel: String) -> [LifecycleRecord] {
+    public static func records(in transactions: [BlockTransaction], block: UInt64, channel: String) -> [LifecycleRecord] {
         transactions.compactMap { tx in
             guard tx.headerType == Int32(Common_HeaderType.endorserTransaction.rawValue) else { return nil }
             return try? record(tx, block: block, channel: channel)
         }
     }
 
-    static func record(_ tx: BlockTransaction, block: UInt64, channel: String) throws -> LifecycleRecord? {
+    public static func record(_ tx: BlockTransaction, block: UInt64, channel: String) throws -> LifecycleRecord? {
         let payload = try Common_Payload(serializedBytes: tx.envelope.payload)
         let chdr = try Common_ChannelHeader(serializedBytes: payload.header.channelHeader)
         let transaction = try Protos_Transaction(serializedBytes: payload.data)
@@ -40,7 +39,7 @@ enum LifecycleTransactionDecoder {
         let time = Date(timeIntervalSince1970: TimeInterval(chdr.timestamp.seconds) + TimeInterval(chdr.timestamp.nanos) / 1e9)
         var record = LifecycleRecord(channel: channel, kind: .approval, definition: ChaincodeDefinition(name: "", version: "", sequence: 0),
                                      mspID: mspID, packageID: nil, txID: tx.transactionID, blockNumber: block, txIndex: tx.index,
-                                     timestamp: Timestamp.format(time), validationCode: tx.validationCode)
+                                     timestamp: time.formatted(.iso8601), validationCode: tx.validationCode)
         if function == approve {
             let a = try Lifecycle_ApproveChaincodeDefinitionForMyOrgArgs(serializedBytes: spec.input.args[1])
             record.definition = ChaincodeDefinition(name: a.name, version: a.version, sequence: a.sequence, endorsementPlugin: a.endorsementPlugin,

@@ -1,4 +1,3 @@
-import Fabric
 import FabricProtos
 import Foundation
 
@@ -6,12 +5,12 @@ import Foundation
 /// (an org counts once it approved, since only approving orgs' peers endorse a commit).
 /// ImplicitMeta ANY/ALL/MAJORITY over the orgs' sub-policy, or a signature policy with
 /// nested OutOf whose principals name MSP IDs.
-indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
+public indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     case org(String)
     case outOf(Int, [LifecyclePolicyEvaluator])
 
     /// The rule for `policy` on a channel with `orgs` (nil policy: the peer's fallback majority).
-    init(policy: ChannelPolicy?, orgs: [String]) {
+    public init(policy: ChannelPolicy?, orgs: [String]) {
         let members = orgs.map(LifecyclePolicyEvaluator.org)
         switch policy {
         case .implicitMeta(.any, _)?: self = .outOf(1, members)
@@ -35,7 +34,7 @@ indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     }
 
     /// Whether these orgs' approvals satisfy the rule.
-    func isSatisfied(by approved: Set<String>) -> Bool {
+    public func isSatisfied(by approved: Set<String>) -> Bool {
         switch self {
         case .org(let msp): return !msp.isEmpty && approved.contains(msp)
         case .outOf(let n, let rules): return rules.filter { $0.isSatisfied(by: approved) }.count >= n
@@ -46,7 +45,7 @@ indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     /// rule, each sorted, in lexicographic order; empty when it is already satisfied or cannot
     /// be satisfied. At most `limit` sets (`truncated` says there are more: MAJORITY of 50 orgs
     /// with none approved has C(50, 26) of them).
-    func smallestSets(approved: Set<String>, candidates: [String], limit: Int = 100) -> (sets: [[String]], truncated: Bool) {
+    public func smallestSets(approved: Set<String>, candidates: [String], limit: Int = 100) -> (sets: [[String]], truncated: Bool) {
         guard !isSatisfied(by: approved) else { return ([], false) }
         let members = orgs
         let pool = Set(candidates).subtracting(approved).filter(members.contains).sorted()
@@ -62,12 +61,12 @@ indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     }
 
     /// `smallestSets(...).sets`.
-    func smallestSets(approved: Set<String>, candidates: [String]) -> [[String]] {
+    public func smallestSets(approved: Set<String>, candidates: [String]) -> [[String]] {
         smallestSets(approved: approved, candidates: candidates, limit: 100).sets
     }
 
     /// How many more orgs satisfy the rule if no org counts twice (nil: impossible).
-    func additionalOrgs(approved: Set<String>) -> Int? {
+    public func additionalOrgs(approved: Set<String>) -> Int? {
         switch self {
         case .org(let msp): return msp.isEmpty ? nil : (approved.contains(msp) ? 0 : 1)
         case .outOf(let n, let rules):
