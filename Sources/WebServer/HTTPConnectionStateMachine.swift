@@ -145,6 +145,8 @@ struct HTTPConnectionStateMachine {
         case none
     }
 
+    /// The configuration's timeouts in nanoseconds; `HTTPServerConfiguration` says why each value
+    /// and what happens when it expires.
     struct Timeouts {
         var header: UInt64
         var body: UInt64
