@@ -17,8 +17,6 @@ public final class Socket {
         if fd >= 0 { Sys.close(fd) }
     }
 
-    public var isOpen: Bool { fd >= 0 }
-
     /// Starts a non-blocking TCP connect. `connected == false` means EINPROGRESS: wait for
     /// writability, then call `finishConnect()`.
     public static func connectTCP(to address: SocketAddress) throws -> (Socket, connected: Bool) {

@@ -45,7 +45,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Domain errors of higher layers conform to this to choose their HTTP mapping; the mapping
-/// itself still happens in one place (`ErrorResponder`).
+/// itself still happens in one place (`HTTPApplication.errorResponse`, which the connection
+/// calls for every handler error and every refused request).
 public protocol HTTPErrorConvertible: Error {
     var httpError: HTTPError { get }
 }

@@ -11,12 +11,24 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
     /// Reading resumes when the buffer drains below this.
     public static let lowWaterBytes = 256 << 10
 
+    /// How the producer ended the body.
+    enum End: Sendable {
+        case complete
+        /// The limit was exceeded, the connection was lost, the body timed out...
+        case failed(HTTPError)
+        /// The response went out before the body ended; the connection no longer reads it.
+        case responseAlreadySent
+    }
+
+    /// Thrown to a consumer that reads on after its response was sent (only a streamed response
+    /// body can still be reading then).
+    public struct ResponseAlreadySent: Error, Sendable {}
+
     private struct State {
         var chunks: [[UInt8]] = []
         var head = 0
         var buffered = 0
-        var finished = false
-        var failure: HTTPError?
+        var end: End?
         var paused = false
         var waiter: CheckedContinuation<[UInt8]?, any Error>?
     }
@@ -47,14 +59,22 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
 
     /// Producer side: end of body, or the failure that ended it (limit exceeded, connection lost).
     func finish(_ failure: HTTPError? = nil) {
+        finish(failure.map { .failed($0) } ?? .complete)
+    }
+
+    /// Producer side: ends the body; only the first end counts.
+    func finish(_ end: End) {
         let waiter = state.withLock { s -> CheckedContinuation<[UInt8]?, any Error>? in
-            guard !s.finished else { return nil }
-            s.finished = true
-            s.failure = failure
+            guard s.end == nil else { return nil }
+            s.end = end
             defer { s.waiter = nil }
             return s.waiter
         }
-        if let failure { waiter?.resume(throwing: failure) } else { waiter?.resume(returning: nil) }
+        switch end {
+        case .complete: waiter?.resume(returning: nil)
+        case .failed(let error): waiter?.resume(throwing: error)
+        case .responseAlreadySent: waiter?.resume(throwing: ResponseAlreadySent())
+        }
     }
 
     /// Consumer side: the next chunk, nil at the end; throws the producer's failure.
@@ -80,7 +100,7 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
         return try finish(step)
     }
 
-    private enum Step { case chunk([UInt8], resume: Bool), end, fail(HTTPError) }
+    private enum Step { case chunk([UInt8], resume: Bool), end, fail(any Error) }
 
     /// The next buffered chunk, the end, or the failure; nil when the consumer must wait.
     private static func take(_ s: inout State) -> Step? {
@@ -93,8 +113,12 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
             if s.paused && s.buffered < lowWaterBytes { s.paused = false; resume = true }
             return .chunk(c, resume: resume)
         }
-        if s.finished { return s.failure.map { .fail($0) } ?? .end }
-        return nil
+        switch s.end {
+        case nil: return nil
+        case .complete: return .end
+        case .failed(let error): return .fail(error)
+        case .responseAlreadySent: return .fail(ResponseAlreadySent())
+        }
     }
 
     private func finish(_ step: Step) throws -> [UInt8]? {

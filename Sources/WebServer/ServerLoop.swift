@@ -151,6 +151,4 @@ final class ServerLoop: IOHandler {
         drainDone = nil
         d?()
     }
-
-    var connectionCount: Int { connections.count }
 }

@@ -57,6 +57,28 @@ import TestSupport
         }
     }
 
+    @Test("a client that half-closes after a complete request still gets its response, then the close")
+    func halfClose() async throws {
+        try await withServer { fx in
+            // The end of input arrives while the handler runs...
+            let c = try TestClient(port: fx.port)
+            try c.send("GET /gate HTTP/1.1\r\nHost: t\r\n\r\n")
+            fx.gate.entered.wait()
+            #expect(shutdown(c.fd, Int32(SHUT_WR)) == 0)
+            usleep(50_000)
+            fx.gate.release()
+            let r = try c.readResponse()
+            #expect(r.status == 200 && r.text == "{\"gate\":true}" && r.headers["connection"] == "close")
+            #expect(c.isClosedByServer())
+            // ...or right behind the request.
+            let d = try TestClient(port: fx.port)
+            try d.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(shutdown(d.fd, Int32(SHUT_WR)) == 0)
+            #expect(try d.readResponse().status == 200)
+            #expect(d.isClosedByServer())
+        }
+    }
+
     @Test("keep-alive: one connection serves several requests; HTTP/1.0 closes by default")
     func keepAlive() async throws {
         try await withServer { fx in
