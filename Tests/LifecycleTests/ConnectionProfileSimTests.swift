@@ -45,7 +45,16 @@ struct ConnectionProfileSimTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sim = try await LifecycleFixture.startSimulator(dir.appendingPathComponent("sim").path)
-        defer { sim.terminate(); sim.waitUntilExit() }
+        do {
+            try await Self.peersThroughProfile(in: dir)
+        } catch {
+            await sim.stop()
+            throw error
+        }
+        await sim.stop()
+    }
+
+    static func peersThroughProfile(in dir: URL) async throws {
         let native = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
         try JSONSerialization.data(withJSONObject: try Self.profile(native), options: [.sortedKeys])
             .write(to: dir.appendingPathComponent("profile.json"))
