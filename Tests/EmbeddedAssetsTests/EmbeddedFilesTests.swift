@@ -5,7 +5,7 @@ import TestSupport
 
 /// The generated `Embedded*.swift` files must hold exactly what `migrations/` and `Public/` hold:
 /// these tests fail when someone changes either directory without running scripts/embed-files.py.
-@Suite("embedded files match the repository")
+@Suite("embedded files match the repository", .timeLimit(.minutes(2)))
 struct EmbeddedFilesTests {
     /// Regular, non-hidden files below `directory` with their bytes, by relative path.
     static func files(below directory: URL) throws -> [String: [UInt8]] {
@@ -46,7 +46,7 @@ struct EmbeddedFilesTests {
         #expect(EmbeddedDashboard.files.contains { $0.path == "builders/ccaas/bin/build" })
     }
 
-    @Test("the generated sources are what scripts/embed-files.py writes now", .timeLimit(.minutes(1)))
+    @Test("the generated sources are what scripts/embed-files.py writes now")
     func generatorCheck() async throws {
         let script = repositoryRoot.appendingPathComponent("scripts/embed-files.py").path
         let result = try await onThread { try runCommand([pythonInterpreter(), script, "--check"], standardError: .merge) }

@@ -24,7 +24,7 @@ final class Locked<Value: Sendable>: Sendable {
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
-@Suite struct EventLoopTests {
+@Suite(.timeLimit(.minutes(2))) struct EventLoopTests {
     @Test("timers fire in deadline order and cancelled timers never fire")
     func timerOrder() async throws {
         let t = try EventLoopThread(name: "test-loop")

@@ -6,7 +6,7 @@ import Testing
 import TLSCrypto
 import TestSupport
 
-@Suite(.enabled(if: FabricSim.isAvailable, "tools/fabric-sim is not in this tree"), .serialized)
+@Suite(.enabled(if: FabricSim.isAvailable, "tools/fabric-sim is not in this tree"), .serialized, .timeLimit(.minutes(5)))
 struct FabricSimEndToEndTests {
     /// A ccaas package built by the simulator's own packager (independent of our code).
     static func package(label: String) throws -> [UInt8] {

@@ -6,7 +6,7 @@ import WebServer
 
 /// fabric-sim's gateway.yaml turned into a connection profile (inline PEM for peers, paths for
 /// the orderer) plus a gateway config holding only the identities: the gateway reaches the peers.
-@Suite("connection profile against fabric-sim", .serialized)
+@Suite("connection profile against fabric-sim", .serialized, .timeLimit(.minutes(5)))
 struct ConnectionProfileSimTests {
     /// The profile for `native` (its nodes; identities stay in the gateway config).
     static func profile(_ native: NetworkConfig) throws -> [String: Any] {

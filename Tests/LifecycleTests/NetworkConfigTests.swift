@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AdminAPI
 
-@Suite("network configuration")
+@Suite("network configuration", .timeLimit(.minutes(2)))
 struct NetworkConfigTests {
     @Test("a file without network: gives nil")
     func noNetwork() throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import AdminAPI
 
 /// DeliverBatcher: how the block listener batches a Deliver stream.
-@Suite("deliver batcher")
+@Suite("deliver batcher", .timeLimit(.minutes(2)))
 struct TrackingDeliverBatcherTests {
     struct Boom: Error, Equatable {}
 

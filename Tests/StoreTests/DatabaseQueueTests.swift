@@ -3,7 +3,7 @@ import Testing
 @testable import Store
 import TestSupport
 
-@Suite("DatabaseQueue")
+@Suite("DatabaseQueue", .timeLimit(.minutes(2)))
 struct DatabaseQueueTests {
     @Test("runs reads and writes on its own thread, serially")
     func serialThread() async throws {
