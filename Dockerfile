@@ -28,6 +28,10 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 COPY --from=build /out/chaincode-gateway /usr/local/bin/chaincode-gateway
 # Fails the build if a shared library the binary needs is missing from the runtime image.
 RUN ! ldd /usr/local/bin/chaincode-gateway | grep 'not found'
+# The dashboard and the migrations are compiled into the binary (Sources/EmbeddedAssets); these
+# copies, passed with --public-dir/--migrations-dir below, are the same files (built from the same
+# tree, and the migrations are checked against manifest.sha256 at start-up) and keep the image's
+# layout that IntegrationTests/test_compose.py asserts. Dropping both COPY lines and both flags would also work.
 COPY Public/ /app/Public/
 COPY migrations/ /app/migrations/
 COPY deploy/docker/healthcheck.sh /usr/local/bin/gateway-healthcheck

@@ -143,7 +143,7 @@ start_server() {
     case "$name" in
         gateway)
             mkdir -p "$WORK/gateway-data"
-            # From the repository root: the gateway finds ./migrations there.
+            # The migrations are compiled into the binary; the working directory does not matter.
             (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="$ADMIN_TOKEN" exec "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
                 --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1) &

@@ -101,7 +101,7 @@ start_gateway() {
         --threads "$GATEWAY_THREADS")
     [[ -z "$MAX_PACKAGE_FLAG" ]] || args+=("$MAX_PACKAGE_FLAG" "$MAX_PACKAGE_BYTES")
     log "starting gateway on 127.0.0.1:$PORT"
-    # From the repository root: the gateway finds ./migrations there.
+    # The migrations are compiled into the binary; the working directory does not matter.
     (cd "$ROOT" && exec env "$TOKEN_ENV=$TOKEN" "$GATEWAY_BIN" serve "${args[@]}" \
         "${GATEWAY_EXTRA_ARGS[@]}" >"$WORK/gateway.log" 2>&1) &
     GATEWAY_PID=$!

@@ -11,7 +11,7 @@ status=0
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || { echo "swift build failed"; exit 1; }
 swift test --skip-build || status=1
 
-py_tests=(tests)
+py_tests=(IntegrationTests)
 for d in tools/*/tests; do [ -d "$d" ] && py_tests+=("$d"); done
 .venv/bin/python3 -m pytest -q "${py_tests[@]}" || status=1
 exit $status

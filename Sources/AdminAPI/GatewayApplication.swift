@@ -1,5 +1,6 @@
 import ChaincodePackages
 import Configuration
+import EmbeddedAssets
 import Foundation
 import Logging
 import Store
@@ -38,15 +39,17 @@ public struct GatewayServices: Sendable {
     }
 
     /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
-    /// what an interrupted upload left behind.
+    /// what an interrupted upload left behind. The migrations come from `migrationsDirectory`, or
+    /// from the binary when it is nil; either way they must match their `manifest.sha256`
+    /// (`MigrationManifestError` otherwise).
     /// With a `network`, also connects to Fabric (identities loaded now, connections lazily) and
     /// reconciles operations a previous process left unfinished, and starts a block listener per
     /// channel (unless `trackApprovals` is false).
-    public static func open(dataDirectory: String, migrationsDirectory: String, limits: PackageLimits = PackageLimits(),
+    public static func open(dataDirectory: String, migrationsDirectory: String? = nil, limits: PackageLimits = PackageLimits(),
                             network: NetworkConfig? = nil, trackApprovals: Bool = true,
                             logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDirectory))
+        let migrator = try ShippedMigrations.migrator(directory: migrationsDirectory)
         let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
         let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
         _ = try await packages.sweep()
@@ -102,8 +105,12 @@ public struct GatewayApplication: Sendable {
     }
 
     public func httpApplication(publicDirectory: String?, logger: Logger) throws -> HTTPApplication {
-        let files = try publicDirectory.map { try StaticFiles(root: $0) }
-        return HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,
-                               onRequestComplete: HTTPMetrics.recorder(metrics))
+        httpApplication(staticFiles: try publicDirectory.map { try StaticFiles(root: $0) }, logger: logger)
+    }
+
+    /// As above, with the static files already made (e.g. the dashboard held in memory).
+    public func httpApplication(staticFiles files: StaticFiles?, logger: Logger) -> HTTPApplication {
+        HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,
+                        onRequestComplete: HTTPMetrics.recorder(metrics))
     }
 }

@@ -2,6 +2,7 @@ import AdminAPI
 import ChaincodePackages
 import ArgumentParser
 import Configuration
+import EmbeddedAssets
 import Foundation
 import Logging
 import SystemIO
@@ -13,11 +14,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (host:port).") var listen: String?
     @Option(help: "Gateway configuration file (YAML).") var config: String?
     @Option(help: "Directory for the database and stored packages.") var dataDir: String?
-    @Option(help: "Directory of the static dashboard.") var publicDir: String?
+    @Option(help: "Directory of the static dashboard (default: the dashboard embedded in the binary).") var publicDir: String?
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Flag(help: "Disable the per-request access log.") var noAccessLog = false
-    @Option(help: "Directory of the SQL migrations (default: ./migrations).") var migrationsDir: String?
+    @Option(help: "Directory of the SQL migrations and their manifest.sha256 (default: the migrations embedded in the binary).")
+    var migrationsDir: String?
     @Option(help: "Largest accepted chaincode package in bytes (default 100 MiB, the peer's gRPC limit).") var maxPackageBytes: Int64?
 
     func run() async throws {
@@ -37,14 +39,15 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.threads = settings.threads
         serverConfig.accessLog = settings.accessLog
 
-        let publicDir = settings.publicDir ?? Self.defaultPublicDir()
         let services: GatewayServices
         do {
             var limits = PackageLimits()
             if let m = maxPackageBytes { limits.maxPackageBytes = m }
-            services = try await GatewayServices.open(dataDirectory: settings.dataDir,
-                                                      migrationsDirectory: migrationsDir ?? Self.defaultMigrationsDir(), limits: limits,
-                                                      network: network, logger: logger)
+            services = try await GatewayServices.open(dataDirectory: settings.dataDir, migrationsDirectory: migrationsDir,
+                                                      limits: limits, network: network, logger: logger)
+        } catch let error as MigrationManifestError {
+            logger.critical("refusing to start: \(error)")
+            throw ExitCode(2)
         } catch {
             logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
             throw ExitCode(1)
@@ -62,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = GatewayApplication(services: services, logger: Logger(label: "api"))
         let server: HTTPServer
         do {
-            let http = try app.httpApplication(publicDirectory: publicDir, logger: Logger(label: "http"))
+            let files = try settings.publicDir.map { try StaticFiles(root: $0) } ?? Self.embeddedDashboard()
+            let http = app.httpApplication(staticFiles: files, logger: Logger(label: "http"))
             server = try HTTPServer(config: serverConfig, app: http)
         } catch let e as SystemError where e.code == SystemError.addressInUse {
             logger.critical("cannot listen on \(settings.listen): address already in use")
@@ -71,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
-        logger.info("listening on http://\(host):\(server.port) (\(settings.threads) threads, public dir \(publicDir ?? "none"))")
+        let dashboard = settings.publicDir.map { "from '\($0)'" } ?? "embedded"
+        let migrations = migrationsDir.map { "from '\($0)'" } ?? "embedded"
+        logger.info("listening on http://\(host):\(server.port) (\(settings.threads) threads, dashboard \(dashboard), migrations \(migrations))")
         await SignalWaiter.waitForTermination()
         logger.info("shutting down: finishing in-flight requests")
         await server.shutdown()
@@ -105,13 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
         return (s, file?.network)
     }
 
-    static func defaultMigrationsDir() -> String {
-        FileManager.default.currentDirectoryPath + "/migrations"
-    }
-
-    /// `Public/` next to the working directory, if present.
-    static func defaultPublicDir() -> String? {
-        let candidate = FileManager.default.currentDirectoryPath + "/Public"
-        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    /// The dashboard compiled into the binary (`--public-dir` replaces it with a directory).
+    static func embeddedDashboard() -> StaticFiles {
+        StaticFiles(files: Dictionary(uniqueKeysWithValues: EmbeddedDashboard.files.map { ($0.path, $0.bytes) }))
     }
 }

@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import EmbeddedAssets
 import Foundation
 import Store
 
@@ -11,10 +12,11 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Location: ParsableArguments {
         @Option(help: "Directory holding gateway.sqlite.") var dataDir: String = "./data"
-        @Option(help: "Directory of the SQL migrations.") var migrationsDir: String = FileManager.default.currentDirectoryPath + "/migrations"
+        @Option(help: "Directory of the SQL migrations and their manifest.sha256 (default: the migrations embedded in the binary).")
+        var migrationsDir: String?
 
         func open() async throws -> TokenService {
-            let migrator = try Migrator(directory: URL(fileURLWithPath: migrationsDir))
+            let migrator = try ShippedMigrations.migrator(directory: migrationsDir)
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
             return TokenService(queue: try DatabaseQueue(path: dataDir + "/gateway.sqlite", migrator: migrator))
         }

@@ -39,6 +39,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     case nameMismatch(version: Int, applied: String, shipped: String)
     /// The migrations directory could not be read.
     case unreadableDirectory(String)
+    /// A migration file could not be read or is not UTF-8.
+    case unreadableFile(String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
             return "migration \(version) was applied as '\(applied)' but this build ships '\(shipped)'"
         case .unreadableDirectory(let path):
             return "cannot read migrations directory '\(path)'"
+        case .unreadableFile(let path):
+            return "cannot read migration file '\(path)' as UTF-8 text"
         }
     }
 }

@@ -54,9 +54,13 @@ public final class DatabaseQueue: Sendable {
         return pthread_equal(thread, pthread_self()) != 0
     }
 
-    /// Runs `body` on the database thread outside any explicit transaction.
+    /// Runs `body` on the database thread outside any explicit transaction, with the connection
+    /// query-only (`PRAGMA query_only`): a statement that would change the database fails with
+    /// `DatabaseError` code SQLITE_READONLY and a message saying to use `write`.
     public func read<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in try await run(body) }
+        try await withoutActuallyEscaping(body) { body in
+            try await run { connection in try Self.queryOnly(connection, body) }
+        }
     }
 
     /// Runs `body` on the database thread inside `BEGIN IMMEDIATE` … `COMMIT` (rolled back if it throws).
@@ -70,6 +74,27 @@ public final class DatabaseQueue: Sendable {
     /// work of this queue: for work that pairs file-system changes with its own transactions.
     public func perform<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
         try await withoutActuallyEscaping(body) { body in try await run(body) }
+    }
+
+    /// SQLITE_READONLY: what SQLite reports for a change attempted while `query_only` is on.
+    static let readOnlyCode: Int32 = 8
+
+    /// Runs `body` with `PRAGMA query_only = ON`, switched back OFF afterwards whatever happens,
+    /// so the connection is writable again for the next job.
+    private static func queryOnly<T>(_ connection: Connection, _ body: (Connection) throws -> T) throws -> T {
+        try connection.execute("PRAGMA query_only = ON")
+        let result = Result { try body(connection) }
+        try connection.execute("PRAGMA query_only = OFF")
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error as DatabaseError) where error.primaryCode == readOnlyCode:
+            throw DatabaseError(code: error.code, message: "attempt to change the database inside DatabaseQueue.read, "
+                                + "which is read-only (PRAGMA query_only); use write or perform (SQLite: \(error.message))",
+                                sql: error.sql)
+        case .failure(let error):
+            throw error
+        }
     }
 
     /// Queues `body` and waits for it. The job drops its reference to `body` before resuming the

@@ -24,10 +24,23 @@ public struct Migration: Sendable, Equatable {
         } catch {
             throw MigrationError.unreadableDirectory(directory.path)
         }
-        var migrations: [Migration] = []
+        var files: [(name: String, bytes: [UInt8])] = []
         for file in names where file.hasSuffix(".sql") {
-            guard let (version, name) = parse(fileName: file) else { throw MigrationError.badMigrationFile(file) }
-            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else {
+                throw MigrationError.unreadableFile(directory.appendingPathComponent(file).path)
+            }
+            files.append((file, [UInt8](data)))
+        }
+        return try load(files: files)
+    }
+
+    /// The migrations among `files` (name and bytes, e.g. compiled into the binary), sorted by
+    /// version, with the same rules as `load(from:)`. The SQL must be UTF-8.
+    public static func load(files: [(name: String, bytes: [UInt8])]) throws -> [Migration] {
+        var migrations: [Migration] = []
+        for file in files where file.name.hasSuffix(".sql") {
+            guard let (version, name) = parse(fileName: file.name) else { throw MigrationError.badMigrationFile(file.name) }
+            guard let sql = String(validating: file.bytes, as: UTF8.self) else { throw MigrationError.unreadableFile(file.name) }
             migrations.append(Migration(version: version, name: name, sql: sql))
         }
         migrations.sort { $0.version < $1.version }

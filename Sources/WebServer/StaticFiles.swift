@@ -3,12 +3,14 @@ import Foundation
 import HTTP1
 import SystemIO
 
-/// Serves files below one directory for GET/HEAD, from a small in-memory cache revalidated at
-/// most once a second (so the event loop only touches disk through the async path).
+/// Serves files for GET/HEAD, either below one directory, from a small in-memory cache
+/// revalidated at most once a second (so the event loop only touches disk through the async
+/// path), or from a fixed set of files held in memory (the dashboard compiled into the binary).
 /// No request can reach outside the root: `..`/`.` segments, encoded slashes, NUL and
 /// backslashes are refused, and the resolved real path (symlinks followed) must stay inside.
 public final class StaticFiles: Sendable {
-    public let root: String
+    /// The directory served (its real path); nil when serving files held in memory.
+    public let root: String?
     /// Largest file served: the dashboard's assets are far smaller; anything bigger is a mistake.
     public static let maxFileBytes = 8 << 20
     /// A cached entry is trusted without a stat for this long.
@@ -23,6 +25,8 @@ public final class StaticFiles: Sendable {
     }
 
     private let cache = Locked<[String: Entry]>([:])
+    /// The files served from memory, by relative path; empty when serving a directory.
+    private let memory: [String: Entry]
 
     /// `root` must exist; it is resolved once to its real path.
     public init(root: String) throws {
@@ -30,18 +34,38 @@ public final class StaticFiles: Sendable {
             throw HTTPError(status: 500, code: "config", message: "public directory '\(root)' does not exist")
         }
         self.root = real
+        self.memory = [:]
     }
 
-    /// Fast path on the loop: a fresh cached entry, or nil to take the async path.
+    /// Serves `files` (relative path such as `js/app.js` -> bytes) from memory; a path naming a
+    /// directory serves its `index.html`, as on disk.
+    public init(files: [String: [UInt8]]) {
+        self.root = nil
+        self.memory = files.reduce(into: [:]) { entries, file in
+            precondition(file.value.count <= Self.maxFileBytes, "embedded file '\(file.key)' is larger than maxFileBytes")
+            // No modification time in memory: the content's FNV-1a hash makes the ETag.
+            let etag = "\"\(String(file.value.count, radix: 16))-\(String(Self.fnv1a(file.value), radix: 16))\""
+            entries[file.key] = Entry(bytes: file.value, etag: etag, contentType: Self.contentType(for: file.key),
+                                      modified: 0, checkedAt: 0)
+        }
+    }
+
+    /// Fast path on the loop: a fresh cached entry (or a file held in memory), or nil to take
+    /// the async path.
     func cachedResponse(for request: Request) -> Response? {
-        guard let rel = Self.relativePath(request.path), let e = cache.withLock({ $0[rel] }),
-              Sys.monotonicNanos() &- e.checkedAt < Self.revalidateNanos else { return nil }
+        guard let rel = Self.relativePath(request.path) else { return nil }
+        if root == nil { return memoryEntry(rel).map { respond($0, request) } }
+        guard let e = cache.withLock({ $0[rel] }), Sys.monotonicNanos() &- e.checkedAt < Self.revalidateNanos else { return nil }
         return respond(e, request)
     }
 
     /// Slow path, off the loop: resolve, stat, (re)load.
     public func serve(_ request: Request) async throws -> Response {
         guard let rel = Self.relativePath(request.path) else { throw HTTPError.notFound("no such file") }
+        guard let root else {
+            guard let e = memoryEntry(rel) else { throw HTTPError.notFound("no such file") }
+            return respond(e, request)
+        }
         var candidate = root + "/" + rel
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue {
@@ -68,6 +92,15 @@ public final class StaticFiles: Sendable {
         let e = Entry(bytes: bytes, etag: etag, contentType: Self.contentType(for: real), modified: mtime, checkedAt: now)
         cache.withLock { $0[rel] = e }
         return respond(e, request)
+    }
+
+    private func memoryEntry(_ rel: String) -> Entry? {
+        memory[rel] ?? memory[rel + "/index.html"]
+    }
+
+    /// 64-bit FNV-1a: a cheap content hash for the ETag of a file held in memory.
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 
     private func respond(_ e: Entry, _ request: Request) -> Response {

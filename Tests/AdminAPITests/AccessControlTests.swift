@@ -7,7 +7,7 @@ import Testing
 import WebServer
 
 /// Roles, tokens, 401/403/429 and the audit log, over real sockets and a real SQLite file.
-@Suite struct AccessControlTests {
+@Suite(.timeLimit(.minutes(2))) struct AccessControlTests {
     /// Written independently of `Role.grants`: the product's role table.
     static let granted: [String: Set<String>] = [
         "admin": ["read", "packages:write", "orgs:operate", "chaincode:invoke", "admin"],

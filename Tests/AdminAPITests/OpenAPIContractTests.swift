@@ -7,7 +7,7 @@ import Yams
 import TestSupport
 
 /// openapi.yaml and the route table of `GatewayApplication` describe the same API.
-@Suite struct OpenAPIContractTests {
+@Suite(.timeLimit(.minutes(2))) struct OpenAPIContractTests {
     static let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
 
     struct Operation {

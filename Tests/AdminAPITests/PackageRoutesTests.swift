@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// `/api/v1/packages` over real sockets, with the package files in a temp data directory.
-@Suite struct PackageRoutesTests {
+@Suite(.timeLimit(.minutes(2))) struct PackageRoutesTests {
     @Test("raw upload 201, same bytes 200 created:false, multipart upload, download matches sha256sum, delete then 404")
     func uploadInspectDownloadDelete() async throws {
         try await withGateway { fx in

@@ -5,7 +5,7 @@ import WebServer
 
 /// First start: `TokenBootstrap.run` creates the admin token once, from GATEWAY_ADMIN_TOKEN or
 /// at random, and never logs it.
-@Suite struct TokenBootstrapTests {
+@Suite(.timeLimit(.minutes(2))) struct TokenBootstrapTests {
     static func withServices(_ body: (GatewayServices) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bootstrap-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -8,7 +8,7 @@ import TestSupport
 /// The lifecycle routes with a configured network whose nodes do not listen: what the gateway
 /// answers without Fabric (200 from configuration, 404/422 from validation, 502 naming the
 /// peer), every response checked against openapi.yaml by `withGateway`.
-@Suite struct UnreachableNetworkTests {
+@Suite(.timeLimit(.minutes(2))) struct UnreachableNetworkTests {
     /// Org1MSP has the fixture admin identity and a peer on a port nothing listens on;
     /// Org2MSP has no identity at all.
     static func network() throws -> NetworkConfig {

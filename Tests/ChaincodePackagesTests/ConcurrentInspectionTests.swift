@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import ChaincodePackages
 
-@Suite("ConcurrentInspection")
+@Suite("ConcurrentInspection", .timeLimit(.minutes(2)))
 struct ConcurrentInspectionTests {
     static func package() throws -> [UInt8] {
         try CCaaSPackageBuilder().build(CCaaSPackageBuilderTests.tlsInput).bytes

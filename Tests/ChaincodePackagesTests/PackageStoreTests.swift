@@ -4,7 +4,7 @@ import Testing
 @testable import ChaincodePackages
 import TestSupport
 
-@Suite("PackageStore")
+@Suite("PackageStore", .timeLimit(.minutes(2)))
 struct PackageStoreTests {
     static func open(_ dir: TemporaryDirectory) throws -> PackageStore {
         let queue = try DatabaseQueue(path: dir.path("gateway.db"), migrator: try Migrator(directory: migrationsDirectory))

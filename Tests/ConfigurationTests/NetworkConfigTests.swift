@@ -2,7 +2,7 @@ import Configuration
 import Foundation
 import Testing
 
-@Suite("network configuration")
+@Suite("network configuration", .timeLimit(.minutes(2)))
 struct NetworkConfigTests {
     @Test("a file without network: gives nil")
     func noNetwork() throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import EventLoop
 import SystemIO
 
-@Suite struct EventLoopLifecycleTests {
+@Suite(.timeLimit(.minutes(2))) struct EventLoopLifecycleTests {
     @Test("EventLoop.current is the loop on its thread and nil elsewhere")
     func current() async throws {
         let t = try EventLoopThread(name: "test-loop")

@@ -16,7 +16,7 @@ private final class PipeReader: IOHandler {
     }
 }
 
-@Suite struct EventLoopTests {
+@Suite(.timeLimit(.minutes(2))) struct EventLoopTests {
     @Test("timers fire in deadline order and cancelled timers never fire")
     func timerOrder() async throws {
         let t = try EventLoopThread(name: "test-loop")

@@ -50,7 +50,7 @@ final class BlockServer: FabricTransport {
     }
 }
 
-@Suite struct ChannelConfigFetchTests {
+@Suite(.timeLimit(.minutes(2))) struct ChannelConfigFetchTests {
     static func newestBlock(pointingAt index: UInt64) throws -> Common_Block {
         var orderer = Common_OrdererBlockMetadata()
         orderer.lastConfig.index = index
@@ -93,7 +93,7 @@ final class BlockServer: FabricTransport {
     }
 }
 
-@Suite struct GenesisConfigFetchTests {
+@Suite(.timeLimit(.minutes(2))) struct GenesisConfigFetchTests {
     @Test("a newest block that is itself a config block is used directly")
     func genesis() async throws {
         var genesis = try ChannelConfigurationTests.configBlock()

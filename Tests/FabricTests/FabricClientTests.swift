@@ -3,7 +3,7 @@ import FabricProtos
 import Foundation
 import Testing
 
-@Suite struct FabricClientTests {
+@Suite(.timeLimit(.minutes(2))) struct FabricClientTests {
     static let peer1 = FabricEndpoint(address: "peer0.org1:7051", mspID: "Org1MSP")
     static let peer2 = FabricEndpoint(address: "peer0.org2:9051", mspID: "Org2MSP")
     static let orderer = FabricEndpoint(address: "orderer:7050", mspID: "OrdererMSP")

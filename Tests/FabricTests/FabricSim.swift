@@ -4,6 +4,7 @@ import Fabric
 import Foundation
 import GRPCClient
 import TLSCrypto
+import TestSupport
 
 /// A running simulator (`fabric_sim.py up`) in a temp dir, and clients wired to it.
 final class FabricSim: Sendable {
@@ -11,40 +12,31 @@ final class FabricSim: Sendable {
     struct Org: Decodable { let mspId: String; let adminMspDir: String; let adminTlsDir: String }
     struct Ready: Decodable { let orderer: Node; let peers: [Node]; let organizations: [Org] }
 
-    static var script: String { FabricFixtures.repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path }
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: script) }
+    static var isAvailable: Bool { FabricSimulator.isAvailable }
 
-    let directory: URL
-    let process: Process
+    let simulator: FabricSimulator
     let ready: Ready
     let loop: EventLoopThread
     let channels: [String: GRPCChannel]
     let mutualTLS: Bool
 
-    /// Starts the simulator and returns once it printed its ready line (no polling).
-    init(arguments: [String] = []) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fabric-sim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        mutualTLS = arguments.contains("--mutual-tls")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [FabricFixtures.python, Self.script, "up", "--orgs", "2", "--dir", directory.path] + arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        var output = Data()
-        while !output.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output += chunk
+    /// Starts the simulator (2 orgs) and returns once it printed its ready line (no polling).
+    static func start(arguments: [String] = []) async throws -> FabricSim {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fabric-sim-\(UUID().uuidString)")
+        let simulator = try await FabricSimulator.start(directory: directory, arguments: ["--orgs", "2"] + arguments)
+        do {
+            return try FabricSim(simulator: simulator, mutualTLS: arguments.contains("--mutual-tls"))
+        } catch {
+            await simulator.stop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        guard String(decoding: output, as: UTF8.self).hasPrefix("fabric-sim ready") else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw FabricProtocolError("fabric-sim did not start: \(String(decoding: output, as: UTF8.self))")
-        }
-        ready = try JSONDecoder().decode(Ready.self, from: Data(contentsOf: directory.appendingPathComponent("ready.json")))
+    }
+
+    private init(simulator: FabricSimulator, mutualTLS: Bool) throws {
+        self.simulator = simulator
+        self.mutualTLS = mutualTLS
+        ready = try JSONDecoder().decode(Ready.self, from: simulator.readyFile())
         loop = try EventLoopThread(name: "fabric-sim-e2e")
         var channels: [String: GRPCChannel] = [:]
         let clientTLS = try mutualTLS ? Self.clientCertificate(ready.organizations[0]) : nil
@@ -81,14 +73,11 @@ final class FabricSim: Sendable {
         return FabricClient(transport: transport, signer: admin, tlsCertificateHash: hash)
     }
 
-    /// Closes the channels, kills the simulator and removes its directory. SIGKILL because a
-    /// child spawned by Foundation's Process from a Dispatch thread inherits a signal mask
-    /// that blocks SIGTERM, so the simulator's graceful shutdown never runs.
+    /// Closes the channels, stops the simulator and removes its directory.
     func stop() async {
         for channel in channels.values { await channel.close() }
         loop.shutdown()
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: directory)
+        await simulator.stop()
+        try? FileManager.default.removeItem(at: simulator.directory)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 import TLSCrypto
 import TestSupport
 
-@Suite(.enabled(if: FabricSim.isAvailable, "tools/fabric-sim is not in this tree"), .serialized)
+@Suite(.enabled(if: FabricSim.isAvailable, "tools/fabric-sim is not in this tree"), .serialized, .timeLimit(.minutes(5)))
 struct FabricSimEndToEndTests {
     /// A ccaas package built by the simulator's own packager (independent of our code).
     static func package(label: String) throws -> [UInt8] {
@@ -24,7 +24,7 @@ struct FabricSimEndToEndTests {
     @Test("install, approve x2, check readiness, commit, query, invoke and read the channel config",
           .timeLimit(.minutes(2)))
     func lifecycle() async throws {
-        let sim = try FabricSim()
+        let sim = try await FabricSim.start()
         do {
             try await Self.deploy(sim)
         } catch {
@@ -36,7 +36,7 @@ struct FabricSimEndToEndTests {
 
     @Test("under mutual TLS the seek envelopes carry the client TLS cert hash", .timeLimit(.minutes(2)))
     func mutualTLS() async throws {
-        let sim = try FabricSim(arguments: ["--mutual-tls"])
+        let sim = try await FabricSim.start(arguments: ["--mutual-tls"])
         do {
             let org1 = try sim.client("Org1MSP")
             let config = try await org1.channelConfiguration(channelID: "mychannel", from: sim.peer("Org1MSP"))

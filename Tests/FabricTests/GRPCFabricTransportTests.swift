@@ -49,7 +49,7 @@ final class RecordingConnection: FabricGRPCConnection {
     }
 }
 
-@Suite struct GRPCFabricTransportTests {
+@Suite(.timeLimit(.minutes(2))) struct GRPCFabricTransportTests {
     static let peer = FabricEndpoint(address: "peer0:7051", mspID: "Org1MSP")
 
     @Test("endorse sends the SignedProposal bytes to /protos.Endorser/ProcessProposal and decodes the answer")

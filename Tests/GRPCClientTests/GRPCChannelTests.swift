@@ -5,7 +5,7 @@ import Testing
 private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-@Suite("GRPCChannel against a grpcio server (plaintext h2c)")
+@Suite("GRPCChannel against a grpcio server (plaintext h2c)", .timeLimit(.minutes(2)))
 struct GRPCChannelTests {
     let channel = Fixtures.channel(Fixtures.plaintext)
 

@@ -3,7 +3,7 @@ import Testing
 
 /// How a connection turns HTTP/2 events into call outcomes, without a socket: events are
 /// injected into the (unstarted) connection's session and handled directly.
-@Suite("GRPCConnection event handling")
+@Suite("GRPCConnection event handling", .timeLimit(.minutes(2)))
 struct GRPCConnectionEventTests {
     private func setUp(streams: [Int32]) throws -> (GRPCConnection, [Int32: AsyncThrowingStream<[UInt8], any Error>]) {
         let connection = try GRPCConnection(target: GRPCTarget(host: "peer0", port: 7051, tls: nil),

@@ -1,7 +1,7 @@
 import Testing
 @testable import GRPCClient
 
-@Suite("Keepalive pings")
+@Suite("Keepalive pings", .timeLimit(.minutes(2)))
 struct GRPCKeepaliveTests {
     static let second: UInt64 = 1_000_000_000
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import GRPCClient
 
-@Suite("GRPCChannel reconnects")
+@Suite("GRPCChannel reconnects", .timeLimit(.minutes(2)))
 struct GRPCReconnectTests {
     @Test("server restarted mid-stream: the call fails, the next call reconnects")
     func serverRestart() async throws {

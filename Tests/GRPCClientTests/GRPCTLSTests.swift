@@ -3,7 +3,7 @@ import Testing
 import TLSCrypto
 @testable import GRPCClient
 
-@Suite("GRPCChannel over TLS and mutual TLS")
+@Suite("GRPCChannel over TLS and mutual TLS", .timeLimit(.minutes(2)))
 struct GRPCTLSTests {
     let servers = Fixtures.secure
 

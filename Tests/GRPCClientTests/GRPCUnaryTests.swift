@@ -3,7 +3,7 @@ import Testing
 @testable import GRPCClient
 
 /// The unary path resumes its caller without a response stream: its edge cases.
-@Suite("GRPCChannel unary edge cases against a grpcio server")
+@Suite("GRPCChannel unary edge cases against a grpcio server", .timeLimit(.minutes(2)))
 struct GRPCUnaryTests {
     let channel = Fixtures.channel(Fixtures.plaintext)
 

@@ -7,7 +7,7 @@ import WebServer
 
 /// fabric-sim's gateway.yaml turned into a connection profile (inline PEM for peers, paths for
 /// the orderer) plus a gateway config holding only the identities: the gateway reaches the peers.
-@Suite("connection profile against fabric-sim", .serialized)
+@Suite("connection profile against fabric-sim", .serialized, .timeLimit(.minutes(5)))
 struct ConnectionProfileSimTests {
     /// The profile for `native` (its nodes; identities stay in the gateway config).
     static func profile(_ native: NetworkConfig) throws -> [String: Any] {
@@ -46,7 +46,16 @@ struct ConnectionProfileSimTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sim = try await LifecycleFixture.startSimulator(dir.appendingPathComponent("sim").path)
-        defer { sim.terminate(); sim.waitUntilExit() }
+        do {
+            try await Self.peersThroughProfile(in: dir)
+        } catch {
+            await sim.stop()
+            throw error
+        }
+        await sim.stop()
+    }
+
+    static func peersThroughProfile(in dir: URL) async throws {
         let native = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
         try JSONSerialization.data(withJSONObject: try Self.profile(native), options: [.sortedKeys])
             .write(to: dir.appendingPathComponent("profile.json"))

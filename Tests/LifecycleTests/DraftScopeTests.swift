@@ -3,7 +3,7 @@ import Testing
 
 /// Which package an org runs is that org's choice: an operator may propose the definition's
 /// fields, but only set or change the package IDs of the orgs it acts for.
-@Suite("draft package IDs are org-scoped")
+@Suite("draft package IDs are org-scoped", .timeLimit(.minutes(5)))
 struct DraftScopeTests {
     static let cc = "/api/v1/channels/mychannel/chaincodes/scoped"
 

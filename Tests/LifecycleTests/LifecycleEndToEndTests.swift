@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The lifecycle REST API end to end: real sockets, a real SQLite file, fabric-sim over gRPC+TLS.
-@Suite("lifecycle API against fabric-sim", .serialized)
+@Suite("lifecycle API against fabric-sim", .serialized, .timeLimit(.minutes(5)))
 struct LifecycleEndToEndTests {
     static let channel = "/api/v1/channels/mychannel"
 

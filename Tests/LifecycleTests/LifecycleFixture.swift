@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import Logging
 import Synchronization
+import WebServer
 import TestSupport
 import WebServer
 
@@ -14,7 +15,7 @@ final class LifecycleFixture: @unchecked Sendable {
     static var python: String { pythonInterpreter() }
 
     let directory: URL
-    let sim: Process
+    let sim: FabricSimulator
     let ready: [String: Any]
     let services: GatewayServices
     let server: HTTPServer
@@ -34,8 +35,7 @@ final class LifecycleFixture: @unchecked Sendable {
         do {
             return try await LifecycleFixture(directory: dir, sim: sim)
         } catch {
-            sim.terminate()
-            sim.waitUntilExit()
+            await sim.stop()
             throw error
         }
     }
@@ -52,7 +52,7 @@ final class LifecycleFixture: @unchecked Sendable {
         await f.stop()
     }
 
-    private init(directory: URL, sim: Process) async throws {
+    private init(directory: URL, sim: FabricSimulator) async throws {
         self.directory = directory
         self.sim = sim
         let simDir = directory.appendingPathComponent("sim").path
@@ -89,8 +89,7 @@ final class LifecycleFixture: @unchecked Sendable {
     func stop() async {
         await server.shutdown()
         await services.close()
-        sim.terminate()
-        sim.waitUntilExit()
+        await sim.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -100,43 +99,10 @@ final class LifecycleFixture: @unchecked Sendable {
         guard r.status == 200 else { throw HTTPTestClient.Failure(description: "control \(action) \(node): \(r.status) \(r.text)") }
     }
 
-    /// Starts `fabric_sim.py up` and returns once it printed its ready line.
-    static func startSimulator(_ dir: String, orgs: Int = 2, peersPerOrg: Int = 1) async throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // The test runner blocks SIGTERM and children inherit the mask: unblock it so `terminate()`
-        // gets the simulator's clean shutdown.
-        let script = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
-            + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
-        process.arguments = [python, "-c", script, repoRoot.appendingPathComponent("tools/fabric-sim/fabric_sim.py").path,
-                             "up", "--orgs", String(orgs), "--dir", dir, "--base-port", "0", "--tls"]
-            + (peersPerOrg == 1 ? [] : ["--peers-per-org", String(peersPerOrg)])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        let seen = Mutex<(text: String, resumed: Bool, cont: CheckedContinuation<Void, any Error>?)>(("", false, nil))
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
-            seen.withLock { $0.cont = cont }
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                seen.withLock { s in
-                    s.text += String(decoding: data, as: UTF8.self)
-                    guard !s.resumed else { return }
-                    if s.text.contains("fabric-sim ready:") {
-                        s.resumed = true
-                        s.cont?.resume()
-                    } else if data.isEmpty {
-                        s.resumed = true
-                        s.cont?.resume(throwing: HTTPTestClient.Failure(description: "fabric-sim exited before ready: \(s.text)"))
-                    }
-                }
-            }
-            do { try process.run() } catch {
-                seen.withLock { s in
-                    if !s.resumed { s.resumed = true; s.cont?.resume(throwing: error) }
-                }
-            }
-        }
-        return process
+    /// Starts `fabric_sim.py up` (TLS, free ports) and returns once it printed its ready line.
+    static func startSimulator(_ dir: String, orgs: Int = 2, peersPerOrg: Int = 1) async throws -> FabricSimulator {
+        try await FabricSimulator.start(directory: URL(fileURLWithPath: dir),
+                                        arguments: ["--orgs", String(orgs), "--base-port", "0", "--tls"]
+                                            + (peersPerOrg == 1 ? [] : ["--peers-per-org", String(peersPerOrg)]))
     }
 }

@@ -4,7 +4,7 @@ import Logging
 import Testing
 import WebServer
 
-@Suite("lifecycle routes without a network configuration")
+@Suite("lifecycle routes without a network configuration", .timeLimit(.minutes(2)))
 struct NoNetworkTests {
     @Test("the routes exist and answer 503 naming the missing configuration")
     func unavailable() async throws {

@@ -7,7 +7,7 @@ import Testing
 /// gateway commits without a commit call when the approvals make the draft ready, including
 /// approvals it only sees in blocks (made with another tool), never twice, after a restart,
 /// and records why when it holds no admin identity able to commit.
-@Suite("seed scenario: auto-commit", .serialized)
+@Suite("seed scenario: auto-commit", .serialized, .timeLimit(.minutes(5)))
 struct SeedScenarioAutoCommit {
     typealias S = SeedScenario
 

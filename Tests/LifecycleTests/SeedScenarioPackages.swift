@@ -5,7 +5,7 @@ import Testing
 /// Issue 7's package seed scenarios through the REST API, with 2 and with 3 orgs: orgs running
 /// different packages for one definition, one package used by two definitions, and a draft
 /// older than the committed sequence.
-@Suite("seed scenarios: packages per org, one package for two definitions", .serialized)
+@Suite("seed scenarios: packages per org, one package for two definitions", .serialized, .timeLimit(.minutes(5)))
 struct SeedScenarioPackages {
     typealias S = SeedScenario
 

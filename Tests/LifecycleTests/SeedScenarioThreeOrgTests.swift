@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 7's seed scenarios on a 3-org network (lifecycle policy MAJORITY = 2 of 3), through
 /// the REST API only: real sockets, a real SQLite file, fabric-sim over gRPC+TLS.
-@Suite("seed scenarios, 3 orgs", .serialized)
+@Suite("seed scenarios, 3 orgs", .serialized, .timeLimit(.minutes(5)))
 struct SeedScenarioThreeOrgTests {
     typealias S = SeedScenario
 

@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 7's seed scenarios on a 2-org network (MAJORITY = both orgs), through the REST API
 /// only; LifecycleEndToEndTests covers the disagreeing-approvals upgrade with 2 orgs.
-@Suite("seed scenarios, 2 orgs", .serialized)
+@Suite("seed scenarios, 2 orgs", .serialized, .timeLimit(.minutes(5)))
 struct SeedScenarioTwoOrgTests {
     typealias S = SeedScenario
 

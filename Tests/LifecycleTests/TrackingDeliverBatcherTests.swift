@@ -3,7 +3,7 @@ import EventLoop
 import Testing
 
 /// DeliverBatcher: how the block listener batches a Deliver stream.
-@Suite("deliver batcher")
+@Suite("deliver batcher", .timeLimit(.minutes(2)))
 struct TrackingDeliverBatcherTests {
     struct Boom: Error, Equatable {}
 

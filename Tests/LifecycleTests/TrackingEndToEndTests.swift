@@ -9,7 +9,7 @@ import TestSupport
 /// Approval tracking from blocks (issue 8) against fabric-sim: approvals made directly with the
 /// Python client (not through the gateway), `approved-different`, history, and a restart that
 /// catches up without duplicates.
-@Suite("approval tracking against fabric-sim", .serialized)
+@Suite("approval tracking against fabric-sim", .serialized, .timeLimit(.minutes(5)))
 struct TrackingEndToEndTests {
     static let cc = "/api/v1/channels/mychannel/chaincodes/tracked"
 

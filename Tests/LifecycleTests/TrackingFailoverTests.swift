@@ -5,7 +5,7 @@ import Testing
 /// The block listener fails over to another peer (issue 8): with two peers per org, the peer it
 /// streams from is stopped, an approval lands meanwhile, and the listener records it from
 /// another peer's blocks, once, with the checkpoint moving on block by block.
-@Suite("approval tracking: peer failover against fabric-sim", .serialized)
+@Suite("approval tracking: peer failover against fabric-sim", .serialized, .timeLimit(.minutes(5)))
 struct TrackingFailoverTests {
     static let cc = "/api/v1/channels/mychannel/chaincodes/failover"
 

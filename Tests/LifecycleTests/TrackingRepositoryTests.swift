@@ -6,7 +6,7 @@ import Testing
 
 /// `lifecycle_transactions` + `block_checkpoints`: a block processed twice records nothing twice,
 /// invalid approvals are kept but never count.
-@Suite("approval tracking repository")
+@Suite("approval tracking repository", .timeLimit(.minutes(2)))
 struct TrackingRepositoryTests {
     static func record(_ msp: String, block: UInt64, index: Int, code: TxValidationCode = .valid, version: String = "1.0",
                        sequence: Int64 = 1, kind: LifecycleRecord.Kind = .approval) -> LifecycleRecord {

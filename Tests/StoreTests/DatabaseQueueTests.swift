@@ -3,7 +3,7 @@ import Testing
 @testable import Store
 import TestSupport
 
-@Suite("DatabaseQueue")
+@Suite("DatabaseQueue", .timeLimit(.minutes(2)))
 struct DatabaseQueueTests {
     @Test("runs reads and writes on its own thread, serially")
     func serialThread() async throws {
@@ -37,6 +37,26 @@ struct DatabaseQueueTests {
             }
         }
         #expect(try await queue.read { try $0.scalarInt("SELECT count(*) FROM t") } == 0)
+    }
+
+    @Test("read is query-only: a write inside it fails with a clear error, while write works")
+    func readIsQueryOnly() async throws {
+        let dir = try TemporaryDirectory()
+        let queue = try DatabaseQueue(path: dir.path("q.db"))
+        try await queue.write { try $0.execute("CREATE TABLE t (x INTEGER) STRICT") }
+        let error = await #expect(throws: DatabaseError.self) {
+            try await queue.read { try $0.execute("INSERT INTO t VALUES (1)") }
+        }
+        #expect(error?.primaryCode == 8)  // SQLITE_READONLY
+        #expect(error?.message.contains("inside DatabaseQueue.read") == true)
+        #expect(error?.sql == "INSERT INTO t VALUES (1)")
+        await #expect(throws: DatabaseError.self) { try await queue.read { try $0.execute("CREATE TABLE u (y INTEGER)") } }
+        // The connection is writable again afterwards, and reads still read.
+        try await queue.write { try $0.execute("INSERT INTO t VALUES (2)") }
+        try await queue.perform { try $0.execute("INSERT INTO t VALUES (3)") }
+        #expect(try await queue.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 5)
+        #expect(try await queue.read { try $0.scalarInt("PRAGMA query_only") } == 1)
+        #expect(try await queue.perform { try $0.scalarInt("PRAGMA query_only") } == 0)
     }
 
     @Test("migrates on open; data survives reopening")

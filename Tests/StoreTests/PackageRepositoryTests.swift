@@ -3,7 +3,7 @@ import Testing
 @testable import Store
 import TestSupport
 
-@Suite("PackageRepository")
+@Suite("PackageRepository", .timeLimit(.minutes(2)))
 struct PackageRepositoryTests {
     static func record(_ label: String, type: String = "ccaas", n: Int, at time: String) -> PackageRecord {
         let sha = String(repeating: String(n % 10), count: 64)

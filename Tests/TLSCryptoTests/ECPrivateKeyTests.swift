@@ -3,7 +3,7 @@ import Testing
 import TLSCrypto
 import TestSupport
 
-@Suite struct ECPrivateKeyTests {
+@Suite(.timeLimit(.minutes(2))) struct ECPrivateKeyTests {
     static let verifyScript = """
     import sys
     from cryptography.hazmat.primitives import hashes, serialization

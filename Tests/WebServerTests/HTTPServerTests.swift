@@ -5,7 +5,7 @@ import Testing
 @testable import WebServer
 import TestSupport
 
-@Suite struct HTTPServerTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPServerTests {
     /// Runs `body` against a fresh server and checks no descriptor leaked once it is stopped.
     func withServer(configure: (inout HTTPServerConfiguration) -> Void = { _ in },
                     _ body: @escaping @Sendable (ServerFixture) throws -> Void) async throws {

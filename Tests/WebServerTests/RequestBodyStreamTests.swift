@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WebServer
 
-@Suite struct RequestBodyStreamTests {
+@Suite(.timeLimit(.minutes(2))) struct RequestBodyStreamTests {
     /// A producer thread pushes numbered chunks, pausing whenever the stream says so until the
     /// consumer's resume callback fires; the consumer must see every chunk exactly once, in order.
     /// (Before the fix, a chunk pushed between the consumer's two looks was delivered late or,

@@ -1,0 +1,151 @@
+import Foundation
+import Synchronization
+
+/// A long-running child (fabric-sim, the gateway binary) started for a test: it runs with an
+/// empty signal mask, `start` returns once a ready marker appears in its output, and `stop`
+/// ends it one way: SIGTERM, a bounded wait, then SIGKILL.
+///
+/// The signal mask: Foundation's `Process` spawns from a thread of the test runner, which
+/// blocks SIGTERM, and a child inherits the mask, so a plain `terminate()` would never reach
+/// the child's handler. The child is therefore started through a small Python trampoline that
+/// clears the mask and `exec`s the real command (the mask survives `exec`).
+public final class ChildProcess: Sendable {
+    /// The command line, as given (without the trampoline).
+    public let arguments: [String]
+    private let process: Process
+    private let shared = Shared()
+
+    /// What the pipe and termination handlers share with the caller.
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+
+    private struct State {
+        var output: [UInt8] = []
+        var exited = false
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        var readyWaiter: (marker: [UInt8], continuation: CheckedContinuation<Void, any Error>)?
+    }
+
+    /// Output kept for `output` and error messages; the rest is read and dropped so that a
+    /// chatty child never blocks on a full pipe.
+    public static let maxKeptOutput = 1 << 20
+
+    /// The child did not print its ready marker; carries what it printed.
+    public struct NotReady: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public let output: String
+        public var description: String { "\(arguments.joined(separator: " ")) exited before it was ready: \(output)" }
+    }
+
+    /// Starts `arguments` (looked up on `PATH`) in `directory` and returns once `readyMarker`
+    /// appears in its standard output (with standard error too when `mergeStandardError`).
+    /// Throws `NotReady` if the child ends first. Bound the wait with the test's time limit.
+    public static func start(_ arguments: [String], in directory: URL? = nil, readyMarker: String,
+                             mergeStandardError: Bool = false) async throws -> ChildProcess {
+        let child = ChildProcess(arguments, in: directory, mergeStandardError: mergeStandardError)
+        do {
+            try await child.launch(readyMarker: Array(readyMarker.utf8))
+        } catch {
+            await child.stop()
+            throw error
+        }
+        return child
+    }
+
+    private init(_ arguments: [String], in directory: URL?, mergeStandardError: Bool) {
+        self.arguments = arguments
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let trampoline = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+            + "os.execvp(sys.argv[1], sys.argv[1:])"
+        process.arguments = [pythonInterpreter(), "-c", trampoline] + arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = mergeStandardError ? pipe : FileHandle.nullDevice
+        let shared = self.shared
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            shared.state.withLock { s in
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                } else if s.output.count < Self.maxKeptOutput {
+                    s.output += data.prefix(Self.maxKeptOutput - s.output.count)
+                }
+                guard let waiter = s.readyWaiter else { return }
+                if Self.contains(s.output, waiter.marker) {
+                    s.readyWaiter = nil
+                    waiter.continuation.resume()
+                } else if data.isEmpty {
+                    s.readyWaiter = nil
+                    waiter.continuation.resume(throwing: NotReady(arguments: arguments, output: String(decoding: s.output, as: UTF8.self)))
+                }
+            }
+        }
+        process.terminationHandler = { _ in
+            let waiters = shared.state.withLock { s in
+                s.exited = true
+                defer { s.exitWaiters = [] }
+                return s.exitWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    private func launch(readyMarker: [UInt8]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            shared.state.withLock { $0.readyWaiter = (readyMarker, continuation) }
+            do { try process.run() } catch {
+                let waiter = shared.state.withLock { s in
+                    defer { s.readyWaiter = nil }
+                    return s.readyWaiter
+                }
+                waiter?.continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// The child's process ID.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// What the child printed so far (up to `maxKeptOutput` bytes).
+    public var output: String { shared.state.withLock { String(decoding: $0.output, as: UTF8.self) } }
+
+    /// The exit status once it has exited (the signal number when a signal ended it).
+    public var terminationStatus: Int32? {
+        shared.state.withLock { $0.exited } ? process.terminationStatus : nil
+    }
+
+    /// Sends SIGTERM, waits up to `grace` for the child to exit, then sends SIGKILL; returns once
+    /// it has exited. Idempotent.
+    public func stop(grace: Duration = .seconds(10)) async {
+        guard process.processIdentifier != 0 else { return }  // never launched
+        let pid = process.processIdentifier
+        if shared.state.withLock({ !$0.exited }) { kill(pid, SIGTERM) }
+        // Cancelled (so never fires) as soon as the child has exited.
+        let killer = Task {
+            try await Task.sleep(for: grace)
+            kill(pid, SIGKILL)
+        }
+        await waitForExit()
+        killer.cancel()
+    }
+
+    /// Waits until the child has exited (however that happens).
+    public func waitForExit() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let exited = shared.state.withLock { s in
+                if !s.exited { s.exitWaiters.append(continuation) }
+                return s.exited
+            }
+            if exited { continuation.resume() }
+        }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        return (0...(haystack.count - needle.count)).contains { i in haystack[i..<(i + needle.count)].elementsEqual(needle) }
+    }
+}
