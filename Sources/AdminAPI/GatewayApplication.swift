@@ -1,6 +1,7 @@
 import ChaincodePackages
 import Configuration
 import EmbeddedAssets
+import FabricAccess
 import Foundation
 import Logging
 import Store
@@ -59,7 +60,8 @@ public struct GatewayServices: Sendable {
         FabricMetrics.declare(in: metrics)
         if let network {
             let services = LifecycleServices(network: try FabricNetwork(config: network, metrics: metrics), queue: queue,
-                                             packages: packages, metrics: metrics, logger: logger)
+                                             packages: packages, metrics: metrics, logger: logger,
+                                             statusOf: { HTTPError.mapping($0, requestID: "auto-commit", logger: logger).status })
             await services.reconcile(logger: logger)
             services.startAutoCommit()
             lifecycle = services

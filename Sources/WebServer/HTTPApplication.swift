@@ -18,18 +18,8 @@ public struct HTTPApplication: Sendable {
         self.onRequestComplete = onRequestComplete
     }
 
-    /// The single place where errors become responses. Unmapped errors are 500s whose detail
-    /// goes to the log under the request ID, never to the client.
+    /// Errors become responses here and only here (`HTTPError.mapping`).
     public func errorResponse(_ error: any Error, requestID: String) -> Response {
-        let httpError: HTTPError
-        if let e = error as? HTTPError {
-            httpError = e
-        } else if let e = error as? any HTTPErrorConvertible {
-            httpError = e.httpError
-        } else {
-            logger.error("unhandled error", metadata: ["request-id": "\(requestID)", "error": "\(String(reflecting: error))"])
-            httpError = HTTPError(status: 500, code: "internal", message: "internal server error (request \(requestID))")
-        }
-        return httpError.response(requestID: requestID)
+        HTTPError.mapping(error, requestID: requestID, logger: logger).response(requestID: requestID)
     }
 }

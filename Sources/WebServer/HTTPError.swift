@@ -1,4 +1,5 @@
 import HTTP1
+import Logging
 import JSON
 
 /// An error that becomes an HTTP response in the one error shape:
@@ -21,6 +22,24 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(status) \(code): \(message)" }
+
+    /// The one mapping from errors to HTTP errors: an `HTTPError` as is, an `HTTPErrorConvertible`
+    /// by its own choice, anything else a 500 whose detail goes to the log under the request ID,
+    /// never to the client. Every 5xx is logged.
+    public static func mapping(_ error: any Error, requestID: String, logger: Logger) -> HTTPError {
+        let mapped: HTTPError
+        switch error {
+        case let e as HTTPError: mapped = e
+        case let e as any HTTPErrorConvertible: mapped = e.httpError
+        default:
+            logger.error("unhandled error", metadata: ["request-id": "\(requestID)", "error": "\(String(reflecting: error))"])
+            return HTTPError(status: 500, code: "internal", message: "internal server error (request \(requestID))")
+        }
+        if mapped.status >= 500 {
+            logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(String(reflecting: error))"])
+        }
+        return mapped
+    }
 
     public static func badRequest(_ message: String, code: String = "bad_request") -> HTTPError {
         HTTPError(status: 400, code: code, message: message)

@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import FabricProtos
 import Foundation
 import Synchronization

@@ -1,5 +1,6 @@
 @testable import AdminAPI
 @testable import Configuration
+import FabricAccess
 import Foundation
 import Testing
 

@@ -84,11 +84,7 @@ struct AccessControl: Sendable {
     }
 
     private func errorResponse(_ error: any Error, _ request: Request) -> Response {
-        let mapped = APIErrors.map(error)
-        if mapped.status >= 500 {
-            logger.error("request failed", metadata: ["request-id": "\(request.requestID)", "error": "\(String(reflecting: error))"])
-        }
-        return mapped.response(requestID: request.requestID)
+        HTTPError.mapping(error, requestID: request.requestID, logger: logger).response(requestID: request.requestID)
     }
 
     private func audit(action: String, request: Request, principal: Principal?, ctx: APIContext?, status: Int) async {

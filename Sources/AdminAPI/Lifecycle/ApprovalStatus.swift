@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import JSON
 import WebServer
 
@@ -172,7 +173,7 @@ extension DefinitionService {
                 throw refusal
             }
             guard definition.sequence == committed.definition.sequence else {
-                throw NetworkError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
+                throw LifecycleError.notFound("draft", "the draft (sequence \(definition.sequence)) is older than the committed definition "
                                             + "(sequence \(committed.definition.sequence)); save a new draft")
             }
             return committed.approvals

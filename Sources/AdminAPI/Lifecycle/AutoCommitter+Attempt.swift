@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 import Store
 import WebServer
@@ -56,7 +57,7 @@ extension AutoCommitter {
             return .committed(txID: result.transactionID)
         } catch {
             let e = NetworkError.classify(error)
-            await audit(key, operationID: operationID, status: e.status, detail: e.message)
+            await audit(key, operationID: operationID, status: statusOf(e), detail: e.message)
             // Someone else's commit of the same sequence may have won the race: that is no failure.
             if let now = try? await definitions.committed(channel: key.channel, name: key.name)?.definition.sequence, now >= key.sequence {
                 return .alreadyCommitted

@@ -38,11 +38,15 @@ final class AutoCommitter: Sendable {
     let events: EventHub
     let runningOrgs: RunningOrgsCache
     let logger: Logger
+    /// The status an API call failing with this error would answer (for the audit entry).
+    let statusOf: @Sendable (any Error) -> Int
     /// In-flight keys -> whether another attempt was asked for meanwhile.
     private let inFlight = Locked<[Key: Bool]>([:])
     private let tasks = Locked<(listener: Task<Void, Never>?, attempts: [UUID: Task<Void, Never>], stopped: Bool)>((nil, [:], false))
 
-    init(definitions: DefinitionService, queue: DatabaseQueue, events: EventHub, runningOrgs: RunningOrgsCache, logger: Logger) {
+    init(definitions: DefinitionService, queue: DatabaseQueue, events: EventHub, runningOrgs: RunningOrgsCache, logger: Logger,
+         statusOf: @escaping @Sendable (any Error) -> Int) {
+        self.statusOf = statusOf
         self.definitions = definitions
         self.queue = queue
         self.events = events

@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 import JSON
 import WebServer
@@ -17,7 +18,7 @@ struct ApprovalResult: Sendable {
         var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("packageId", .optional(packageID)), ("txId", .optional(txID)),
                                         ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
                                         ("validationCode", .optional(validationCode))]
-        if let error { f.append(("error", error.httpError.bodyJSON)) }
+        if let error { f.append(("error", error.bodyJSON)) }
         return .object(f)
     }
 }
@@ -42,9 +43,9 @@ extension DefinitionService {
         let draft = try await approvableDraft(channel: channel, name: name)
         let definition = try draft.definition()
         for org in orgs {
-            guard network.organization(org) != nil else { throw NetworkError.notFound("organization", "no configured organization '\(org)'") }
+            guard network.organization(org) != nil else { throw LifecycleError.notFound("organization", "no configured organization '\(org)'") }
             guard network.adminClient(org) != nil else {
-                throw NetworkError(status: 422, code: "no_admin_identity", message: "no admin identity configured for \(org)")
+                throw NetworkError(.noAdminIdentity, "no admin identity configured for \(org)")
             }
         }
         func package(_ org: String) -> (id: String?, explicit: Bool) {
@@ -100,7 +101,7 @@ extension DefinitionService {
     private func submitApproval(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?) async throws
         -> CommitStatus {
         guard let admin = network.adminClient(org), let nodes = network.organization(org)?.peers, !nodes.isEmpty else {
-            throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for \(org)")
+            throw NetworkError(.noPeerConfigured, "no peer configured for \(org)")
         }
         let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
         var unreachable: (any Error)?
@@ -117,15 +118,6 @@ extension DefinitionService {
                 throw NetworkError.classify(error, peer: node.address, org: org)
             }
         }
-        throw unreachable ?? NetworkError(status: 502, code: "peer_unreachable", message: "no peer of \(org) answered")
-    }
-}
-
-extension HTTPError {
-    /// The `error` member of an error body, for embedding in a larger document.
-    var bodyJSON: JSONValue {
-        var f: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
-        if !details.isEmpty { f.append(("details", .object(details))) }
-        return .object(f)
+        throw unreachable ?? NetworkError(.unreachable, "no peer of \(org) answered")
     }
 }

@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 import JSON
 import WebServer
@@ -8,17 +9,18 @@ extension DefinitionService {
     /// submitted as the first approving org the caller may act for; waits for the commit.
     /// A definition whose approving orgs all approved it without a package is refused with 409
     /// `package_missing` unless `allowNoPackage`: committed, no peer could run the chaincode.
-    func commit(channel: String, name: String, principal: Principal, allowNoPackage: Bool = false) async throws -> CommitStatus {
+    /// `actor` names the caller; `mayActFor` says whether it may act for an organization.
+    func commit(channel: String, name: String, actor: String, mayActFor: (String) -> Bool, allowNoPackage: Bool = false) async throws
+        -> CommitStatus {
         let draft = try await uncommittedDraft(channel: channel, name: name)
         let status = try await approvalStatus(channel: channel, name: name)
         guard status.ready else { throw Self.notReady(status.missing) }
         if status.wouldStopChaincode, !allowNoPackage { throw try await Self.wouldStop(status, draft: draft, definitions: self) }
         let approving = status.orgs.filter(\.readiness).map(\.mspID)
-        guard let submitter = approving.first(where: { principal.mayActFor(org: $0) && network.adminClient($0) != nil }) else {
-            throw HTTPError(status: 403, code: "forbidden",
-                            message: "token '\(principal.name)' may not act for any approving organization (\(approving.joined(separator: ", ")))")
+        guard let submitter = approving.first(where: { mayActFor($0) && network.adminClient($0) != nil }) else {
+            throw LifecycleError(.forbidden, "token '\(actor)' may not act for any approving organization (\(approving.joined(separator: ", ")))")
         }
-        return try await commit(try draft.definition(), channel: channel, approving: approving, submitter: submitter, by: principal.name)
+        return try await commit(try draft.definition(), channel: channel, approving: approving, submitter: submitter, by: actor)
     }
 
     /// The draft when it is above the committed sequence: 404 when older (`staleDraft`), 409
@@ -27,8 +29,7 @@ extension DefinitionService {
         let draft = try await currentDraft(channel: channel, name: name)
         if let committed = try await committed(channel: channel, name: name)?.definition.sequence, draft.sequence <= committed {
             guard draft.sequence == committed else { throw Self.staleDraft(draft.sequence, committed: committed) }
-            throw HTTPError(status: 409, code: "already_committed",
-                            message: "sequence \(committed) of chaincode '\(name)' is already committed on channel '\(channel)'; save a new draft")
+            throw LifecycleError(.alreadyCommitted, "sequence \(committed) of chaincode '\(name)' is already committed on channel '\(channel)'; save a new draft")
         }
         return draft
     }
@@ -41,10 +42,9 @@ extension DefinitionService {
                                    orgs: status.orgs.filter { $0.state == "approved" }.map { ($0.mspID, nil) })
     }
 
-    static func notReady(_ missing: [String]) -> HTTPError {
-        HTTPError(status: 409, code: "not_ready",
-                  message: "the definition is not approved by enough organizations; missing: \(missing.joined(separator: ", "))",
-                  details: [("missing", .strings(missing))])
+    static func notReady(_ missing: [String]) -> LifecycleError {
+        LifecycleError(.notReady(missing: missing),
+                       "the definition is not approved by enough organizations; missing: \(missing.joined(separator: ", "))")
     }
 
     /// Records a `commit` operation created by `actor`, submits, and announces the outcome.
@@ -86,7 +86,7 @@ extension DefinitionService {
         guard let client = network.adminClient(submitter) else { preconditionFailure("submitter chosen with an admin identity") }
         let peers = approving.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
         guard let commitPeer = peers.first else {
-            throw NetworkError(status: 422, code: "no_peer", message: "no peer configured for the approving organizations")
+            throw NetworkError(.noPeerConfigured, "no peer configured for the approving organizations")
         }
         return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
                                        orderer: network.orderer(), commitPeer: commitPeer)

@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import FabricProtos
 import Foundation
 import Store
@@ -35,7 +36,7 @@ struct DefinitionService: Sendable {
                 try await client.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: channel, on: peer,
                                           timeout: network.queryTimeout)
             }
-        } catch let e as NetworkError where e.status == 404 && e.code != "channel_not_found" {
+        } catch let e as NetworkError where e.kind == .rejected(status: 404) {
             return nil // the chaincode is not defined; an unknown channel stays a 404 error
         }
     }
@@ -57,7 +58,7 @@ struct DefinitionService: Sendable {
     /// A draft that still applies (its sequence is above the committed one), else a 404.
     func currentDraft(channel: String, name: String) async throws -> DefinitionDraft {
         guard let d = try await draft(channel: channel, name: name) else {
-            throw NetworkError.notFound("draft", "no draft definition for chaincode '\(name)' on channel '\(channel)'; PUT one first")
+            throw LifecycleError.notFound("draft", "no draft definition for chaincode '\(name)' on channel '\(channel)'; PUT one first")
         }
         return d
     }
@@ -74,8 +75,8 @@ struct DefinitionService: Sendable {
     }
 
     /// The error for a draft older than the committed definition (same words as the approval status).
-    static func staleDraft(_ sequence: Int64, committed: Int64) -> NetworkError {
-        NetworkError.notFound("draft", "the draft (sequence \(sequence)) is older than the committed definition "
+    static func staleDraft(_ sequence: Int64, committed: Int64) -> LifecycleError {
+        LifecycleError.notFound("draft", "the draft (sequence \(sequence)) is older than the committed definition "
                               + "(sequence \(committed)); save a new draft")
     }
 
@@ -86,7 +87,7 @@ struct DefinitionService: Sendable {
         let committed = try await committed(channel: channel, name: name)?.definition
         let previous = try await draft(channel: channel, name: name)
         guard let version = input.version ?? committed?.version else {
-            throw JSONBody.invalid("version", "is required for a chaincode that is not committed yet")
+            throw LifecycleError.invalid("version", "is required for a chaincode that is not committed yet")
         }
         var draft = DefinitionDraft(
             channel: channel, name: name, version: version, sequence: input.sequence ?? (committed?.sequence ?? 0) + 1,
@@ -98,7 +99,7 @@ struct DefinitionService: Sendable {
             packages: [:], updatedAt: Timestamp.now(), updatedBy: actor)
         draft.autoCommit = input.autoCommit ?? (previous?.sequence == draft.sequence ? previous?.autoCommit ?? false : false)
         try apply(input, to: &draft, committed: committed)
-        guard draft.sequence >= 1 else { throw JSONBody.invalid("sequence", "must be at least 1") }
+        guard draft.sequence >= 1 else { throw LifecycleError.invalid("sequence", "must be at least 1") }
         do { try draft.definition().validate() } catch { throw NetworkError.classify(error) }
         draft.packages = try await packages(for: draft, input: input, committed: committed?.sequence, previous: previous)
         let saved = draft
@@ -117,12 +118,12 @@ struct DefinitionService: Sendable {
                 draft.endorsementPolicy = text
                 draft.validationParameter = policy.applicationPolicyBytes
             } catch {
-                throw JSONBody.invalid("endorsementPolicy", "is not a valid policy: \(error.message)")
+                throw LifecycleError.invalid("endorsementPolicy", "is not a valid policy: \(error.message)")
             }
         }
         if let json = input.collectionsJSON {
             do { draft.collections = try CollectionsConfig.parse(json: json).serializedBytes() } catch {
-                throw JSONBody.invalid("collections", "is not a valid collections configuration: \(error)")
+                throw LifecycleError.invalid("collections", "is not a valid collections configuration: \(error)")
             }
         }
     }

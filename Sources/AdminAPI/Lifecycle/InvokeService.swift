@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 import JSON
 import WebServer
@@ -24,7 +25,7 @@ struct InvokeService: Sendable {
     func runningOrgs(channel: String, name: String) async throws -> [String] {
         if let orgs = cache.get(channel, name) { return orgs }
         guard let committed = try await definitions.committed(channel: channel, name: name) else {
-            throw NetworkError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
+            throw LifecycleError.notFound("chaincode", "chaincode '\(name)' is not committed on channel '\(channel)'")
         }
         let approved = committed.approvals.filter(\.value).keys.sorted()
         var orgs: [String] = []
@@ -43,7 +44,7 @@ struct InvokeService: Sendable {
                 throw ChaincodeUnavailableError(channel: channel, name: name, sequence: committed.definition.sequence,
                                                 approvedWithoutPackage: unable.withoutPackage, notInstalled: unable.notInstalled)
             }
-            throw NetworkError(status: 422, code: "no_endorsing_org", message: "no configured organization has approved '\(name)' on '\(channel)'")
+            throw LifecycleError(.noEndorsingOrg, "no configured organization has approved '\(name)' on '\(channel)'")
         }
         cache.set(channel, name, orgs)
         return orgs

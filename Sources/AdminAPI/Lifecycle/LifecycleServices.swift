@@ -1,4 +1,5 @@
 import ChaincodePackages
+import FabricAccess
 import Foundation
 import Logging
 import Store
@@ -16,13 +17,15 @@ public final class LifecycleServices: Sendable {
     let autoCommitter: AutoCommitter
 
     public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
-                metrics: MetricsRegistry? = nil, logger: Logger = Logger(label: "gateway")) {
+                metrics: MetricsRegistry? = nil, logger: Logger = Logger(label: "gateway"),
+                statusOf: @escaping @Sendable (any Error) -> Int = { _ in 500 }) {
         self.network = network
         self.events = events
         operations = OperationService(queue: queue, events: events, metrics: metrics)
         installs = InstallService(network: network, packages: packages, operations: operations)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
-        autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger)
+        autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,
+                                      statusOf: statusOf)
     }
 
     /// Starts following approval events for auto-commit drafts (after `reconcile`).
@@ -53,8 +56,8 @@ enum LifecycleRoutes {
     static func provider(_ services: LifecycleServices?) -> LifecycleProvider {
         { () throws -> LifecycleServices in
             guard let services else {
-                throw NetworkError(status: 503, code: "network_not_configured",
-                                   message: "no Fabric network configured; start the gateway with --config naming a file with a 'network:' section")
+                throw LifecycleError(.networkNotConfigured,
+                                     "no Fabric network configured; start the gateway with --config naming a file with a 'network:' section")
             }
             return services
         }

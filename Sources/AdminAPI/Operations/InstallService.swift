@@ -1,6 +1,7 @@
 import ChaincodePackages
 import Configuration
 import Fabric
+import FabricAccess
 import Foundation
 
 /// `POST /installs`: installs a stored package on peers as one operation with a step per peer.
@@ -18,14 +19,14 @@ struct InstallService: Sendable {
     /// Validates, records the queued operation and starts it in the background.
     func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> GatewayOperation {
         guard let details = try await packages.details(packageID: packageID) else {
-            throw NetworkError.notFound("package", "no package with ID '\(packageID)'")
+            throw LifecycleError.notFound("package", "no package with ID '\(packageID)'")
         }
         let bytes: [UInt8]
         let path = packages.path(of: details.record)
         // Read on the global pool: this handler's own executor is its connection's event loop.
         let read = Task(executorPreference: globalConcurrentExecutor) { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
         do { bytes = try await read.value } catch {
-            throw NetworkError(status: 500, code: "storage", message: "stored file for '\(packageID)' is unreadable")
+            throw LifecycleError(.storage, "stored file for '\(packageID)' is unreadable")
         }
         let input = String(decoding: try JSONEncoder().encode(Input(packageId: packageID, peers: peers.map(\.name))), as: UTF8.self)
         let steps = peers.map { GatewayOperation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }

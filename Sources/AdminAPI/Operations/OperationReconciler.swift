@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 
 /// At start-up, settles operations a previous process left `queued`/`running` by asking the
@@ -47,7 +48,7 @@ struct OperationReconciler: Sendable {
             } catch {
                 let e = NetworkError.classify(error, peer: node.address, org: node.mspID)
                 op.steps[i].state = .failed
-                op.steps[i].message = e.status == 502 || e.status == 504
+                op.steps[i].message = e.isTransportFailure
                     ? "interrupted \(Self.note); peer unreachable, state unknown" : "interrupted \(Self.note); not installed"
                 op.steps[i].detail = e.fabricMessage
             }

@@ -1,3 +1,4 @@
+import FabricAccess
 import Foundation
 import Store
 import Telemetry

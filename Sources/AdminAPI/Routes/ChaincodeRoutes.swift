@@ -59,8 +59,9 @@ enum ChaincodeRoutes {
                 let services = try lc()
                 // The body is optional: `{"allowNoPackage": true}` commits even if no org approved with a package.
                 let allowNoPackage = ctx.request.bodyBytes.isEmpty ? false : try JSONBody(ctx.request).bool("allowNoPackage", default: false)
-                let status = try await services.definitions.commit(channel: channel, name: name, principal: ctx.principal,
-                                                                   allowNoPackage: allowNoPackage)
+                let principal = ctx.principal
+                let status = try await services.definitions.commit(channel: channel, name: name, actor: principal.name,
+                                                                   mayActFor: { principal.mayActFor(org: $0) }, allowNoPackage: allowNoPackage)
                 services.runningOrgs.invalidate(channel, name)
                 ctx.auditDetail = "tx \(status.transactionID)" + (allowNoPackage ? " allowNoPackage" : "")
                 return .json(DefinitionService.commitJSON(status))
@@ -77,7 +78,7 @@ enum ChaincodeRoutes {
         input.sequence = try body.optionalInt("sequence").map(Int64.init)
         input.endorsementPolicy = try body.optionalString("endorsementPolicy")
         if let c = body.value("collections") {
-            guard case .array = c else { throw JSONBody.invalid("collections", "must be an array (peer CLI collections JSON)") }
+            guard case .array = c else { throw LifecycleError.invalid("collections", "must be an array (peer CLI collections JSON)") }
             input.collectionsJSON = c.encoded.encoded()
         }
         if body.value("initRequired") != nil { input.initRequired = try body.bool("initRequired", default: false) }

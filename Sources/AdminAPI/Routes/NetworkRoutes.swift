@@ -1,5 +1,6 @@
 import Configuration
 import Fabric
+import FabricAccess
 import JSON
 import WebServer
 
@@ -40,7 +41,7 @@ enum NetworkRoutes {
     }
 
     static func peer(_ network: FabricNetwork, _ name: String) throws -> NetworkConfig.Node {
-        guard let node = network.peer(named: name) else { throw NetworkError.notFound("peer", "no configured peer named '\(name)'") }
+        guard let node = network.peer(named: name) else { throw LifecycleError.notFound("peer", "no configured peer named '\(name)'") }
         return node
     }
 

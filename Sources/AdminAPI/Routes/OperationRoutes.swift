@@ -1,3 +1,4 @@
+import FabricAccess
 import JSON
 import WebServer
 
@@ -19,7 +20,7 @@ enum OperationRoutes {
             },
             APIRoute("GET", "/api/v1/operations/{operationId}", .read) { ctx in
                 let id = ctx.pathParameter("operationId")
-                guard let op = try await lc().operations.find(id) else { throw NetworkError.notFound("operation", "no operation with ID '\(id)'") }
+                guard let op = try await lc().operations.find(id) else { throw LifecycleError.notFound("operation", "no operation with ID '\(id)'") }
                 return .json(op.json)
             },
         ]

@@ -1,4 +1,5 @@
 import Fabric
+import FabricAccess
 import Foundation
 import Logging
 import Store

@@ -1,6 +1,7 @@
 import Configuration
 import EventLoop
 import Fabric
+import FabricAccess
 import FabricProtos
 import Foundation
 import Logging

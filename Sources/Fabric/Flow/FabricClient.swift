@@ -84,7 +84,7 @@ public struct FabricClient: Sendable {
         } catch {
             waiter.cancel()
             throw SubmitError(transactionID: txID, message: "failed to send transaction to orderer \(orderer): \(error)",
-                              details: [NodeFailure(endpoint: orderer.address, status: nil, message: "\(error)")])
+                              details: [NodeFailure(endpoint: orderer.address, transportError: error)])
         }
         let status = try await waiter.wait(timeout: timeouts.commit)
         guard status.isValid else {
@@ -125,7 +125,7 @@ public struct FabricClient: Sendable {
         for (peer, outcome) in zip(peers, outcomes) {
             switch outcome {
             case .success(let response): responses.append(EndorsementResponse(endpoint: peer.address, response: response))
-            case .failure(let error): failures.append(NodeFailure(endpoint: peer.address, status: nil, message: "\(error)"))
+            case .failure(let error): failures.append(NodeFailure(endpoint: peer.address, transportError: error))
             }
         }
         if !failures.isEmpty {

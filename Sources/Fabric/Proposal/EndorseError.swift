@@ -6,17 +6,50 @@ public struct NodeFailure: Sendable, Hashable, CustomStringConvertible {
     public var status: Int32?
     /// The node's message, passed through verbatim.
     public var message: String
+    /// For transport errors (`status == nil`): what the transport says went wrong.
+    public var transport: TransportFailureKind?
 
-    public init(endpoint: String, status: Int32?, message: String) {
+    public init(endpoint: String, status: Int32?, message: String, transport: TransportFailureKind? = nil) {
         self.endpoint = endpoint
         self.status = status
         self.message = message
+        self.transport = transport
+    }
+
+    /// A transport failure reaching `endpoint`, keeping the error's kind when its type says it.
+    public init(endpoint: String, transportError error: any Error) {
+        self.init(endpoint: endpoint, status: nil, message: "\(error)",
+                  transport: (error as? any TransportFailure)?.transportFailureKind ?? .other)
+    }
+
+    /// The peer refused because it does not know the channel: the endorser answers status 500
+    /// with "channel '<name>' not found" (core/endorser/endorser.go `ProcessProposal`, after
+    /// `Support.GetLedger` returns nil; docs/fabric-notes.md §3.3). Protocol knowledge kept here,
+    /// so no caller matches the text.
+    public var isChannelNotFound: Bool {
+        status != nil && message.hasPrefix("channel '") && message.hasSuffix("' not found")
     }
 
     public var description: String {
         if let status { return "\(endpoint): status \(status): \(message)" }
         return "\(endpoint): \(message)"
     }
+}
+
+/// What went wrong below Fabric's messages when a node could not be asked at all.
+public enum TransportFailureKind: Sendable, Hashable {
+    /// The node could not be reached or the connection broke.
+    case unavailable
+    /// The call's deadline passed before the node answered.
+    case deadlineExceeded
+    /// Anything else the transport reported.
+    case other
+}
+
+/// Implemented by a transport's error types (the gRPC adapter's) so that failures keep their
+/// kind through the Fabric flow instead of being recognised later by their text.
+public protocol TransportFailure: Error {
+    var transportFailureKind: TransportFailureKind { get }
 }
 
 /// Endorsement failed: a peer refused or errored, or responses could not form a transaction.

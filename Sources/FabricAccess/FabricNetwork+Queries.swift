@@ -48,11 +48,11 @@ extension FabricNetwork {
             do { return try await body(client, endpoint(node)) } catch {
                 let classified = NetworkError.classify(error, peer: node.address, org: node.mspID)
                 // A peer's refusal is the answer; only unreachable peers are skipped.
-                guard classified.status == 502 || classified.status == 504 else { throw classified }
+                guard classified.isTransportFailure else { throw classified }
                 last = classified
             }
         }
-        throw last ?? NetworkError(status: 503, code: "no_peer", message: "no configured peer with a usable identity")
+        throw last ?? NetworkError(.noUsablePeer, "no configured peer with a usable identity")
     }
 
     /// The channel's configuration from its latest config block. (A channel still at its
@@ -68,7 +68,7 @@ extension FabricNetwork {
     /// Packages installed on a peer (needs the peer org's admin identity).
     public func installed(on node: NetworkConfig.Node) async throws -> [InstalledChaincode] {
         guard let admin = adminClient(node.mspID) else {
-            throw NetworkError(status: 422, code: "no_admin_identity", message: "no admin identity configured for \(node.mspID)")
+            throw NetworkError(.noAdminIdentity, "no admin identity configured for \(node.mspID)")
         }
         do {
             return try await admin.evaluate(Lifecycle.queryInstalledChaincodes(), on: endpoint(node), timeout: queryTimeout)

@@ -17,7 +17,7 @@ public final class FabricNetwork: Sendable {
     /// Channels driven by the HTTP loops, for calls made from request handlers.
     let loopChannels: LoopChannelPool
     /// Channel configurations, cached while the approval tracker's listeners keep them current.
-    let channelConfigurations = ChannelConfigurationCache()
+    public let channelConfigurations = ChannelConfigurationCache()
     let adminClients: [String: FabricClient]
     let clientClients: [String: FabricClient]
     /// Deadline for quick reads (peer status, queries).
@@ -103,7 +103,7 @@ public final class FabricNetwork: Sendable {
     /// The first orderer, where transactions are broadcast.
     public func orderer() throws -> FabricEndpoint {
         guard let node = config.orderers.first else {
-            throw NetworkError(status: 422, code: "no_orderer", message: "the network configuration has no orderer")
+            throw NetworkError(.noOrderer, "the network configuration has no orderer")
         }
         return endpoint(node)
     }
@@ -117,14 +117,14 @@ public final class FabricNetwork: Sendable {
             case .files(let cert, let key): return try SigningIdentity.load(certificateFile: cert, keyFile: key, mspID: mspID)
             }
         } catch {
-            throw NetworkError(status: 500, code: "identity", message: "cannot load the \(what) of \(mspID): \(error)")
+            throw NetworkError(.identityUnreadable, "cannot load the \(what) of \(mspID): \(error)")
         }
     }
 
-    static func tlsConfiguration(_ tls: NetworkConfig.TLS, node: String) throws -> TLSClientConfiguration {
+    public static func tlsConfiguration(_ tls: NetworkConfig.TLS, node: String) throws -> TLSClientConfiguration {
         func read(_ path: String) throws -> String {
             do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw NetworkError(status: 500, code: "tls", message: "cannot read TLS file '\(path)' for \(node)")
+                throw NetworkError(.tlsUnreadable, "cannot read TLS file '\(path)' for \(node)")
             }
         }
         return TLSClientConfiguration(rootCertificatesPEM: [try tls.rootCertPEM ?? read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,

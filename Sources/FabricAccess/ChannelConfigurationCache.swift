@@ -9,7 +9,7 @@ import Foundation
 /// before such a drop is not stored (generation check), so a stale configuration never sticks.
 /// A configuration changed while the listener is behind shows once it catches up, like the
 /// tracked approvals (`trackedThroughBlock`).
-final class ChannelConfigurationCache: Sendable {
+public final class ChannelConfigurationCache: Sendable {
     struct Entry: Sendable {
         var generation: UInt64 = 0
         var configuration: ChannelConfiguration?
@@ -19,7 +19,7 @@ final class ChannelConfigurationCache: Sendable {
 
     /// The cached configuration of `channel`, else `fetch()`'s (stored unless a config block was
     /// processed meanwhile). While no listener keeps the cache current, always `fetch()`.
-    func configuration(_ channel: String, fetch: () async throws -> ChannelConfiguration) async throws -> ChannelConfiguration {
+    public func configuration(_ channel: String, fetch: () async throws -> ChannelConfiguration) async throws -> ChannelConfiguration {
         let (active, entry) = entries.withLock { ($0.active, $0.channels[channel] ?? Entry()) }
         guard active else { return try await fetch() }
         if let cached = entry.configuration { return cached }
@@ -33,7 +33,7 @@ final class ChannelConfigurationCache: Sendable {
     }
 
     /// The listeners started (true) or stopped (false: everything cached is forgotten).
-    func setActive(_ active: Bool) {
+    public func setActive(_ active: Bool) {
         entries.withLock { e in
             e.active = active
             if !active { e.channels = [:] }
@@ -41,7 +41,7 @@ final class ChannelConfigurationCache: Sendable {
     }
 
     /// Forgets `channel`'s configuration (a config block was processed).
-    func invalidate(_ channel: String) {
+    public func invalidate(_ channel: String) {
         entries.withLock { e in e.channels[channel] = Entry(generation: (e.channels[channel]?.generation ?? 0) + 1) }
     }
 }

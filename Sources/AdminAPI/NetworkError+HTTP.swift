@@ -1,0 +1,22 @@
+import FabricAccess
+import WebServer
+
+/// The HTTP status of each network failure; the body's code and details are the error's own.
+extension NetworkError: HTTPErrorConvertible {
+    public var httpError: HTTPError { HTTPError(status: httpStatus, code: code, message: message, details: details) }
+
+    var httpStatus: Int {
+        switch kind {
+        case .unreachable, .ordererFailed, .protocolViolation: 502
+        case .timeout: 504
+        case .channelNotFound: 404
+        case .rejected(let status) where status == 404: 404
+        case .rejected(let status) where (400..<500).contains(status): 422
+        case .rejected: 409
+        case .transactionInvalid: 409
+        case .invalidDefinition, .invalidPolicy, .noAdminIdentity, .noPeerConfigured, .noOrderer: 422
+        case .noUsablePeer: 503
+        case .identityUnreadable, .tlsUnreadable: 500
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ChaincodePackages
+import Store
+import WebServer
+
+/// Package errors: what the peer would refuse is 422, a package over the limit 413; a storage
+/// failure is a 500 whose detail (paths included) stays in the log.
+extension PackageError: HTTPErrorConvertible {
+    public var httpError: HTTPError {
+        switch kind {
+        case .tooLarge: HTTPError(status: 413, code: "payload_too_large", message: message)
+        case .invalidPackage, .invalidCodePackage, .invalidConnection, .invalidBuilderInput:
+            // The request was well-formed HTTP; the package (or the builder's input) is not.
+            HTTPError(status: 422, code: kind.rawValue, message: message)
+        case .storage: HTTPError(status: 500, code: "storage", message: "storage error: \(message)")
+        }
+    }
+}
+
+/// A database failure: a 500 whose detail (the SQL, never bound values) stays in the log.
+extension DatabaseError: HTTPErrorConvertible {
+    public var httpError: HTTPError { HTTPError(status: 500, code: "database", message: "database error (see the gateway log)") }
+}
