@@ -143,22 +143,7 @@ public struct HTTPRequestParser: Sendable {
         }
         guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
         if lf > limits.maxChunkLineBytes { throw .bad("chunk size line too long") }
-        var size = 0, digits = 0
-        var i = 0
-        while i < lf - 1 {
-            let c = buf[i]
-            guard let v = Self.hexValue(c) else { break }
-            digits += 1
-            guard digits <= 15 else { throw .bad("chunk size too large") }
-            size = size << 4 | v
-            i += 1
-        }
-        guard digits > 0 else { throw .bad("invalid chunk size") }
-        if i < lf - 1 {
-            // Only whitespace and extensions (";name=value") may follow the size; ignored.
-            let c = buf[i]
-            guard c == 0x3b || c == 0x20 || c == 0x09 else { throw .bad("invalid chunk size") }
-        }
+        let size = try ChunkSizeLine.parse(UnsafeRawBufferPointer(rebasing: buf[..<(lf - 1)]))
         let consumed = alreadyConsumed + lf + 1
         if size == 0 {
             state = .trailers(total: 0)
