@@ -79,20 +79,11 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseHeadAfterSkip(_ full: UnsafeRawBufferPointer, skip: Int, scanned: Int) throws(HTTPParseError) -> (event: HTTPParserEvent, consumed: Int) {
         let buf = UnsafeRawBufferPointer(rebasing: full[skip...])
-        guard let end = Self.findHeadEnd(buf, from: max(0, scanned - 3)) else {
-            if let lineEnd = Self.find(0x0a, in: buf, from: 0) {
-                if lineEnd > limits.maxRequestLineBytes + 1 { throw .uriTooLong(limits.maxRequestLineBytes) }
-            } else if buf.count > limits.maxRequestLineBytes + 1 {
-                throw .uriTooLong(limits.maxRequestLineBytes)
-            }
-            if buf.count > limits.maxHeaderBytes {
-                throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
-            }
+        let end = Self.findHeadEnd(buf, from: max(0, scanned - 3))
+        try checkHeadLimits(buf, headLength: end, scanned: scanned)
+        guard let end else {
             state = .head(scanned: buf.count)
             return (.needMoreData, skip)
-        }
-        if end > limits.maxHeaderBytes {
-            throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
         }
         let head = try HTTPHeadParser(limits: limits).parse(UnsafeRawBufferPointer(rebasing: buf[..<end]))
         switch head.bodyFraming {
@@ -101,6 +92,24 @@ public struct HTTPRequestParser: Sendable {
         case .chunked: state = .chunkSize
         }
         return (.head(head), skip + end)
+    }
+
+    /// Applies the head limits by what the bytes are, never by how they were split into reads:
+    /// a request line longer than `maxRequestLineBytes` is 414 (RFC 9112 §3) whether or not the
+    /// rest of the head has arrived with it; only a header section over `maxHeaderBytes` is 431.
+    /// `headLength` is the complete head's length, or nil while it is still arriving (then every
+    /// byte of `buf` belongs to the head).
+    private func checkHeadLimits(_ buf: UnsafeRawBufferPointer, headLength: Int?, scanned: Int) throws(HTTPParseError) {
+        // The line plus CRLF fits in `lineLimit + 2` bytes; its LF is searched for there only.
+        // Once that many bytes were scanned without a 414, the line is known to fit.
+        let lineLimit = limits.maxRequestLineBytes
+        if scanned < lineLimit + 2, buf.count > lineLimit + 1 {
+            let window = UnsafeRawBufferPointer(rebasing: buf[..<(lineLimit + 2)])
+            if Self.find(0x0a, in: window, from: 0) == nil { throw .uriTooLong(lineLimit) }
+        }
+        if (headLength ?? buf.count) > limits.maxHeaderBytes {
+            throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
+        }
     }
 
     /// Index just past the CRLFCRLF that ends the head, if present.
