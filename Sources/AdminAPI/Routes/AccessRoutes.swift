@@ -36,7 +36,7 @@ enum AccessRoutes {
             APIRoute("DELETE", "/api/v1/tokens/{tokenId}", .admin, audit: "token.revoke") { ctx in
                 let id = ctx.pathParameter("tokenId")
                 ctx.auditTarget = id
-                guard try await tokens.revoke(tokenID: id) else {
+                guard try await tokens.revoke(tokenID: id, keepingLastAdmin: true) else {
                     throw HTTPError.notFound("no active token with id '\(id)'")
                 }
                 return Response(status: 204)
