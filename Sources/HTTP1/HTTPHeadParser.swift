@@ -71,6 +71,9 @@ struct HTTPHeadParser {
                 if codings.contains("chunked") { throw .bad("chunked is not the final transfer coding") }
                 throw HTTPParseError(status: 501, "unsupported transfer coding '\(codings.joined(separator: ", "))'")
             }
+            // RFC 9112 §6.1: a sender must not apply chunked more than once, so a list naming
+            // it twice is a malformed request (400), not an unsupported coding (501).
+            guard !codings.dropLast().contains("chunked") else { throw .bad("chunked applied more than once") }
             guard codings.count == 1 else {
                 throw HTTPParseError(status: 501, "unsupported transfer coding '\(codings.dropLast().joined(separator: ", "))'")
             }

@@ -79,20 +79,11 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseHeadAfterSkip(_ full: UnsafeRawBufferPointer, skip: Int, scanned: Int) throws(HTTPParseError) -> (event: HTTPParserEvent, consumed: Int) {
         let buf = UnsafeRawBufferPointer(rebasing: full[skip...])
-        guard let end = Self.findHeadEnd(buf, from: max(0, scanned - 3)) else {
-            if let lineEnd = Self.find(0x0a, in: buf, from: 0) {
-                if lineEnd > limits.maxRequestLineBytes + 1 { throw .uriTooLong(limits.maxRequestLineBytes) }
-            } else if buf.count > limits.maxRequestLineBytes + 1 {
-                throw .uriTooLong(limits.maxRequestLineBytes)
-            }
-            if buf.count > limits.maxHeaderBytes {
-                throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
-            }
+        let end = Self.findHeadEnd(buf, from: max(0, scanned - 3))
+        try checkHeadLimits(buf, headLength: end, scanned: scanned)
+        guard let end else {
             state = .head(scanned: buf.count)
             return (.needMoreData, skip)
-        }
-        if end > limits.maxHeaderBytes {
-            throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
         }
         let head = try HTTPHeadParser(limits: limits).parse(UnsafeRawBufferPointer(rebasing: buf[..<end]))
         switch head.bodyFraming {
@@ -101,6 +92,24 @@ public struct HTTPRequestParser: Sendable {
         case .chunked: state = .chunkSize
         }
         return (.head(head), skip + end)
+    }
+
+    /// Applies the head limits by what the bytes are, never by how they were split into reads:
+    /// a request line longer than `maxRequestLineBytes` is 414 (RFC 9112 §3) whether or not the
+    /// rest of the head has arrived with it; only a header section over `maxHeaderBytes` is 431.
+    /// `headLength` is the complete head's length, or nil while it is still arriving (then every
+    /// byte of `buf` belongs to the head).
+    private func checkHeadLimits(_ buf: UnsafeRawBufferPointer, headLength: Int?, scanned: Int) throws(HTTPParseError) {
+        // The line plus CRLF fits in `lineLimit + 2` bytes; its LF is searched for there only.
+        // Once that many bytes were scanned without a 414, the line is known to fit.
+        let lineLimit = limits.maxRequestLineBytes
+        if scanned < lineLimit + 2, buf.count > lineLimit + 1 {
+            let window = UnsafeRawBufferPointer(rebasing: buf[..<(lineLimit + 2)])
+            if Self.find(0x0a, in: window, from: 0) == nil { throw .uriTooLong(lineLimit) }
+        }
+        if (headLength ?? buf.count) > limits.maxHeaderBytes {
+            throw .headersTooLarge("request header section larger than \(limits.maxHeaderBytes) bytes")
+        }
     }
 
     /// Index just past the CRLFCRLF that ends the head, if present.
@@ -143,22 +152,7 @@ public struct HTTPRequestParser: Sendable {
         }
         guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
         if lf > limits.maxChunkLineBytes { throw .bad("chunk size line too long") }
-        var size = 0, digits = 0
-        var i = 0
-        while i < lf - 1 {
-            let c = buf[i]
-            guard let v = Self.hexValue(c) else { break }
-            digits += 1
-            guard digits <= 15 else { throw .bad("chunk size too large") }
-            size = size << 4 | v
-            i += 1
-        }
-        guard digits > 0 else { throw .bad("invalid chunk size") }
-        if i < lf - 1 {
-            // Only whitespace and extensions (";name=value") may follow the size; ignored.
-            let c = buf[i]
-            guard c == 0x3b || c == 0x20 || c == 0x09 else { throw .bad("invalid chunk size") }
-        }
+        let size = try ChunkSizeLine.parse(UnsafeRawBufferPointer(rebasing: buf[..<(lf - 1)]))
         let consumed = alreadyConsumed + lf + 1
         if size == 0 {
             state = .trailers(total: 0)

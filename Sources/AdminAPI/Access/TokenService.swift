@@ -108,9 +108,39 @@ public final class TokenService: Sendable {
     }
 
     /// Revokes by id; effective on the next request (the cache forgets on any database change).
-    public func revoke(tokenID: String) async throws -> Bool {
+    ///
+    /// With `keepingLastAdmin` (the API), refuses with 409 `last_admin_token` to revoke the last
+    /// active admin token: no API caller could then create another, and only the CLI on the
+    /// gateway's host could recover. The CLI itself may revoke it (a leaked token must be
+    /// revocable at once; that operator can create a new one). The check and the revocation
+    /// share one write transaction, so two concurrent revocations of the last two admin tokens
+    /// cannot both succeed.
+    public func revoke(tokenID: String, keepingLastAdmin: Bool = false) async throws -> Bool {
         defer { cache.invalidate() }
-        return try await queue.write { try TokenRepository($0).revoke(tokenID: tokenID, at: Timestamp.now()) }
+        return try await queue.write { db in
+            let repo = TokenRepository(db)
+            let now = Date()
+            if keepingLastAdmin, let target = try repo.get(tokenID: tokenID), Self.isActiveAdmin(target, at: now),
+               !(try repo.list().contains { $0.tokenID != tokenID && Self.isActiveAdmin($0, at: now) }) {
+                throw Self.lastAdminToken(target)
+            }
+            return try repo.revoke(tokenID: tokenID, at: Timestamp.format(now))
+        }
+    }
+
+    /// An admin token that still authenticates: not revoked, not expired.
+    static func isActiveAdmin(_ t: TokenRecord, at now: Date) -> Bool {
+        guard t.revokedAt == nil, Role(rawValue: t.role) == .admin else { return false }
+        if let exp = t.expiresAt.flatMap(Timestamp.parse), exp <= now { return false }
+        return true
+    }
+
+    static func lastAdminToken(_ t: TokenRecord) -> HTTPError {
+        HTTPError(status: 409, code: "last_admin_token",
+                  message: "'\(t.name)' is the last active admin token: revoking it would leave no token able to administer "
+                      + "the gateway. Create another admin token first; without any, recover on the gateway's host with "
+                      + "'chaincode-gateway token create --role admin --name NAME --data-dir DIR'",
+                  details: [("tokenId", .string(t.tokenID))])
     }
 
     public func count() async throws -> Int {

@@ -37,7 +37,7 @@ enum AccessRoutes {
             APIRoute("DELETE", "/api/v1/tokens/{tokenId}", .admin, audit: "token.revoke") { ctx in
                 let id = ctx.pathParameter("tokenId")
                 ctx.auditTarget = id
-                guard try await tokens.revoke(tokenID: id) else {
+                guard try await tokens.revoke(tokenID: id, keepingLastAdmin: true) else {
                     throw HTTPError.notFound("no active token with id '\(id)'")
                 }
                 return Response(status: 204)
@@ -47,7 +47,7 @@ enum AccessRoutes {
                 var q = AuditQuery()
                 let params = ctx.request.query
                 q.actor = params["actor"]; q.action = params["action"]; q.outcome = params["outcome"]
-                q.since = params["since"]; q.until = params["until"]
+                q.since = try auditTime(params, "since"); q.until = try auditTime(params, "until")
                 q.limit = paging.limit; q.offset = paging.offset
                 let query = q
                 let page = try await queue.read { try AuditRepository($0).list(query) }
@@ -55,6 +55,20 @@ enum AccessRoutes {
                                       ("limit", .int(q.limit)), ("offset", .int(q.offset))]))
             },
         ]
+    }
+
+    /// The `since`/`until` filter in the form the audit log stores (`Timestamp.format`: UTC,
+    /// whole seconds), so that SQLite's text comparison orders it correctly whatever offset the
+    /// caller wrote. A value that is not an RFC 3339 time is a 400 naming the parameter: ignoring
+    /// it would answer with a silently wrong (usually empty) page.
+    static func auditTime(_ query: [String: String], _ name: String) throws -> String? {
+        guard let raw = query[name] else { return nil }
+        guard let date = Timestamp.parse(raw) else {
+            throw HTTPError(status: 400, code: "invalid_query",
+                            message: "query parameter '\(name)' must be an RFC 3339 time such as 2024-05-01T12:00:00Z",
+                            details: [("parameter", .string(name))])
+        }
+        return Timestamp.format(date)
     }
 
     static func tokenFields(_ t: TokenRecord) -> [(String, JSONValue)] {
