@@ -1,8 +1,9 @@
 // swift-tools-version:6.1
-// Chaincode Admin Gateway. Layering (lower never imports higher):
-//   C shims < SystemIO, HTTP1, TLSCrypto, Archive, Store < EventLoop < WebServer, GRPCClient
-//   < Fabric, ChaincodePackages, EmbeddedAssets < AdminAPI < Gateway (executable); Configuration (the config
-//   file's typed model, over Yams) sits beside Store and is imported by AdminAPI and Gateway
+// Chaincode Admin Gateway. Layering (lower never imports higher; docs/architecture.md,
+// checked by scripts/check-layers.py):
+//   C shims < SystemIO, HTTP1, JSON, Telemetry, TLSCrypto, Archive, Store, Configuration
+//   < EventLoop < WebServer, GRPCClient < Fabric, ChaincodePackages, EmbeddedAssets
+//   < FabricAccess < ChaincodeLifecycle (no HTTP) < AdminAPI < Gateway (executable)
 // Each C shim module is imported by exactly one Swift module.
 import PackageDescription
 
@@ -73,18 +74,22 @@ let package = Package(
             "Fabric", "FabricProtos", "GRPCClient", "EventLoop", "TLSCrypto", "SystemIO", "Telemetry", "Configuration", "JSON",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
-        .target(name: "AdminAPI", dependencies: [
-            "FabricAccess",
-            "JSON", "WebServer", "HTTP1", "Store", "ChaincodePackages", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop",
-            "SystemIO",
-            "Telemetry",
-            "Configuration",
-            "EmbeddedAssets",
+        // The chaincode lifecycle without HTTP: drafts, approvals, commits, installs, operations,
+        // invocations, block tracking and auto-commit, with their repositories and typed errors.
+        .target(name: "ChaincodeLifecycle", dependencies: [
+            "FabricAccess", "Fabric", "FabricProtos", "Store", "ChaincodePackages", "JSON", "Configuration", "EventLoop", "Telemetry",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
+        // Routes, request and response shapes, access control, audit, SSE and metrics; the
+        // HTTP status of every domain error.
+        .target(name: "AdminAPI", dependencies: [
+            "ChaincodeLifecycle", "FabricAccess", "Fabric", "JSON", "WebServer", "HTTP1", "Store", "ChaincodePackages",
+            "EmbeddedAssets", "Configuration", "TLSCrypto", "EventLoop", "SystemIO", "Telemetry",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "Configuration", "WebServer", "Store", "Fabric", "ChaincodePackages", "EmbeddedAssets",
+            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -104,7 +109,7 @@ let package = Package(
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop", "FabricAccess", "GRPCClient"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop", "FabricAccess", "GRPCClient", "ChaincodeLifecycle"]),
         .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EmbeddedAssetsTests", dependencies: ["TestSupport", "EmbeddedAssets", "Store"]),
         // Runs the built chaincode-gateway executable as a user would (copied elsewhere, any directory).

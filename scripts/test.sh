@@ -8,6 +8,7 @@ scripts/setup.sh
 export GATEWAY_TEST_PYTHON="$PWD/.venv/bin/python3"
 
 status=0
+python3 scripts/check-layers.py || { echo "a module imports one its layer does not allow (docs/architecture.md)"; exit 1; }
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || { echo "swift build failed"; exit 1; }
 swift test --skip-build || status=1
 

@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import ChaincodePackages
 import Configuration
 import EmbeddedAssets

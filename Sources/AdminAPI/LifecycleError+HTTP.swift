@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import WebServer
 
 /// The HTTP status of each lifecycle refusal; the body's code and details are the error's own.
@@ -13,4 +14,14 @@ extension LifecycleError: HTTPErrorConvertible {
         }
         return HTTPError(status: status, code: code, message: message, details: details)
     }
+}
+
+/// Approving or committing would stop a running chaincode: 409, as any lifecycle conflict.
+extension PackageMissingError: HTTPErrorConvertible {
+    public var httpError: HTTPError { HTTPError(status: 409, code: code, message: description, details: details) }
+}
+
+/// The committed definition's orgs have no package to run: 409.
+extension ChaincodeUnavailableError: HTTPErrorConvertible {
+    public var httpError: HTTPError { HTTPError(status: 409, code: code, message: description, details: details) }
 }

@@ -1,7 +1,7 @@
+@testable import AdminAPI
 import Foundation
 import Testing
 import TestSupport
-@testable import AdminAPI
 
 /// `since` and `until` on `/api/v1/audit`: refused when they are not times, compared as instants.
 @Suite struct AuditQueryTests {

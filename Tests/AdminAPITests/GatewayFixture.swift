@@ -6,8 +6,8 @@ import Logging
 import Store
 import Synchronization
 import Testing
-import WebServer
 import TestSupport
+import WebServer
 
 let migrationsDirectory = repositoryRoot.appendingPathComponent("migrations").path
 

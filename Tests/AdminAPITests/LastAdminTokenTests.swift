@@ -1,8 +1,8 @@
+@testable import AdminAPI
 import Foundation
 import Store
 import Testing
 import TestSupport
-@testable import AdminAPI
 
 /// The API cannot lock every admin out.
 @Suite struct LastAdminTokenTests {

@@ -1,7 +1,7 @@
+@testable import AdminAPI
 import Foundation
 import Testing
 import TestSupport
-@testable import AdminAPI
 
 /// `/metrics` is open (no token): nothing a client sends may mint new series.
 @Suite struct MetricsCardinalityTests {

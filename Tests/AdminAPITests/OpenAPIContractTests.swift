@@ -2,9 +2,9 @@ import AdminAPI
 import Foundation
 import Logging
 import Testing
+import TestSupport
 import WebServer
 import Yams
-import TestSupport
 
 /// openapi.yaml and the route table of `GatewayApplication` describe the same API.
 @Suite(.timeLimit(.minutes(2))) struct OpenAPIContractTests {

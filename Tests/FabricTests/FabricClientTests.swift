@@ -63,7 +63,7 @@ import Testing
         }
         #expect(error?.message == "failed to collect endorsements")
         #expect(error?.details == [
-            NodeFailure(endpoint: "peer9:1", status: nil, message: "connection refused"),
+            NodeFailure(endpoint: "peer9:1", status: nil, message: "connection refused", transport: .other),
             NodeFailure(endpoint: "peer0.org2:9051", status: 500, message: "chaincode error on peer0.org2:9051"),
         ])
         #expect(!network.events.contains { $0.hasPrefix("broadcast") })

@@ -1,8 +1,9 @@
 @testable import AdminAPI
+@testable import ChaincodeLifecycle
 import Fabric
 import FabricAccess
-import GRPCClient
 import Foundation
+import GRPCClient
 import Testing
 
 @Suite("error classification and approval differences")

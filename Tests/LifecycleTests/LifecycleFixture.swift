@@ -1,9 +1,9 @@
 import AdminAPI
+@testable import ChaincodeLifecycle
 import Configuration
 import Foundation
 import Logging
 import Synchronization
-import WebServer
 import TestSupport
 import WebServer
 

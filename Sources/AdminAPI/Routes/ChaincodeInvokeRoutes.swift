@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import Foundation
 import JSON
 import WebServer
@@ -6,8 +7,7 @@ import WebServer
 enum InvokeRoutes {
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         @Sendable func service() throws -> InvokeService {
-            let s = try lc()
-            return InvokeService(network: s.network, definitions: s.definitions, operations: s.operations, cache: s.runningOrgs)
+            try lc().invocations
         }
         return [
             // A query: it changes nothing on the ledger, so it is not audited (it still needs a token).

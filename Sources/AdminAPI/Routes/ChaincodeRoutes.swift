@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import Fabric
 import Foundation
 import JSON

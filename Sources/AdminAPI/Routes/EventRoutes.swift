@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import Foundation
 import HTTP1
 import WebServer

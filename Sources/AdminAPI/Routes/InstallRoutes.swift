@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import JSON
 import WebServer
 

@@ -1,4 +1,6 @@
+import ChaincodeLifecycle
 import Configuration
+import EventLoop
 import Fabric
 import FabricAccess
 import JSON

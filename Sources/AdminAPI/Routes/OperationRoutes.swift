@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import FabricAccess
 import JSON
 import WebServer

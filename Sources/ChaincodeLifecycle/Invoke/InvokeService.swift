@@ -2,21 +2,27 @@ import Fabric
 import FabricAccess
 import Foundation
 import JSON
-import WebServer
 
 /// Evaluate and submit transactions of a committed chaincode, with the client identity of
 /// an org that approved it (its peers run the chaincode).
-struct InvokeService: Sendable {
+public struct InvokeService: Sendable {
     let network: FabricNetwork
     let definitions: DefinitionService
     let operations: OperationService
     let cache: RunningOrgsCache
 
-    struct Call: Sendable {
-        var function: String
-        var arguments: [[UInt8]]
-        var transient: [String: [UInt8]]
-        var isInit: Bool
+    public struct Call: Sendable {
+        public var function: String
+        public var arguments: [[UInt8]]
+        public var transient: [String: [UInt8]]
+        public var isInit: Bool
+
+        public init(function: String, arguments: [[UInt8]], transient: [String: [UInt8]], isInit: Bool) {
+            self.function = function
+            self.arguments = arguments
+            self.transient = transient
+            self.isInit = isInit
+        }
     }
 
     /// Orgs whose peers can run the chaincode: approved the committed definition and configured.
@@ -73,7 +79,7 @@ struct InvokeService: Sendable {
                             transientData: call.transient, isInit: call.isInit)
     }
 
-    func evaluate(_ call: Call, channel: String, name: String) async throws -> [UInt8] {
+    public func evaluate(_ call: Call, channel: String, name: String) async throws -> [UInt8] {
         let org = try await runningOrgs(channel: channel, name: name)[0]
         let node = network.organization(org)!.peers[0]
         let client = network.queryClient(org)!
@@ -85,7 +91,7 @@ struct InvokeService: Sendable {
         }
     }
 
-    func submit(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus) {
+    public func submit(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus) {
         let orgs = try await runningOrgs(channel: channel, name: name)
         let peers = orgs.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
         let client = network.queryClient(orgs[0])!
@@ -99,7 +105,7 @@ struct InvokeService: Sendable {
     }
 
     /// `wait:false`: runs the submit as a background operation.
-    func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> GatewayOperation {
+    public func submitInBackground(_ call: Call, channel: String, name: String, by actor: String) async throws -> GatewayOperation {
         // Refuse before accepting: an uncommitted chaincode is a 404 now, not a failed operation later.
         _ = try await runningOrgs(channel: channel, name: name)
         let input = DefinitionOperationInput(channel: channel, name: name, sequence: 0, mspId: nil, packageId: nil)
@@ -129,7 +135,7 @@ struct InvokeService: Sendable {
         return op
     }
 
-    static func resultJSON(_ bytes: [UInt8]) -> [(String, JSONValue)] {
+    public static func resultJSON(_ bytes: [UInt8]) -> [(String, JSONValue)] {
         var f: [(String, JSONValue)] = [("result", .string(String(decoding: bytes, as: UTF8.self))),
                                         ("resultBase64", .string(Data(bytes).base64EncodedString()))]
         if !bytes.isEmpty, JSONParser.isValid(bytes) {
@@ -138,7 +144,7 @@ struct InvokeService: Sendable {
         return f
     }
 
-    static func submitJSON(_ result: [UInt8], _ s: CommitStatus) -> JSONValue {
+    public static func submitJSON(_ result: [UInt8], _ s: CommitStatus) -> JSONValue {
         .object([("txId", .string(s.transactionID)), ("blockNumber", .int(Int(s.blockNumber))),
                  ("validationCode", .string(s.validationCode.name))] + resultJSON(result))
     }

@@ -1,6 +1,5 @@
 import Foundation
 import JSON
-import WebServer
 
 /// One organization's package for a draft: the package ID its peers are to run, or explicitly
 /// none, and where that choice came from. An upgrade draft fills it from what the org approved

@@ -2,7 +2,6 @@ import FabricAccess
 import Foundation
 import Store
 import Telemetry
-import WebServer
 
 /// Stores operations and announces every change as an `operation` event.
 public struct OperationService: Sendable {

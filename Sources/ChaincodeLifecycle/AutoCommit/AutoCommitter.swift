@@ -4,7 +4,6 @@ import Foundation
 import JSON
 import Logging
 import Store
-import WebServer
 
 /// Commits drafts saved with `autoCommit: true` once their approvals make them ready, whether
 /// the approvals came through the gateway or only from blocks (another tool): it follows the
@@ -18,15 +17,21 @@ import WebServer
 /// `chaincode.commit`. When it cannot commit (no admin identity of an approving org, too few
 /// approving orgs with a configured peer, a Fabric failure) it stores why in the draft's
 /// `autoCommitNote`.
-final class AutoCommitter: Sendable {
-    struct Key: Hashable, Sendable {
-        var channel: String
-        var name: String
-        var sequence: Int64
+public final class AutoCommitter: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var channel: String
+        public var name: String
+        public var sequence: Int64
+
+        public init(channel: String, name: String, sequence: Int64) {
+            self.channel = channel
+            self.name = name
+            self.sequence = sequence
+        }
     }
 
     /// What one attempt did (for tests and the log).
-    enum Outcome: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
         case notAutoCommit, alreadyCommitted, notReady, committed(txID: String), couldNot(String)
     }
 
@@ -83,7 +88,7 @@ final class AutoCommitter: Sendable {
     }
 
     /// Asks for an attempt on `key`; joins the one under way if there is one.
-    func trigger(_ key: Key) {
+    public func trigger(_ key: Key) {
         let start = inFlight.withLock { m -> Bool in
             if m[key] != nil { m[key] = true; return false }
             m[key] = false

@@ -6,7 +6,6 @@ import FabricProtos
 import Foundation
 import Logging
 import Store
-import WebServer
 
 /// Follows one channel's blocks (Deliver, full blocks, BLOCK_UNTIL_READY) from the block after
 /// the stored checkpoint, recording `_lifecycle` approvals and commits. Each block's records and

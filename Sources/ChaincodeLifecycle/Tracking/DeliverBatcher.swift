@@ -5,7 +5,7 @@ import Foundation
 /// into a buffer while the consumer works on the previous batch, so a catch-up writes many
 /// blocks per SQLite transaction (and thread hand-off) and a live block, arriving alone, is
 /// handed over at once. Order is kept; the stream's end or error comes after its elements.
-final class DeliverBatcher<Element: Sendable>: Sendable {
+public final class DeliverBatcher<Element: Sendable>: Sendable {
     private enum End { case finished, failed(any Error) }
     private struct State {
         var items: [Element] = []

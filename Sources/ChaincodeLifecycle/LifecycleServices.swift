@@ -10,11 +10,11 @@ public final class LifecycleServices: Sendable {
     public let network: FabricNetwork
     public let events: EventHub
     public let operations: OperationService
-    let installs: InstallService
-    let definitions: DefinitionService
-    let runningOrgs = RunningOrgsCache()
+    public let installs: InstallService
+    public let definitions: DefinitionService
+    public let runningOrgs = RunningOrgsCache()
     /// Commits `autoCommit` drafts once ready; runs between `startAutoCommit()` and `stopAutoCommit()`.
-    let autoCommitter: AutoCommitter
+    public let autoCommitter: AutoCommitter
 
     public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
                 metrics: MetricsRegistry? = nil, logger: Logger = Logger(label: "gateway"),
@@ -26,6 +26,11 @@ public final class LifecycleServices: Sendable {
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
         autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,
                                       statusOf: statusOf)
+    }
+
+    /// Evaluate and submit on committed chaincodes.
+    public var invocations: InvokeService {
+        InvokeService(network: network, definitions: definitions, operations: operations, cache: runningOrgs)
     }
 
     /// Starts following approval events for auto-commit drafts (after `reconcile`).
@@ -45,26 +50,5 @@ public final class LifecycleServices: Sendable {
             logger.error("could not reconcile unfinished operations", metadata: ["error": "\(error)"])
             return []
         }
-    }
-}
-
-/// Hands the lifecycle services to a route handler, or fails with 503 when the gateway runs
-/// without a `network:` configuration (the routes exist either way, so the route table is stable).
-typealias LifecycleProvider = @Sendable () throws -> LifecycleServices
-
-enum LifecycleRoutes {
-    static func provider(_ services: LifecycleServices?) -> LifecycleProvider {
-        { () throws -> LifecycleServices in
-            guard let services else {
-                throw LifecycleError(.networkNotConfigured,
-                                     "no Fabric network configured; start the gateway with --config naming a file with a 'network:' section")
-            }
-            return services
-        }
-    }
-
-    static func routes(_ services: LifecycleServices?) -> [APIRoute] {
-        let lc = provider(services)
-        return NetworkRoutes.routes(lc) + InstallRoutes.routes(lc) + OperationRoutes.routes(lc) + ChaincodeRoutes.routes(lc) + EventRoutes.routes(lc)
     }
 }

@@ -1,10 +1,10 @@
+import EventLoop
 import Fabric
 import FabricAccess
 import JSON
-import WebServer
 
 /// `GET .../approvals`: which channel orgs approved the draft, and whether that is enough.
-struct ApprovalStatus: Sendable {
+public struct ApprovalStatus: Sendable {
     struct Difference: Sendable {
         var field: String
         var expected: String
@@ -56,7 +56,7 @@ struct ApprovalStatus: Sendable {
         return runningToday && !approving.isEmpty && approving.allSatisfy { $0.packageKnown && $0.packageID == nil }
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         .object([
             ("sequence", .int(Int(sequence))), ("ready", .bool(ready)), ("missing", .strings(missing)),
             ("policy", .object([("text", .string(policy))])),
@@ -113,7 +113,7 @@ extension DefinitionService {
     /// database read; QueryApprovedChaincodeDefinition, concurrently, only for the not-ready orgs
     /// the blocks say nothing about and whose admin keys the gateway holds (to show what they
     /// approved instead). Then the tracked approvals and the LifecycleEndorsement evaluation.
-    func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
+    public func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
         let draft = try await currentDraft(channel: channel, name: name)
         let definition = try draft.definition()
         async let configuration = channelConfiguration(channel)
@@ -193,12 +193,12 @@ extension DefinitionService {
     /// QueryApprovedChaincodeDefinition for each of `orgs` that the gateway can ask, concurrently.
     func approvedDefinitions(channel: String, name: String, sequence: Int64, orgs: [String]) async -> [String: ApprovedChaincodeDefinition] {
         let askable = orgs.filter { network.adminClient($0) != nil && network.organization($0)?.peers.first != nil }
-        return await withTaskGroup(of: (String, ApprovedChaincodeDefinition?).self) { group in
+        return await withTaskGroup(of: Keyed<ApprovedChaincodeDefinition?>.self) { group in
             for msp in askable {
-                group.addTask { (msp, await approved(channel: channel, name: name, sequence: sequence, org: msp)) }
+                group.addTask { Keyed(msp, await approved(channel: channel, name: name, sequence: sequence, org: msp)) }
             }
             var out: [String: ApprovedChaincodeDefinition] = [:]
-            for await (msp, approved) in group { out[msp] = approved }
+            for await answer in group { out[answer.key] = answer.value }
             return out
         }
     }

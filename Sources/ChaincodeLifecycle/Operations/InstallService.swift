@@ -1,12 +1,13 @@
 import ChaincodePackages
 import Configuration
+import EventLoop
 import Fabric
 import FabricAccess
 import Foundation
 
 /// `POST /installs`: installs a stored package on peers as one operation with a step per peer.
 /// "Already installed" is success; an unreachable peer fails only its own step.
-struct InstallService: Sendable {
+public struct InstallService: Sendable {
     let network: FabricNetwork
     let packages: PackageStore
     let operations: OperationService
@@ -17,7 +18,7 @@ struct InstallService: Sendable {
     }
 
     /// Validates, records the queued operation and starts it in the background.
-    func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> GatewayOperation {
+    public func start(packageID: String, peers: [NetworkConfig.Node], createdBy: String) async throws -> GatewayOperation {
         guard let details = try await packages.details(packageID: packageID) else {
             throw LifecycleError.notFound("package", "no package with ID '\(packageID)'")
         }

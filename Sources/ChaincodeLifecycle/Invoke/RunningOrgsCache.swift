@@ -5,7 +5,7 @@ import Foundation
 /// a second signed proposal and peer round trip (QueryChaincodeDefinition) before the query.
 /// Entries live `ttl` seconds and are dropped when the gateway commits a definition; a commit
 /// made elsewhere is seen within `ttl`.
-final class RunningOrgsCache: Sendable {
+public final class RunningOrgsCache: Sendable {
     /// Short enough that an upgrade made with another tool is picked up almost at once.
     let ttl: TimeInterval
     private let entries = Locked<[String: (orgs: [String], at: Date)]>([:])
@@ -24,7 +24,7 @@ final class RunningOrgsCache: Sendable {
         entries.withLock { $0[channel + "/" + name] = (orgs, Date()) }
     }
 
-    func invalidate(_ channel: String, _ name: String) {
+    public func invalidate(_ channel: String, _ name: String) {
         entries.withLock { _ = $0.removeValue(forKey: channel + "/" + name) }
     }
 }

@@ -2,19 +2,18 @@ import Fabric
 import FabricAccess
 import Foundation
 import JSON
-import WebServer
 
 /// The outcome of one org's approve.
-struct ApprovalResult: Sendable {
-    var mspID: String
+public struct ApprovalResult: Sendable {
+    public var mspID: String
     /// The package the approval names; nil = approved without one.
-    var packageID: String?
+    public var packageID: String?
     var txID: String?
     var blockNumber: UInt64?
     var validationCode: String?
     var error: NetworkError?
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("packageId", .optional(packageID)), ("txId", .optional(txID)),
                                         ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
                                         ("validationCode", .optional(validationCode))]
@@ -38,7 +37,7 @@ extension DefinitionService {
     /// An org left without a package while its peers run the committed sequence is refused
     /// (409 `package_missing`) before any transaction, unless the draft or `packageOverrides`
     /// says `null` for it or `allowNoPackage` is set.
-    func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], allowNoPackage: Bool = false,
+    public func approve(channel: String, name: String, orgs: [String], packageOverrides: [String: String?], allowNoPackage: Bool = false,
                  by actor: String) async throws -> [ApprovalResult] {
         let draft = try await approvableDraft(channel: channel, name: name)
         let definition = try draft.definition()

@@ -2,13 +2,12 @@ import Fabric
 import FabricAccess
 import Foundation
 import Store
-import WebServer
 
 extension AutoCommitter {
     /// One check of `key`: commits when the draft asks for it, is not committed yet, is ready,
     /// and the gateway can collect the endorsements; otherwise says why not.
     @discardableResult
-    func attempt(_ key: Key) async -> Outcome {
+    public func attempt(_ key: Key) async -> Outcome {
         let outcome: Outcome
         do {
             outcome = try await decideAndCommit(key)

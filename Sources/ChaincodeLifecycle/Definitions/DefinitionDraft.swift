@@ -3,7 +3,6 @@ import FabricProtos
 import Foundation
 import JSON
 import SwiftProtobuf
-import WebServer
 
 /// The definition being prepared for the next sequence of a chaincode on a channel
 /// (`definition_drafts`). It holds wire bytes (policy, collections) so that what every org
@@ -59,7 +58,7 @@ public struct DefinitionDraft: Sendable, Equatable {
 }
 
 /// JSON renderings shared by drafts and committed definitions.
-enum DefinitionJSON {
+public enum DefinitionJSON {
     static func policyText(_ validationParameter: [UInt8]) -> String {
         guard !validationParameter.isEmpty else { return EndorsementPolicy.defaultReference }
         return (try? EndorsementPolicy(applicationPolicyBytes: validationParameter).description) ?? "<undecodable policy>"
@@ -78,7 +77,7 @@ enum DefinitionJSON {
         })
     }
 
-    static func definition(_ d: ChaincodeDefinition, approvals: [String: Bool]?) -> JSONValue {
+    public static func definition(_ d: ChaincodeDefinition, approvals: [String: Bool]?) -> JSONValue {
         var f: [(String, JSONValue)] = [
             ("name", .string(d.name)), ("version", .string(d.version)), ("sequence", .int(Int(d.sequence))),
             ("endorsementPolicy", .object([("text", .string(policyText(d.validationParameter)))])),

@@ -2,7 +2,6 @@ import Fabric
 import FabricAccess
 import Foundation
 import JSON
-import WebServer
 
 extension DefinitionService {
     /// Commits the draft when enough orgs approved: endorsed by one peer of each approving org,
@@ -10,7 +9,7 @@ extension DefinitionService {
     /// A definition whose approving orgs all approved it without a package is refused with 409
     /// `package_missing` unless `allowNoPackage`: committed, no peer could run the chaincode.
     /// `actor` names the caller; `mayActFor` says whether it may act for an organization.
-    func commit(channel: String, name: String, actor: String, mayActFor: (String) -> Bool, allowNoPackage: Bool = false) async throws
+    public func commit(channel: String, name: String, actor: String, mayActFor: (String) -> Bool, allowNoPackage: Bool = false) async throws
         -> CommitStatus {
         let draft = try await uncommittedDraft(channel: channel, name: name)
         let status = try await approvalStatus(channel: channel, name: name)
@@ -92,7 +91,7 @@ extension DefinitionService {
                                        orderer: network.orderer(), commitPeer: commitPeer)
     }
 
-    static func commitJSON(_ s: CommitStatus) -> JSONValue {
+    public static func commitJSON(_ s: CommitStatus) -> JSONValue {
         .object([("txId", .string(s.transactionID)), ("blockNumber", .int(Int(s.blockNumber))), ("validationCode", .string(s.validationCode.name))])
     }
 }

@@ -12,7 +12,7 @@ public final class ApprovalTracker: Sendable {
     /// Channel configurations for the approval status (the network's), dropped at each config block.
     var configurations: ChannelConfigurationCache { network.channelConfigurations }
 
-    init(network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
+    public init(network: FabricNetwork, queue: DatabaseQueue, events: EventHub, logger: Logger) {
         self.queue = queue
         self.network = network
         var listeners: [String: BlockListener] = [:]

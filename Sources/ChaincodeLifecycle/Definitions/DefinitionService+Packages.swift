@@ -1,3 +1,4 @@
+import EventLoop
 import Fabric
 import Foundation
 
@@ -16,10 +17,10 @@ extension DefinitionService {
     func carriedPackages(channel: String, name: String, sequence: Int64, previous: DefinitionDraft?) async throws -> [String: PackageChoice] {
         let recorded = try await queue.read { try TrackingRepository($0).latestApprovals(channel: channel, name: name, sequence: sequence) }
         let own = network.config.organizations.map(\.mspID).filter { network.adminClient($0) != nil }
-        let asked = await withTaskGroup(of: (String, PackageChoice?).self) { group in
-            for org in own { group.addTask { (org, await askOwnPeer(channel: channel, name: name, sequence: sequence, org: org)) } }
+        let asked = await withTaskGroup(of: Keyed<PackageChoice?>.self) { group in
+            for org in own { group.addTask { Keyed(org, await askOwnPeer(channel: channel, name: name, sequence: sequence, org: org)) } }
             var out: [String: PackageChoice] = [:]
-            for await (org, choice) in group { out[org] = choice }
+            for await answer in group { out[answer.key] = answer.value }
             return out
         }
         var older: [String: PackageChoice] = [:]
@@ -65,11 +66,11 @@ extension DefinitionService {
     /// Marks each choice of an org whose peers the gateway can ask with whether every one of
     /// them has the package installed, and names the peers that do not.
     func checkInstalled(_ choices: [String: PackageChoice]) async -> [String: PackageChoice] {
-        await withTaskGroup(of: (String, PackageChoice).self) { group in
+        await withTaskGroup(of: Keyed<PackageChoice>.self) { group in
             for (org, choice) in choices {
                 group.addTask {
                     guard let id = choice.packageID, network.adminClient(org) != nil,
-                          let peers = network.organization(org)?.peers, !peers.isEmpty else { return (org, choice) }
+                          let peers = network.organization(org)?.peers, !peers.isEmpty else { return Keyed(org, choice) }
                     var checked = choice
                     var missing: [String] = []
                     var unanswered: [String] = []
@@ -85,11 +86,11 @@ extension DefinitionService {
                     if !missing.isEmpty { notes.append("not installed on \(missing.joined(separator: ", "))") }
                     if !unanswered.isEmpty { notes.append("could not ask \(unanswered.joined(separator: ", "))") }
                     checked.source.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-                    return (org, checked)
+                    return Keyed(org, checked)
                 }
             }
             var out: [String: PackageChoice] = [:]
-            for await (org, choice) in group { out[org] = choice }
+            for await checked in group { out[checked.key] = checked.value }
             return out
         }
     }

@@ -3,34 +3,35 @@ import FabricAccess
 import FabricProtos
 import Foundation
 import Store
-import WebServer
 
 /// Chaincode definitions on a channel: committed ones (from the chain), drafts (SQLite),
 /// approvals and commits.
-struct DefinitionService: Sendable {
+public struct DefinitionService: Sendable {
     let network: FabricNetwork
     let queue: DatabaseQueue
     let operations: OperationService
     let events: EventHub
 
     /// What a draft request changes; nil fields carry over (from the committed definition, or defaults).
-    struct DraftInput: Sendable {
-        var version: String?
-        var sequence: Int64?
-        var endorsementPolicy: String?
-        var collectionsJSON: [UInt8]?
-        var initRequired: Bool?
-        var endorsementPlugin: String?
-        var validationPlugin: String?
+    public struct DraftInput: Sendable {
+        public var version: String?
+        public var sequence: Int64?
+        public var endorsementPolicy: String?
+        public var collectionsJSON: [UInt8]?
+        public var initRequired: Bool?
+        public var endorsementPlugin: String?
+        public var validationPlugin: String?
         /// MSP ID -> package ID, or nil: approve without a package (explicitly). nil map = carried
         /// over (`carriedPackages`).
-        var packageIDs: [String: String?]?
+        public var packageIDs: [String: String?]?
         /// nil = kept from the previous draft of the same sequence, else off.
-        var autoCommit: Bool?
+        public var autoCommit: Bool?
+
+        public init() {}
     }
 
     /// The committed definition, or nil if `name` is not defined on the channel.
-    func committed(channel: String, name: String) async throws -> CommittedChaincodeDefinition? {
+    public func committed(channel: String, name: String) async throws -> CommittedChaincodeDefinition? {
         do {
             return try await network.onAnyPeer { client, peer in
                 try await client.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: channel, on: peer,
@@ -42,7 +43,7 @@ struct DefinitionService: Sendable {
     }
 
     /// Every committed definition on the channel with its approvals.
-    func committedList(channel: String) async throws -> [CommittedChaincodeDefinition] {
+    public func committedList(channel: String) async throws -> [CommittedChaincodeDefinition] {
         let defs = try await network.onAnyPeer { client, peer in
             try await client.evaluate(Lifecycle.queryChaincodeDefinitions(), channelID: channel, on: peer, timeout: network.queryTimeout)
         }
@@ -51,7 +52,7 @@ struct DefinitionService: Sendable {
         return out
     }
 
-    func draft(channel: String, name: String) async throws -> DefinitionDraft? {
+    public func draft(channel: String, name: String) async throws -> DefinitionDraft? {
         try await queue.read { try DraftRepository($0).find(channel: channel, name: name) }
     }
 
@@ -83,7 +84,7 @@ struct DefinitionService: Sendable {
     /// Creates or replaces the draft: missing sequence = committed + 1, missing fields carry
     /// over from the committed definition (upgrade) or the peer defaults, missing package IDs
     /// from the draft being edited (same sequence) or what each org approved for the committed one.
-    func saveDraft(channel: String, name: String, input: DraftInput, by actor: String) async throws -> DefinitionDraft {
+    public func saveDraft(channel: String, name: String, input: DraftInput, by actor: String) async throws -> DefinitionDraft {
         let committed = try await committed(channel: channel, name: name)?.definition
         let previous = try await draft(channel: channel, name: name)
         guard let version = input.version ?? committed?.version else {

@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import Store
-import WebServer
 
 /// An asynchronous or recorded gateway action (install, approve, commit, submit) and its
 /// per-target steps, as stored in `operations` and returned by `/operations`.

@@ -1,7 +1,6 @@
 import Fabric
 import Foundation
 import JSON
-import WebServer
 
 /// What the database knows about a draft's approvals, read in one transaction: the gateway's
 /// own approve records, and each org's block-tracked approval (at the draft's sequence, else
@@ -67,7 +66,7 @@ extension DefinitionService {
     }
 
     /// `GET .../history`: every approval and commit of the chaincode the block listener recorded.
-    func history(channel: String, name: String) async throws -> JSONValue {
+    public func history(channel: String, name: String) async throws -> JSONValue {
         let (records, checkpoint) = try await queue.read { db in
             let repo = TrackingRepository(db)
             return (try repo.history(channel: channel, name: name), try repo.checkpoint(channel: channel))

@@ -1,9 +1,9 @@
-import WebServer
+import JSON
 
 /// 409 `package_missing`: approving or committing would leave peers that run the chaincode
 /// today without a package, and the request did not say so explicitly.
-struct PackageMissingError: Error, HTTPErrorConvertible, CustomStringConvertible {
-    enum Action: String, Sendable { case approve, commit }
+public struct PackageMissingError: Error, CustomStringConvertible, Sendable {
+    public enum Action: String, Sendable { case approve, commit }
 
     var action: Action
     var channel: String
@@ -14,7 +14,7 @@ struct PackageMissingError: Error, HTTPErrorConvertible, CustomStringConvertible
     /// the definition without a package (with no package to name).
     var orgs: [(org: String, packageID: String?)]
 
-    var description: String {
+    public var description: String {
         let names = orgs.map(\.org).joined(separator: ", ")
         switch action {
         case .approve:
@@ -28,27 +28,29 @@ struct PackageMissingError: Error, HTTPErrorConvertible, CustomStringConvertible
         }
     }
 
-    var httpError: HTTPError {
-        HTTPError(status: 409, code: "package_missing", message: description, details: [
+    public let code = "package_missing"
+
+    public var details: [(String, JSONValue)] {
+        [
             ("sequence", .int(Int(sequence))), ("committedSequence", .int(Int(committedSequence))),
             ("orgs", .array(orgs.map { o in
                 .object([("mspId", .string(o.org))] + (action == .approve ? [("runningPackageId", .optional(o.packageID))] : []))
             })),
-        ])
+        ]
     }
 }
 
 /// 409 `chaincode_unavailable`: the committed definition is one no configured org's peers can
 /// run, because the orgs that approved it did so without a package (or with one their peers do
 /// not have installed).
-struct ChaincodeUnavailableError: Error, HTTPErrorConvertible, CustomStringConvertible {
+public struct ChaincodeUnavailableError: Error, CustomStringConvertible, Sendable {
     var channel: String
     var name: String
     var sequence: Int64
     var approvedWithoutPackage: [String]
     var notInstalled: [String]
 
-    var description: String {
+    public var description: String {
         var why: [String] = []
         if !approvedWithoutPackage.isEmpty { why.append("\(approvedWithoutPackage.joined(separator: ", ")) approved it without a package") }
         if !notInstalled.isEmpty { why.append("the package \(notInstalled.joined(separator: ", ")) approved is not installed on its peers") }
@@ -56,10 +58,12 @@ struct ChaincodeUnavailableError: Error, HTTPErrorConvertible, CustomStringConve
             + why.joined(separator: "; ") + "; approve the committed sequence again with a package ID"
     }
 
-    var httpError: HTTPError {
-        HTTPError(status: 409, code: "chaincode_unavailable", message: description, details: [
+    public let code = "chaincode_unavailable"
+
+    public var details: [(String, JSONValue)] {
+        [
             ("sequence", .int(Int(sequence))), ("approvedWithoutPackage", .strings(approvedWithoutPackage)),
             ("packageNotInstalled", .strings(notInstalled)),
-        ])
+        ]
     }
 }

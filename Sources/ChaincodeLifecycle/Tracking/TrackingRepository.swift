@@ -4,7 +4,7 @@ import Foundation
 import Store
 
 /// Rows of `block_checkpoints` and `lifecycle_transactions` (migration 0004).
-struct TrackingRepository {
+public struct TrackingRepository {
     let connection: Connection
     init(_ connection: Connection) { self.connection = connection }
 

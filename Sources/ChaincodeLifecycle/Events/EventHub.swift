@@ -1,7 +1,6 @@
 import EventLoop
 import Foundation
 import JSON
-import WebServer
 
 /// One Server-Sent Event: `id`, `event` name (`operation`, `approval`, `commit`), JSON data.
 public struct GatewayEvent: Sendable {
@@ -10,7 +9,7 @@ public struct GatewayEvent: Sendable {
     public let data: [UInt8]
 
     /// The SSE wire form (data is one-line JSON).
-    var wire: [UInt8] {
+    public var wire: [UInt8] {
         Array("id: \(id)\nevent: \(name)\ndata: ".utf8) + data + Array("\n\n".utf8)
     }
 }
