@@ -39,29 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.threads = settings.threads
         serverConfig.accessLog = settings.accessLog
 
-        let services: GatewayServices
-        do {
-            var limits = PackageLimits()
-            if let m = maxPackageBytes { limits.maxPackageBytes = m }
-            services = try await GatewayServices.open(dataDirectory: settings.dataDir, migrationsDirectory: migrationsDir,
-                                                      limits: limits, network: network, logger: logger)
-        } catch let error as MigrationManifestError {
-            logger.critical("refusing to start: \(error)")
-            throw ExitCode(2)
-        } catch {
-            logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
-            throw ExitCode(1)
-        }
-        do {
-            if let token = try await TokenBootstrap.run(services.tokens, environment: ProcessInfo.processInfo.environment, logger: logger) {
-                // Shown once, on stderr only; it is stored as a SHA-256 digest.
-                let banner = "\n==== bootstrap admin token (shown once; store it now) ====\n\(token)\n" + String(repeating: "=", count: 58) + "\n\n"
-                FileHandle.standardError.write(Data(banner.utf8))
-            }
-        } catch {
-            logger.critical("cannot create the bootstrap admin token: \(error)")
-            throw ExitCode(1)
-        }
+        let services = try await openServices(settings: settings, network: network, logger: logger)
+        try await bootstrapToken(services, logger: logger)
         let app = GatewayApplication(services: services, logger: Logger(label: "api"))
         let server: HTTPServer
         do {
@@ -83,6 +62,35 @@ struct ServeCommand: AsyncParsableCommand {
         await server.shutdown()
         await services.close()
         logger.info("stopped")
+    }
+
+    /// The database, packages and Fabric services; a refused migration exits 2, anything else 1.
+    func openServices(settings: ServerSettings, network: NetworkConfig?, logger: Logger) async throws -> GatewayServices {
+        do {
+            var limits = PackageLimits()
+            if let m = maxPackageBytes { limits.maxPackageBytes = m }
+            return try await GatewayServices.open(dataDirectory: settings.dataDir, migrationsDirectory: migrationsDir,
+                                                  limits: limits, network: network, logger: logger)
+        } catch let error as MigrationManifestError {
+            logger.critical("refusing to start: \(error)")
+            throw ExitCode(2)
+        } catch {
+            logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// On the first start, the bootstrap admin token: shown once, on stderr only (stored as a SHA-256 digest).
+    func bootstrapToken(_ services: GatewayServices, logger: Logger) async throws {
+        do {
+            if let token = try await TokenBootstrap.run(services.tokens, environment: ProcessInfo.processInfo.environment, logger: logger) {
+                let banner = "\n==== bootstrap admin token (shown once; store it now) ====\n\(token)\n" + String(repeating: "=", count: 58) + "\n\n"
+                FileHandle.standardError.write(Data(banner.utf8))
+            }
+        } catch {
+            logger.critical("cannot create the bootstrap admin token: \(error)")
+            throw ExitCode(1)
+        }
     }
 
     /// `resolveSettings()`; a configuration problem is logged and exits with status 2.

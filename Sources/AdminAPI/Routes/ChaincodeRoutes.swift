@@ -31,22 +31,7 @@ enum ChaincodeRoutes {
                 try await saveDraft(ctx, lc(), requireVersion: false)
             },
             APIRoute("POST", base + "/{name}/approvals", .operateOrgs, audit: "chaincode.approve") { ctx in
-                let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
-                let defs = try lc().definitions
-                let body = try JSONBody(ctx.request)
-                let orgs = try body.strings("orgs")
-                guard !orgs.isEmpty else { throw JSONBody.invalid("orgs", "must name at least one MSP ID") }
-                ctx.auditTarget = "\(channel)/\(name)"
-                let overrides = try packageIDs(body, allowNull: true)
-                let allowNoPackage = try body.bool("allowNoPackage", default: false)
-                ctx.auditDetail = "orgs \(orgs.joined(separator: ","))" + (allowNoPackage ? " allowNoPackage" : "")
-                try ctx.authorize(orgs: orgs)
-                let results = try await defs.approve(channel: channel, name: name, orgs: orgs, packageOverrides: overrides,
-                                                     allowNoPackage: allowNoPackage, by: ctx.principal.name)
-                // An approval without a package is audited as such: it stops the chaincode on that org's peers.
-                let without = results.filter { $0.packageID == nil }.map(\.mspID)
-                if !without.isEmpty { ctx.auditDetail = (ctx.auditDetail ?? "") + "; without a package: \(without.joined(separator: ","))" }
-                return .json(.object([("results", .array(results.map(\.json)))]))
+                try await approve(ctx, lc())
             },
             APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
                 .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")).json)
@@ -55,19 +40,40 @@ enum ChaincodeRoutes {
                 .json(try await lc().definitions.history(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")))
             },
             APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit") { ctx in
-                let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
-                ctx.auditTarget = "\(channel)/\(name)"
-                let services = try lc()
-                // The body is optional: `{"allowNoPackage": true}` commits even if no org approved with a package.
-                let allowNoPackage = ctx.request.bodyBytes.isEmpty ? false : try JSONBody(ctx.request).bool("allowNoPackage", default: false)
-                let principal = ctx.principal
-                let status = try await services.definitions.commit(channel: channel, name: name, actor: principal.name,
-                                                                   mayActFor: { principal.mayActFor(org: $0) }, allowNoPackage: allowNoPackage)
-                services.runningOrgs.invalidate(channel, name)
-                ctx.auditDetail = "tx \(status.transactionID)" + (allowNoPackage ? " allowNoPackage" : "")
-                return .json(DefinitionService.commitJSON(status))
+                try await commit(ctx, lc())
             },
         ] + InvokeRoutes.routes(lc)
+    }
+
+    static func approve(_ ctx: APIContext, _ services: LifecycleServices) async throws -> Response {
+        let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+        let body = try JSONBody(ctx.request)
+        let orgs = try body.strings("orgs")
+        guard !orgs.isEmpty else { throw JSONBody.invalid("orgs", "must name at least one MSP ID") }
+        ctx.auditTarget = "\(channel)/\(name)"
+        let overrides = try packageIDs(body, allowNull: true)
+        let allowNoPackage = try body.bool("allowNoPackage", default: false)
+        ctx.auditDetail = "orgs \(orgs.joined(separator: ","))" + (allowNoPackage ? " allowNoPackage" : "")
+        try ctx.authorize(orgs: orgs)
+        let results = try await services.definitions.approve(channel: channel, name: name, orgs: orgs, packageOverrides: overrides,
+                                                             allowNoPackage: allowNoPackage, by: ctx.principal.name)
+        // An approval without a package is audited as such: it stops the chaincode on that org's peers.
+        let without = results.filter { $0.packageID == nil }.map(\.mspID)
+        if !without.isEmpty { ctx.auditDetail = (ctx.auditDetail ?? "") + "; without a package: \(without.joined(separator: ","))" }
+        return .json(.object([("results", .array(results.map(\.json)))]))
+    }
+
+    static func commit(_ ctx: APIContext, _ services: LifecycleServices) async throws -> Response {
+        let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+        ctx.auditTarget = "\(channel)/\(name)"
+        // The body is optional: `{"allowNoPackage": true}` commits even if no org approved with a package.
+        let allowNoPackage = ctx.request.bodyBytes.isEmpty ? false : try JSONBody(ctx.request).bool("allowNoPackage", default: false)
+        let principal = ctx.principal
+        let status = try await services.definitions.commit(channel: channel, name: name, actor: principal.name,
+                                                           mayActFor: { principal.mayActFor(org: $0) }, allowNoPackage: allowNoPackage)
+        services.runningOrgs.invalidate(channel, name)
+        ctx.auditDetail = "tx \(status.transactionID)" + (allowNoPackage ? " allowNoPackage" : "")
+        return .json(DefinitionService.commitJSON(status))
     }
 
     static func saveDraft(_ ctx: APIContext, _ services: LifecycleServices, requireVersion: Bool) async throws -> Response {
