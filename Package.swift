@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
-        .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
+        .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricAccess", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),

@@ -6,12 +6,19 @@ import Telemetry
 /// Adapts `GRPCChannel` to Fabric's transport seam (`FabricGRPCConnection`), recording each
 /// call in the gRPC metric families. A wrapper rather than a conformance of `GRPCChannel`, so
 /// neither GRPCClient nor Fabric has to know the other.
-struct GRPCChannelConnection: FabricGRPCConnection {
+public struct GRPCChannelConnection: FabricGRPCConnection {
     let channel: GRPCChannel
     let node: String
     let metrics: MetricsRegistry?
 
-    func unary(path: String, request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
+    /// `node` names the peer or orderer in the metric labels; nil `metrics` records nothing.
+    public init(channel: GRPCChannel, node: String, metrics: MetricsRegistry? = nil) {
+        self.channel = channel
+        self.node = node
+        self.metrics = metrics
+    }
+
+    public func unary(path: String, request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
         let started = Sys.monotonicNanos()
         do {
             let response = try await channel.unary(path: path, request: request, timeout: timeout)
@@ -32,7 +39,7 @@ struct GRPCChannelConnection: FabricGRPCConnection {
         metrics.observe(FabricMetrics.duration, [node, path], Double(Sys.monotonicNanos() &- started) / 1e9)
     }
 
-    func openBidirectional(path: String, timeout: Duration?) -> any FabricGRPCStream {
+    public func openBidirectional(path: String, timeout: Duration?) -> any FabricGRPCStream {
         metrics?.increment(FabricMetrics.calls, [node, path, "STARTED"])
         return BidiStream(call: channel.bidirectional(path: path, timeout: timeout))
     }

@@ -1,6 +1,7 @@
 // A fabric-sim subprocess (tools/fabric-sim) with gRPC channels to its nodes.
 import EventLoop
 import Fabric
+import FabricAccess
 import Foundation
 import GRPCClient
 import TLSCrypto
@@ -66,7 +67,7 @@ final class FabricSim: Sendable {
         let channels = self.channels
         let transport = GRPCFabricTransport { endpoint in
             guard let channel = channels[endpoint.address] else { throw FabricProtocolError("unknown node \(endpoint)") }
-            return GRPCChannelConnection(channel: channel)
+            return GRPCChannelConnection(channel: channel, node: "test")
         }
         let hash = try mutualTLS ? FabricClient.tlsCertificateHash(
             certificatePEM: Self.clientCertificate(ready.organizations[0]).cert) : nil

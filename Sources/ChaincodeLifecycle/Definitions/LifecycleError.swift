@@ -25,13 +25,9 @@ public struct LifecycleError: Error, CustomStringConvertible, Sendable {
 
     public let kind: Kind
     public let message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
     public var description: String { message }
+
+    public init(_ kind: Kind, _ message: String) { (self.kind, self.message) = (kind, message) }
 
     public var code: String {
         switch kind {

@@ -42,16 +42,12 @@ public enum LifecycleTransactionDecoder {
                                      timestamp: time.formatted(.iso8601), validationCode: tx.validationCode)
         if function == approve {
             let a = try Lifecycle_ApproveChaincodeDefinitionForMyOrgArgs(serializedBytes: spec.input.args[1])
-            record.definition = ChaincodeDefinition(name: a.name, version: a.version, sequence: a.sequence, endorsementPlugin: a.endorsementPlugin,
-                                                    validationPlugin: a.validationPlugin, validationParameter: Array(a.validationParameter),
-                                                    collections: a.hasCollections ? a.collections : nil, initRequired: a.initRequired)
+            record.definition = a.definition
             if case .localPackage(let local)? = a.source.type, !local.packageID.isEmpty { record.packageID = local.packageID }
         } else {
             let c = try Lifecycle_CommitChaincodeDefinitionArgs(serializedBytes: spec.input.args[1])
             record.kind = .commit
-            record.definition = ChaincodeDefinition(name: c.name, version: c.version, sequence: c.sequence, endorsementPlugin: c.endorsementPlugin,
-                                                    validationPlugin: c.validationPlugin, validationParameter: Array(c.validationParameter),
-                                                    collections: c.hasCollections ? c.collections : nil, initRequired: c.initRequired)
+            record.definition = c.definition
         }
         return record
     }

@@ -9,15 +9,7 @@ extension Lifecycle {
         _ definition: ChaincodeDefinition, packageID: String?
     ) throws(DefinitionValidationError) -> LifecycleCall<Void> {
         try definition.validate()
-        var args = Lifecycle_ApproveChaincodeDefinitionForMyOrgArgs()
-        args.sequence = definition.sequence
-        args.name = definition.name
-        args.version = definition.version
-        args.endorsementPlugin = definition.endorsementPlugin
-        args.validationPlugin = definition.validationPlugin
-        args.validationParameter = Data(definition.validationParameter)
-        if let collections = definition.wireCollections { args.collections = collections }
-        args.initRequired = definition.initRequired
+        var args = Lifecycle_ApproveChaincodeDefinitionForMyOrgArgs(definition)
         if let packageID, !packageID.isEmpty {
             args.source.localPackage.packageID = packageID
         } else {

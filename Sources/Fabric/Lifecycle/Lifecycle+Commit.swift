@@ -6,15 +6,7 @@ extension Lifecycle {
     public static func checkCommitReadiness(_ definition: ChaincodeDefinition)
         throws(DefinitionValidationError) -> LifecycleCall<[String: Bool]> {
         try definition.validate()
-        var args = Lifecycle_CheckCommitReadinessArgs()
-        args.sequence = definition.sequence
-        args.name = definition.name
-        args.version = definition.version
-        args.endorsementPlugin = definition.endorsementPlugin
-        args.validationPlugin = definition.validationPlugin
-        args.validationParameter = Data(definition.validationParameter)
-        if let collections = definition.wireCollections { args.collections = collections }
-        args.initRequired = definition.initRequired
+        let args = Lifecycle_CheckCommitReadinessArgs(definition)
         return LifecycleCall(function: "CheckCommitReadiness", argument: args, isChannelScoped: true) { payload in
             try decodeLifecycleResult(Lifecycle_CheckCommitReadinessResult.self, payload, "CheckCommitReadiness").approvals
         }
@@ -25,15 +17,7 @@ extension Lifecycle {
     public static func commitChaincodeDefinition(_ definition: ChaincodeDefinition)
         throws(DefinitionValidationError) -> LifecycleCall<Void> {
         try definition.validate()
-        var args = Lifecycle_CommitChaincodeDefinitionArgs()
-        args.sequence = definition.sequence
-        args.name = definition.name
-        args.version = definition.version
-        args.endorsementPlugin = definition.endorsementPlugin
-        args.validationPlugin = definition.validationPlugin
-        args.validationParameter = Data(definition.validationParameter)
-        if let collections = definition.wireCollections { args.collections = collections }
-        args.initRequired = definition.initRequired
+        let args = Lifecycle_CommitChaincodeDefinitionArgs(definition)
         return LifecycleCall(function: "CommitChaincodeDefinition", argument: args,
                              isChannelScoped: true, isTransaction: true) { _ in () }
     }

@@ -52,39 +52,37 @@ public protocol TransportFailure: Error {
     var transportFailureKind: TransportFailureKind { get }
 }
 
+/// A failure of one transaction, with what each node involved said.
+public protocol NodeFailuresError: Error, CustomStringConvertible {
+    var transactionID: String { get }
+    var message: String { get }
+    var details: [NodeFailure] { get }
+}
+
+extension NodeFailuresError {
+    public var description: String { ([message] + details.map(\.description)).joined(separator: "; ") }
+}
+
 /// Endorsement failed: a peer refused or errored, or responses could not form a transaction.
-public struct EndorseError: Error, CustomStringConvertible, Sendable, Hashable {
+/// `message` is a stable summary (e.g. `ProposalResponsePayloads do not match`); `details` per peer.
+public struct EndorseError: NodeFailuresError, Sendable, Hashable {
     public let transactionID: String
-    /// Stable summary (e.g. `ProposalResponsePayloads do not match`).
     public let message: String
-    /// Per-peer details.
     public let details: [NodeFailure]
 
     public init(transactionID: String, message: String, details: [NodeFailure] = []) {
-        self.transactionID = transactionID
-        self.message = message
-        self.details = details
-    }
-
-    public var description: String {
-        ([message] + details.map(\.description)).joined(separator: "; ")
+        (self.transactionID, self.message, self.details) = (transactionID, message, details)
     }
 }
 
 /// The orderer did not accept a transaction envelope.
-public struct SubmitError: Error, CustomStringConvertible, Sendable, Hashable {
+public struct SubmitError: NodeFailuresError, Sendable, Hashable {
     public let transactionID: String
     public let message: String
     public let details: [NodeFailure]
 
     public init(transactionID: String, message: String, details: [NodeFailure] = []) {
-        self.transactionID = transactionID
-        self.message = message
-        self.details = details
-    }
-
-    public var description: String {
-        ([message] + details.map(\.description)).joined(separator: "; ")
+        (self.transactionID, self.message, self.details) = (transactionID, message, details)
     }
 }
 
