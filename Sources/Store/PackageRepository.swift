@@ -21,14 +21,14 @@ public struct PackageRepository {
         try connection.execute(
             "INSERT INTO packages (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [record.packageID, record.label, record.type, record.path, record.size, record.sha256,
-             record.fileName, record.uploadedBy, record.uploadedAt, Self.encode(record.warnings),
+             record.fileName, record.uploadedBy, record.uploadedAt, try JSONList.encode(record.warnings),
              record.metadataJSON, record.connectionJSON])
         let statement = try connection.prepare(
             "INSERT INTO package_entries (package_id, position, name, size, mode, type_flag, flags) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for (position, entry) in entries.enumerated() {
             statement.reset()
             statement.bind([record.packageID, position, entry.name, entry.size, entry.mode, entry.typeFlag,
-                            Self.encode(entry.flags)])
+                            try JSONList.encode(entry.flags)])
             try statement.step()
         }
         return (record, true)
@@ -47,8 +47,10 @@ public struct PackageRepository {
         try connection.query(
             "SELECT name, size, mode, type_flag, flags FROM package_entries WHERE package_id = ? ORDER BY position",
             [packageID]) {
-            PackageEntryRecord(name: $0.string(0), size: $0.int64(1), mode: $0.int64(2), typeFlag: $0.string(3),
-                               flags: Self.decode($0.string(4)))
+            let name = $0.string(0)
+            return PackageEntryRecord(name: name, size: $0.int64(1), mode: $0.int64(2), typeFlag: $0.string(3),
+                                      flags: try JSONList.decode($0.string(4), table: "package_entries", column: "flags",
+                                                                 row: "\(packageID) entry '\(name)'"))
         }
     }
 
@@ -80,20 +82,12 @@ public struct PackageRepository {
         Set(try connection.query("SELECT file_name FROM packages") { $0.string(0) })
     }
 
-    static func record(_ row: Statement) -> PackageRecord {
-        PackageRecord(packageID: row.string(0), label: row.string(1), type: row.string(2), path: row.string(3),
-                      size: row.int64(4), sha256: row.string(5), fileName: row.string(6),
-                      uploadedBy: row.optionalString(7), uploadedAt: row.string(8), warnings: decode(row.string(9)),
-                      metadataJSON: row.string(10), connectionJSON: row.optionalString(11))
-    }
-
-    static func encode(_ strings: [String]) -> String {
-        // Encoding an array of strings cannot fail.
-        let data = (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    static func record(_ row: Statement) throws -> PackageRecord {
+        let packageID = row.string(0)
+        return PackageRecord(packageID: packageID, label: row.string(1), type: row.string(2), path: row.string(3),
+                             size: row.int64(4), sha256: row.string(5), fileName: row.string(6),
+                             uploadedBy: row.optionalString(7), uploadedAt: row.string(8),
+                             warnings: try JSONList.decode(row.string(9), table: "packages", column: "warnings", row: packageID),
+                             metadataJSON: row.string(10), connectionJSON: row.optionalString(11))
     }
 }

@@ -35,7 +35,7 @@ public struct TokenRepository {
 
     public func insert(_ t: TokenRecord) throws {
         try connection.execute("INSERT INTO api_tokens (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               [t.tokenID, t.secretSHA256, t.name, t.role, JSONList.encode(t.orgs), t.createdAt,
+                               [t.tokenID, t.secretSHA256, t.name, t.role, try JSONList.encode(t.orgs), t.createdAt,
                                 t.lastUsedAt, t.expiresAt, t.revokedAt])
     }
 
@@ -71,19 +71,26 @@ public struct TokenRepository {
         try connection.execute("UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?", [at, tokenID])
     }
 
-    static func record(_ s: Statement) -> TokenRecord {
-        TokenRecord(tokenID: s.string(0), secretSHA256: s.blob(1), name: s.string(2), role: s.string(3),
-                    orgs: JSONList.decode(s.string(4)), createdAt: s.string(5), lastUsedAt: s.optionalString(6),
-                    expiresAt: s.optionalString(7), revokedAt: s.optionalString(8))
+    static func record(_ s: Statement) throws -> TokenRecord {
+        let tokenID = s.string(0)
+        // Read as empty, an org-scoped token would lose its scope: the row is refused instead.
+        let orgs = try JSONList.decode(s.string(4), table: "api_tokens", column: "orgs", row: tokenID)
+        return TokenRecord(tokenID: tokenID, secretSHA256: s.blob(1), name: s.string(2), role: s.string(3),
+                           orgs: orgs, createdAt: s.string(5), lastUsedAt: s.optionalString(6),
+                           expiresAt: s.optionalString(7), revokedAt: s.optionalString(8))
     }
 }
 
 /// JSON arrays of strings stored in TEXT columns.
 enum JSONList {
-    static func encode(_ list: [String]) -> String {
-        (try? String(decoding: JSONSerialization.data(withJSONObject: list), as: UTF8.self)) ?? "[]"
+    static func encode(_ list: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
     }
-    static func decode(_ text: String) -> [String] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
+
+    /// Throws `CorruptColumn` naming `table`, `column` and `row` when `text` is not a JSON array of strings.
+    static func decode(_ text: String, table: String, column: String, row: String) throws -> [String] {
+        do { return try JSONDecoder().decode([String].self, from: Data(text.utf8)) } catch {
+            throw CorruptColumn(table: table, column: column, row: row, cause: error)
+        }
     }
 }

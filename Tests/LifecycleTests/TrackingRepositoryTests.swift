@@ -47,4 +47,23 @@ struct TrackingRepositoryTests {
         #expect(Array(pending.keys) == ["BMSP"] && pending["BMSP"]?.definition.sequence == 2)
         await queue.close()
     }
+
+    @Test("a collections column that does not decode refuses the record, naming the transaction")
+    func corruptCollections() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let migrator = try Migrator(directory: LifecycleFixture.repoRoot.appendingPathComponent("migrations"))
+        let queue = try DatabaseQueue(path: dir.appendingPathComponent("t.sqlite").path, migrator: migrator)
+        _ = try await queue.write { try TrackingRepository($0).process(channel: "ch", block: 1, records: [Self.record("AMSP", block: 1, index: 0)]) }
+        // 0xFF is a field tag with wire type 7, which protobuf does not define.
+        try await queue.write { try $0.execute("UPDATE lifecycle_transactions SET collections = X'FF'") }
+        do {
+            _ = try await queue.read { try TrackingRepository($0).history(channel: "ch", name: "cc") }
+            Issue.record("a corrupt collections column was read")
+        } catch let e as CorruptColumn {
+            #expect(e.table == "lifecycle_transactions" && e.column == "collections" && e.row == "ch tx tx-1-0")
+        }
+        await queue.close()
+    }
 }

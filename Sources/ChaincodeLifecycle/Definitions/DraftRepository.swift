@@ -22,24 +22,16 @@ struct DraftRepository {
                                 d.autoCommit, d.autoCommitNote, sources])
     }
 
-    /// A column the gateway wrote that no longer decodes: the draft is refused with a clear
-    /// error rather than read as if it had no packages (which would approve without them).
-    struct CorruptColumn: Error, CustomStringConvertible {
-        var column: String
-        var channel: String
-        var name: String
-        var cause: any Error
-        var description: String { "definition_drafts.\(column) of \(channel)/\(name) does not decode: \(cause)" }
-    }
-
+    /// A column that no longer decodes refuses the draft (`CorruptColumn`) rather than reading
+    /// it as if it had no packages (which would approve without them).
     static func packages(ids: String, sources: String, channel: String, name: String) throws -> [String: PackageChoice] {
         let decodedIDs: [String: String?]
         let decodedSources: [String: PackageSource]
         do { decodedIDs = try JSONDecoder().decode([String: String?].self, from: Data(ids.utf8)) } catch {
-            throw CorruptColumn(column: "package_ids_json", channel: channel, name: name, cause: error)
+            throw CorruptColumn(table: "definition_drafts", column: "package_ids_json", row: "\(channel)/\(name)", cause: error)
         }
         do { decodedSources = try JSONDecoder().decode([String: PackageSource].self, from: Data(sources.utf8)) } catch {
-            throw CorruptColumn(column: "package_sources_json", channel: channel, name: name, cause: error)
+            throw CorruptColumn(table: "definition_drafts", column: "package_sources_json", row: "\(channel)/\(name)", cause: error)
         }
         return decodedIDs.reduce(into: [:]) { out, entry in
             out[entry.key] = PackageChoice(packageID: entry.value, source: decodedSources[entry.key] ?? PackageSource(kind: .unrecorded))

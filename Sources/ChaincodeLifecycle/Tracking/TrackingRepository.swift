@@ -97,8 +97,14 @@ public struct TrackingRepository {
         return latest
     }
 
-    static func record(_ s: Statement) -> LifecycleRecord {
-        let collections = s.isNull(9) ? nil : try? Protos_CollectionConfigPackage(serializedBytes: s.blob(9))
+    static func record(_ s: Statement) throws -> LifecycleRecord {
+        // Read as absent, a definition's collections would silently differ from the chain's.
+        var collections: Protos_CollectionConfigPackage?
+        if !s.isNull(9) {
+            do { collections = try Protos_CollectionConfigPackage(serializedBytes: s.blob(9)) } catch {
+                throw CorruptColumn(table: "lifecycle_transactions", column: "collections", row: "\(s.string(0)) tx \(s.string(12))", cause: error)
+            }
+        }
         let definition = ChaincodeDefinition(name: s.string(2), version: s.string(3), sequence: s.int64(4), endorsementPlugin: s.string(7),
                                              validationPlugin: s.string(8), validationParameter: s.blob(6), collections: collections,
                                              initRequired: s.int64(10) != 0)
