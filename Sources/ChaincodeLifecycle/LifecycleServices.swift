@@ -21,7 +21,7 @@ public final class LifecycleServices: Sendable {
                 statusOf: @escaping @Sendable (any Error) -> Int = { _ in 500 }) {
         self.network = network
         self.events = events
-        operations = OperationService(queue: queue, events: events, metrics: metrics)
+        operations = OperationService(queue: queue, events: events, metrics: metrics, logger: logger)
         installs = InstallService(network: network, packages: packages, operations: operations)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
         autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,

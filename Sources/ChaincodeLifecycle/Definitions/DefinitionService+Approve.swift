@@ -55,20 +55,22 @@ extension DefinitionService {
         try await checkNoSilentRemoval(definition, channel: channel, orgs: orgs, packageFor: package)
         var results: [ApprovalResult] = []
         for org in orgs {
-            results.append(await approve(definition, channel: channel, org: org, packageID: package(org).id, by: actor))
+            results.append(try await approve(definition, channel: channel, org: org, packageID: package(org).id, by: actor))
         }
         return results
     }
 
-    private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async
+    /// Throws only before the transaction: when the operation cannot be encoded or stored (the
+    /// reconciler needs its input to settle it after a crash), as `commit` does.
+    private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async throws
         -> ApprovalResult {
         let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
         var op = GatewayOperation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
-                                  input: String(decoding: (try? JSONEncoder().encode(input)) ?? Data(), as: UTF8.self),
+                                  input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                                   steps: [GatewayOperation.Step(name: "approve", target: org, state: .running,
                                                                 message: "approving sequence \(definition.sequence)")])
         op.state = .running
-        op = await operations.record(op)
+        op = try await operations.save(op)
         var result = ApprovalResult(mspID: org, packageID: packageID)
         do {
             let status = try await submitApproval(definition, channel: channel, org: org, packageID: packageID)

@@ -1,5 +1,6 @@
 import FabricAccess
 import Foundation
+import Logging
 import Store
 import Telemetry
 
@@ -8,6 +9,7 @@ public struct OperationService: Sendable {
     let queue: DatabaseQueue
     let events: EventHub
     var metrics: MetricsRegistry?
+    var logger: Logger
 
     /// Persists a new or changed operation (stamping `updatedAt`) and publishes it.
     @discardableResult
@@ -23,10 +25,18 @@ public struct OperationService: Sendable {
         return saved
     }
 
-    /// Like `save`, but a database failure is only logged by the caller's next step: used from
-    /// background tasks, where there is nobody to return an error to.
+    /// Like `save`, but a database failure is logged (with the operation's ID and the state it
+    /// could not record) and the unsaved operation returned: used once the Fabric transaction is
+    /// under way, where failing would not undo it, and from background tasks, where there is
+    /// nobody to return an error to. The next save of the same operation may still succeed; if
+    /// none does, the start-up reconciler settles it from the chain.
     func record(_ op: GatewayOperation) async -> GatewayOperation {
-        (try? await save(op)) ?? op
+        do { return try await save(op) } catch {
+            logger.error("could not save operation", metadata: [
+                "operation": "\(op.id)", "kind": "\(op.kind.rawValue)", "state": "\(op.state.rawValue)", "error": "\(error)",
+            ])
+            return op
+        }
     }
 
     public func find(_ id: String) async throws -> GatewayOperation? {
