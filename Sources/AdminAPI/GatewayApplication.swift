@@ -33,10 +33,12 @@ public struct GatewayServices: Sendable {
         self.tracker = tracker
     }
 
-    /// Stops the block listeners, then closes the Fabric network connections.
+    /// Stops the block listeners and auto-commit, waits (bounded) for background installs and
+    /// submits, then closes the Fabric network connections they use.
     public func close() async {
         await tracker?.stop()
         await lifecycle?.stopAutoCommit()
+        await lifecycle?.drainBackgroundTasks()
         await lifecycle?.network.close()
     }
 

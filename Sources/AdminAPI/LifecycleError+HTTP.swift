@@ -9,7 +9,7 @@ extension LifecycleError: HTTPErrorConvertible {
         case .invalidField, .noEndorsingOrg: 422
         case .notReady, .alreadyCommitted: 409
         case .forbidden: 403
-        case .networkNotConfigured: 503
+        case .networkNotConfigured, .shuttingDown: 503
         case .storage: 500
         }
         return HTTPError(status: status, code: code, message: message, details: details)

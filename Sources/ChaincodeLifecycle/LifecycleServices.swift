@@ -13,6 +13,8 @@ public final class LifecycleServices: Sendable {
     public let installs: InstallService
     public let definitions: DefinitionService
     public let runningOrgs = RunningOrgsCache()
+    /// Installs and `wait:false` submits under way; drained by `drainBackgroundTasks` at shutdown.
+    public let background: BackgroundTasks
     /// Commits `autoCommit` drafts once ready; runs between `startAutoCommit()` and `stopAutoCommit()`.
     public let autoCommitter: AutoCommitter
 
@@ -22,7 +24,8 @@ public final class LifecycleServices: Sendable {
         self.network = network
         self.events = events
         operations = OperationService(queue: queue, events: events, metrics: metrics, logger: logger)
-        installs = InstallService(network: network, packages: packages, operations: operations)
+        background = BackgroundTasks(logger: logger)
+        installs = InstallService(network: network, packages: packages, operations: operations, background: background)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
         autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,
                                       statusOf: statusOf)
@@ -30,7 +33,7 @@ public final class LifecycleServices: Sendable {
 
     /// Evaluate and submit on committed chaincodes.
     public var invocations: InvokeService {
-        InvokeService(network: network, definitions: definitions, operations: operations, cache: runningOrgs)
+        InvokeService(network: network, definitions: definitions, operations: operations, cache: runningOrgs, background: background)
     }
 
     /// Starts following approval events for auto-commit drafts (after `reconcile`).
@@ -38,6 +41,19 @@ public final class LifecycleServices: Sendable {
 
     /// Stops auto-commit; returns once no attempt is under way.
     public func stopAutoCommit() async { await autoCommitter.stop() }
+
+    /// How long shutdown waits for background tasks before cancelling them. An install may take
+    /// minutes (`installTimeout`), but a stop is usually followed by a kill after a grace period
+    /// (10 s for `docker stop`); waiting a bounded time lets most submits reach their commit,
+    /// and what is cut off stays `running` in the database for the next start's reconciler.
+    public static let drainTimeout: Duration = .seconds(10)
+
+    /// Refuses new background work and waits (at most `timeout`) for what is under way, then
+    /// cancels the rest (logged by name). Call before closing the network the tasks use.
+    @discardableResult
+    public func drainBackgroundTasks(timeout: Duration = drainTimeout) async -> [String] {
+        await background.drain(timeout: timeout)
+    }
 
     /// Settles operations a crashed process left unfinished (call once at start-up).
     @discardableResult

@@ -21,6 +21,8 @@ public struct LifecycleError: Error, CustomStringConvertible, Sendable {
         case networkNotConfigured
         /// A stored file the action needs cannot be read.
         case storage
+        /// The gateway is shutting down and starts no more background work.
+        case shuttingDown
     }
 
     public let kind: Kind
@@ -39,6 +41,7 @@ public struct LifecycleError: Error, CustomStringConvertible, Sendable {
         case .noEndorsingOrg: "no_endorsing_org"
         case .networkNotConfigured: "network_not_configured"
         case .storage: "storage"
+        case .shuttingDown: "shutting_down"
         }
     }
 

@@ -10,6 +10,7 @@ public struct InvokeService: Sendable {
     let definitions: DefinitionService
     let operations: OperationService
     let cache: RunningOrgsCache
+    let background: BackgroundTasks
 
     public struct Call: Sendable {
         public var function: String
@@ -113,26 +114,31 @@ public struct InvokeService: Sendable {
                            input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                            steps: [GatewayOperation.Step(name: "submit", target: call.function, state: .queued, message: "waiting")])
         op = try await operations.save(op)
-        Task(executorPreference: globalConcurrentExecutor) { [op] in
-            var op = op
-            op.state = .running
-            op.steps[0].state = .running
-            op = await operations.record(op)
-            do {
-                let (result, status) = try await submit(call, channel: channel, name: name)
-                op.steps[0].state = .succeeded
-                op.steps[0].message = "committed in block \(status.blockNumber)"
-                op.result = Self.submitJSON(result, status).jsonText
-            } catch {
-                let e = NetworkError.classify(error)
-                op.steps[0].state = .failed
-                op.steps[0].message = e.message
-                op.steps[0].detail = e.fabricMessage
-            }
-            op.settle()
-            _ = await operations.record(op)
+        guard background.start("submit \(op.id)", { [op] in await runSubmit(op, call, channel: channel, name: name) }) else {
+            throw await operations.notStarted(op)
         }
         return op
+    }
+
+    /// The background half of `submitInBackground`: submits and records the outcome in `op`.
+    func runSubmit(_ op: GatewayOperation, _ call: Call, channel: String, name: String) async {
+        var op = op
+        op.state = .running
+        op.steps[0].state = .running
+        op = await operations.record(op)
+        do {
+            let (result, status) = try await submit(call, channel: channel, name: name)
+            op.steps[0].state = .succeeded
+            op.steps[0].message = "committed in block \(status.blockNumber)"
+            op.result = Self.submitJSON(result, status).jsonText
+        } catch {
+            let e = NetworkError.classify(error)
+            op.steps[0].state = .failed
+            op.steps[0].message = e.message
+            op.steps[0].detail = e.fabricMessage
+        }
+        op.settle()
+        _ = await operations.record(op)
     }
 
     public static func resultJSON(_ bytes: [UInt8]) -> [(String, JSONValue)] {

@@ -11,6 +11,7 @@ public struct InstallService: Sendable {
     let network: FabricNetwork
     let packages: PackageStore
     let operations: OperationService
+    let background: BackgroundTasks
 
     struct Input: Codable {
         var packageId: String
@@ -32,7 +33,9 @@ public struct InstallService: Sendable {
         let input = String(decoding: try JSONEncoder().encode(Input(packageId: packageID, peers: peers.map(\.name))), as: UTF8.self)
         let steps = peers.map { GatewayOperation.Step(name: "install", target: $0.name, state: .queued, message: "waiting") }
         let op = try await operations.save(GatewayOperation(kind: .install, createdBy: createdBy, target: packageID, input: input, steps: steps))
-        Task(executorPreference: globalConcurrentExecutor) { await run(op, package: bytes, peers: peers) }
+        guard background.start("install \(op.id)", { await run(op, package: bytes, peers: peers) }) else {
+            throw await operations.notStarted(op)
+        }
         return op
     }
 

@@ -39,6 +39,17 @@ public struct OperationService: Sendable {
         }
     }
 
+    /// Records that `op` was refused by `BackgroundTasks` (shutdown had begun) and returns the
+    /// error for its caller: the operation is failed, not left queued.
+    func notStarted(_ op: GatewayOperation) async -> LifecycleError {
+        var op = op
+        let message = "not started: the gateway is shutting down"
+        for i in op.steps.indices { (op.steps[i].state, op.steps[i].message) = (.failed, message) }
+        op.settle()
+        _ = await record(op)
+        return LifecycleError(.shuttingDown, "operation \(op.id) \(message)")
+    }
+
     public func find(_ id: String) async throws -> GatewayOperation? {
         try await queue.read { try OperationRepository($0).find(id) }
     }
