@@ -11,9 +11,8 @@ enum ChaincodeRoutes {
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         [
             APIRoute("GET", base, .read) { ctx in
-                let defs = try lc().definitions
-                let list = try await defs.committedList(channel: ctx.pathParameter("channel"))
-                return .json(.object([("items", .array(list.map { DefinitionJSON.definition($0.definition, approvals: $0.approvals) }))]))
+                let list = try await lc().definitions.channelChaincodes(channel: ctx.pathParameter("channel"))
+                return .json(.object([("items", .array(list.map(\.json)))]))
             },
             APIRoute("GET", base + "/{name}", .read) { ctx in
                 let defs = try lc().definitions
@@ -21,8 +20,9 @@ enum ChaincodeRoutes {
                 let committed = try await defs.committed(channel: channel, name: name)
                 var draft = try await defs.draft(channel: channel, name: name)
                 if let d = draft, d.sequence <= committed?.definition.sequence ?? 0 { draft = nil }
+                let pending = try await defs.pending(channel: channel, name: name)
                 return .json(.object([("committed", committed.map { DefinitionJSON.definition($0.definition, approvals: $0.approvals) } ?? .null),
-                                      ("draft", draft?.json ?? .null)]))
+                                      ("draft", draft?.json ?? .null), ("pending", pending?.json ?? .null)]))
             },
             APIRoute("PUT", base + "/{name}/draft", .operateOrgs, audit: "chaincode.draft") { ctx in
                 try await saveDraft(ctx, lc(), requireVersion: true)
@@ -34,7 +34,12 @@ enum ChaincodeRoutes {
                 try await approve(ctx, lc())
             },
             APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
-                .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")).json)
+                let sequence = try sequenceParameter(ctx)
+                return .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name"),
+                                                                       sequence: sequence).json)
+            },
+            APIRoute("POST", base + "/{name}/draft/adopt", .operateOrgs, audit: "chaincode.draft") { ctx in
+                try await adopt(ctx, lc())
             },
             APIRoute("GET", base + "/{name}/history", .read) { ctx in
                 .json(try await lc().definitions.history(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")))
@@ -74,6 +79,36 @@ enum ChaincodeRoutes {
         services.runningOrgs.invalidate(channel, name)
         ctx.auditDetail = "tx \(status.transactionID)" + (allowNoPackage ? " allowNoPackage" : "")
         return .json(DefinitionService.commitJSON(status))
+    }
+
+    /// `?sequence=N` (a positive integer), or nil.
+    static func sequenceParameter(_ ctx: APIContext) throws -> Int64? {
+        guard let text = ctx.request.query["sequence"] else { return nil }
+        guard let n = Int64(text), n >= 1 else {
+            throw HTTPError(status: 400, code: "invalid_query", message: "query parameter 'sequence' must be a positive integer",
+                            details: [("parameter", .string("sequence"))])
+        }
+        return n
+    }
+
+    /// `POST .../draft/adopt`: the draft becomes what `fromOrg` approved, with this gateway's
+    /// organizations' packages (those the caller acts for and holds an admin identity of).
+    static func adopt(_ ctx: APIContext, _ services: LifecycleServices) async throws -> Response {
+        let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
+        ctx.auditTarget = "\(channel)/\(name)"
+        let body = try JSONBody(ctx.request)
+        let fromOrg = try body.string("fromOrg")
+        let sequence = try body.optionalInt("sequence").map(Int64.init)
+        let network = services.network
+        let orgs = network.config.organizations.map(\.mspID).filter { ctx.principal.mayActFor(org: $0) && network.adminClient($0) != nil }
+        guard !orgs.isEmpty else {
+            throw HTTPError(status: 403, code: "forbidden",
+                            message: "token '\(ctx.principal.name)' acts for no organization whose admin identity this gateway holds")
+        }
+        let input = DefinitionService.AdoptInput(fromOrg: fromOrg, sequence: sequence, packageID: try body.optionalString("packageId"), orgs: orgs)
+        let draft = try await services.definitions.adopt(channel: channel, name: name, input: input, by: ctx.principal.name)
+        ctx.auditDetail = "adopted \(fromOrg)'s approval of sequence \(draft.sequence) (version \(draft.version)) for \(orgs.joined(separator: ","))"
+        return .json(draft.json)
     }
 
     static func saveDraft(_ ctx: APIContext, _ services: LifecycleServices, requireVersion: Bool) async throws -> Response {

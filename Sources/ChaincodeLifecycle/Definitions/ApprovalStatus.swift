@@ -113,8 +113,9 @@ extension DefinitionService {
     /// database read; QueryApprovedChaincodeDefinition, concurrently, only for the not-ready orgs
     /// the blocks say nothing about and whose admin keys the gateway holds (to show what they
     /// approved instead). Then the tracked approvals and the LifecycleEndorsement evaluation.
-    public func approvalStatus(channel: String, name: String) async throws -> ApprovalStatus {
-        let draft = try await currentDraft(channel: channel, name: name)
+    /// Without a local draft (or for `sequence`), about what the organizations approved (`statusSubject`).
+    public func approvalStatus(channel: String, name: String, sequence: Int64? = nil) async throws -> ApprovalStatus {
+        let draft = try await statusSubject(channel: channel, name: name, sequence: sequence)
         let definition = try draft.definition()
         async let configuration = channelConfiguration(channel)
         let readiness = try await readiness(of: definition, channel: channel, name: name)

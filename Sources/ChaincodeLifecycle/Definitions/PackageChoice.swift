@@ -26,6 +26,9 @@ public struct PackageSource: Sendable, Equatable, Codable {
         case block
         /// The org's own peer: QueryApprovedChaincodeDefinition for the committed sequence.
         case peer
+        /// Adopted definition: the one package installed on the org's peers with the label of
+        /// the package the adopted organization approved.
+        case installedLabel = "installed-label"
         /// A draft saved before sources were recorded.
         case unrecorded
     }

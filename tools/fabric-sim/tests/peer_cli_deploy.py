@@ -3,8 +3,11 @@ package (ccaas), install on one peer of each org, approve by each org with its p
 commit endorsed by all. Tests use it to build a chaincode "deployed by another tool".
 
     python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1]
+        [--approve-orgs Org1MSP] [--version 1.0] [--no-commit]
 
-Prints {"packageId": ..., "sequence": ...} on success; exits 1 with Fabric's message otherwise.
+Installs on every org of --orgs, approves for --approve-orgs (default: the same orgs), commits
+unless --no-commit. Prints {"packageId": ..., "sequence": ...} on success (sequence: the
+committed one, null with --no-commit); exits 1 with Fabric's message otherwise.
 """
 import argparse
 import json
@@ -26,21 +29,29 @@ def main():
     ap.add_argument("--label", default="basic_1.0")
     ap.add_argument("--sequence", type=int, default=1)
     ap.add_argument("--channel", default="mychannel")
+    ap.add_argument("--approve-orgs")
+    ap.add_argument("--version", default="1.0")
+    ap.add_argument("--no-commit", action="store_true")
     a = ap.parse_args()
     net = Net(a.sim_dir)
     lc = Lifecycle(net, a.channel)
     pkg = packages.build(a.label, "ccaas", [("connection.json", b'{"address":"127.0.0.1:9999"}')])
     pid = packages.package_id(a.label, pkg)
     orgs = a.orgs.split(",")
+    approving = a.approve_orgs.split(",") if a.approve_orgs else orgs
     try:
         for m in orgs:
             r = lc.install(m, pkg)
             if r.response.status != 200 and "already successfully installed" not in r.response.message:
                 sys.exit(f"install on {m}: {r.response.message}")
-            code, r = lc.approve(m, a.name, a.sequence, pid)
+        for m in approving:
+            code, r = lc.approve(m, a.name, a.sequence, pid, version=a.version)
             if code != 0:
                 sys.exit(f"approve by {m}: {r.response.message if r else code}")
-        code, r = lc.commit(orgs, a.name, a.sequence)
+        if a.no_commit:
+            print(json.dumps({"packageId": pid, "sequence": None}))
+            return
+        code, r = lc.commit(approving, a.name, a.sequence, version=a.version)
         if code != 0:
             sys.exit(f"commit: {r.response.message if r else code}")
         got, _ = lc.query(orgs[0], "QueryChaincodeDefinition", lifecycle.QueryChaincodeDefinitionArgs(name=a.name),

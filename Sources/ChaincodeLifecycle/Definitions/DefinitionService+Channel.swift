@@ -1,0 +1,78 @@
+import Fabric
+import Foundation
+import JSON
+import Store
+
+/// A chaincode as the channel knows it: committed, pending (approved by some organization for
+/// the next sequence), or both. Organizations' approvals made with other tools count: they are
+/// read from the blocks the approval tracker recorded.
+public struct ChannelChaincode: Sendable {
+    public var name: String
+    public var committed: CommittedChaincodeDefinition?
+    public var pending: PendingDefinition?
+
+    /// The committed definition's fields at the top (as the list always had), plus `pending`.
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [("name", .string(name))]
+        if let committed, case .object(let f) = DefinitionJSON.definition(committed.definition, approvals: committed.approvals) {
+            fields = f
+        }
+        return .object(fields + [("pending", pending?.json ?? .null)])
+    }
+}
+
+extension DefinitionService {
+    /// Every chaincode that is committed on the channel or appears in its lifecycle history.
+    public func channelChaincodes(channel: String) async throws -> [ChannelChaincode] {
+        let committed = try await committedList(channel: channel)
+        let (names, pending) = try await queue.read { db in
+            let repo = TrackingRepository(db)
+            return (try repo.chaincodeNames(channel: channel), try repo.pendingApprovals(channel: channel))
+        }
+        let orgs = pending.isEmpty ? [] : try await channelConfiguration(channel).mspIDs
+        var byName: [String: ChannelChaincode] = [:]
+        for c in committed { byName[c.definition.name] = ChannelChaincode(name: c.definition.name, committed: c) }
+        for name in names where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
+        for (name, approvals) in pending where !approvals.isEmpty {
+            let draft = try await draft(channel: channel, name: name)?.definition()
+            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(approvals: approvals, channelOrgs: orgs, draft: draft)
+        }
+        return byName.values.sorted { $0.name < $1.name }
+    }
+
+    /// What the organizations approved above the committed sequence, from the blocks; nil when nothing.
+    public func pending(channel: String, name: String) async throws -> PendingDefinition? {
+        let approvals = try await queue.read { try TrackingRepository($0).pendingApprovals(channel: channel, name: name) }
+        guard !approvals.isEmpty else { return nil }
+        let draft = try await draft(channel: channel, name: name)
+        return PendingDefinition(approvals: approvals, channelOrgs: try await channelConfiguration(channel).mspIDs,
+                                 draft: try draft?.definition())
+    }
+
+    /// The definition an approval status is about: the local draft (unless `sequence` names
+    /// another), else the pending definition the organizations approved (its reference variant),
+    /// else, for `sequence` = the committed one, the committed definition.
+    func statusSubject(channel: String, name: String, sequence: Int64?) async throws -> DefinitionDraft {
+        if let local = try await draft(channel: channel, name: name), sequence == nil || local.sequence == sequence { return local }
+        if let pending = try await pending(channel: channel, name: name), sequence == nil || pending.sequence == sequence,
+           let definition = pending.referenceDefinition {
+            return try DefinitionDraft(subject: definition, channel: channel)
+        }
+        if let sequence, let committed = try await committed(channel: channel, name: name)?.definition, committed.sequence == sequence {
+            return try DefinitionDraft(subject: committed, channel: channel)
+        }
+        throw LifecycleError.notFound("draft", sequence.map { "no draft and no approval of sequence \($0) for chaincode '\(name)' on channel '\(channel)'" }
+            ?? "no draft definition for chaincode '\(name)' on channel '\(channel)'; PUT one first")
+    }
+}
+
+extension DefinitionDraft {
+    /// A definition read from the chain, as the subject of an approval status (never saved).
+    init(subject d: ChaincodeDefinition, channel: String) throws {
+        self.init(channel: channel, name: d.name, version: d.version, sequence: d.sequence,
+                  endorsementPolicy: d.validationParameter.isEmpty ? nil : DefinitionJSON.policyText(d.validationParameter),
+                  validationParameter: d.validationParameter, collections: try d.collections.map { try $0.serializedBytes() },
+                  initRequired: d.initRequired, endorsementPlugin: d.endorsementPlugin, validationPlugin: d.validationPlugin,
+                  packages: [:], updatedAt: "", updatedBy: "")
+    }
+}
