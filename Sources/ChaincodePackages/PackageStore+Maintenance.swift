@@ -6,7 +6,7 @@ extension PackageStore {
     /// Call it before accepting uploads (an in-flight upload's files would look orphaned).
     public func sweep() async throws -> SweepResult {
         let referenced = try await queue.read { try PackageRepository($0).allFileNames() }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         var result = SweepResult(removedTempFiles: [], removedOrphans: [])
         for name in names.sorted() {
             if name.hasPrefix(PackageStagingFile.tempPrefix) && name.hasSuffix(PackageStagingFile.tempSuffix) {

@@ -30,6 +30,8 @@ final class TokenCache: Sendable {
 
     init(databasePath: String) {
         let directory = (databasePath as NSString).deletingLastPathComponent
+        // Without a watch (in-memory database, or inotify refused: instance limit reached) the
+        // cache stays off and every lookup reads the database: slower, never stale.
         watch = databasePath.hasPrefix(":memory:") ? nil : try? DirectoryChangeWatch(directory: directory.isEmpty ? "." : directory)
     }
 

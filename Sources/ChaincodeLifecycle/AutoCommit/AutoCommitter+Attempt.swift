@@ -58,6 +58,7 @@ extension AutoCommitter {
             let e = NetworkError.classify(error)
             await audit(key, operationID: operationID, status: statusOf(e), detail: e.message)
             // Someone else's commit of the same sequence may have won the race: that is no failure.
+            // When the chain cannot be read now, the commit's own failure is the answer.
             if let now = try? await definitions.committed(channel: key.channel, name: key.name)?.definition.sequence, now >= key.sequence {
                 return .alreadyCommitted
             }

@@ -70,8 +70,13 @@ public final class AutoCommitter: Sendable {
         }
         tasks.withLock { $0.listener = listener }
         spawn { [self] in
-            let drafts = (try? await queue.read { try DraftRepository($0).autoCommitDrafts() }) ?? []
-            for d in drafts { trigger(Key(channel: d.channel, name: d.name, sequence: d.sequence)) }
+            do {
+                let drafts = try await queue.read { try DraftRepository($0).autoCommitDrafts() }
+                for d in drafts { trigger(Key(channel: d.channel, name: d.name, sequence: d.sequence)) }
+            } catch {
+                // Approvals made while the gateway was down wait for the next approval event.
+                logger.error("could not read auto-commit drafts at start-up", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -117,6 +122,7 @@ public final class AutoCommitter: Sendable {
 
     /// The chaincode an `approval` event is about (its `channel`, `name` and `sequence` members).
     static func key(_ data: [UInt8]) -> Key? {
+        // The hub's own payload: one that does not parse is no approval event to act on.
         guard case .object(let members)? = try? JSONParser.parse(data) else { return nil }
         var channel: String?, name: String?, sequence: Int?
         for (k, v) in members {

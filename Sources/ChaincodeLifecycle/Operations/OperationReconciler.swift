@@ -32,8 +32,24 @@ struct OperationReconciler: Sendable {
         return done
     }
 
+    /// Fails every unfinished step with `message` (settled as failed, never as succeeded).
+    static func failUnfinished(_ op: inout GatewayOperation, _ message: String) {
+        for i in op.steps.indices where op.steps[i].state != .succeeded {
+            (op.steps[i].state, op.steps[i].message) = (.failed, message)
+        }
+    }
+
+    /// The operation's recorded input; nil, with its unfinished steps failed saying why, when it
+    /// does not decode (nothing to ask the network about).
+    static func input<Input: Decodable>(_ type: Input.Type, of op: inout GatewayOperation) -> Input? {
+        do { return try JSONDecoder().decode(type, from: Data(op.input.utf8)) } catch {
+            failUnfinished(&op, "interrupted \(note); outcome unknown, its recorded input does not decode (\(error))")
+            return nil
+        }
+    }
+
     func reconcileInstall(_ op: inout GatewayOperation) async {
-        guard let input = try? JSONDecoder().decode(InstallService.Input.self, from: Data(op.input.utf8)) else { return }
+        guard let input = Self.input(InstallService.Input.self, of: &op) else { return }
         for i in op.steps.indices where op.steps[i].state != .succeeded {
             guard let node = network.peer(named: op.steps[i].target), let admin = network.adminClient(node.mspID) else {
                 op.steps[i].state = .failed
@@ -56,13 +72,20 @@ struct OperationReconciler: Sendable {
     }
 
     func reconcileDefinition(_ op: inout GatewayOperation) async {
-        guard let input = try? JSONDecoder().decode(DefinitionOperationInput.self, from: Data(op.input.utf8)) else { return }
+        guard let input = Self.input(DefinitionOperationInput.self, of: &op) else { return }
         var landed = false
         if op.kind == .approve, let org = input.mspId {
             landed = await definitions.approved(channel: input.channel, name: input.name, sequence: input.sequence, org: org) != nil
         } else if op.kind == .commit {
-            let committed = try? await definitions.committed(channel: input.channel, name: input.name)
-            landed = (committed?.definition.sequence ?? 0) >= input.sequence
+            do {
+                let committed = try await definitions.committed(channel: input.channel, name: input.name)
+                landed = (committed?.definition.sequence ?? 0) >= input.sequence
+            } catch {
+                // Not knowing is not "not found": say the outcome is unknown, and why.
+                let e = NetworkError.classify(error)
+                Self.failUnfinished(&op, "interrupted \(Self.note); outcome unknown, the chain could not be asked: \(e.message)")
+                return
+            }
         }
         for i in op.steps.indices where op.steps[i].state != .succeeded {
             op.steps[i].state = landed ? .succeeded : .failed

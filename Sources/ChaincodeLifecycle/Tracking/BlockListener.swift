@@ -87,6 +87,7 @@ final class BlockListener: Sendable {
             peerIndex += 1
             attempt += 1
             let delay = min(5.0, 0.5 * pow(2.0, Double(min(attempt - 1, 4))))
+            // Cancellation ends the wait early; the loop's next pass sees it and returns.
             try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
     }
@@ -137,7 +138,12 @@ final class BlockListener: Sendable {
         var config = false
         for block in blocks {
             let transactions = try block.transactions()
-            decoded.append((block.header.number, LifecycleTransactionDecoder.records(in: transactions, block: block.header.number, channel: channel)))
+            let records = LifecycleTransactionDecoder.records(in: transactions, block: block.header.number, channel: channel) { tx, error in
+                logger.warning("skipped a transaction that does not decode", metadata: [
+                    "channel": "\(channel)", "block": "\(block.header.number)", "tx": "\(tx.transactionID)", "error": "\(error)",
+                ])
+            }
+            decoded.append((block.header.number, records))
             config = config || transactions.contains { $0.headerType == Int32(Common_HeaderType.config.rawValue) }
         }
         let inserted = try await queue.write { [channel, decoded] db in

@@ -9,17 +9,23 @@ public enum LifecycleTransactionDecoder {
     public static let approve = "ApproveChaincodeDefinitionForMyOrg"
     public static let commit = "CommitChaincodeDefinition"
 
-    /// Every approve/commit of the block, valid or not (undecodable transactions are skipped:
-    /// they cannot be lifecycle transactions the peer accepted).
-    public static func records(in block: Common_Block, channel: String) throws -> [LifecycleRecord] {
-        records(in: try block.transactions(), block: block.header.number, channel: channel)
+    /// Every approve/commit of the block, valid or not. An endorser transaction that does not
+    /// decode is skipped and handed to `undecodable` with the error (the caller logs it: a
+    /// lifecycle transaction missed this way would leave an approval unseen).
+    public static func records(in block: Common_Block, channel: String,
+                               undecodable: (BlockTransaction, any Error) -> Void) throws -> [LifecycleRecord] {
+        records(in: try block.transactions(), block: block.header.number, channel: channel, undecodable: undecodable)
     }
 
     /// The same from a block's already split transactions.
-    public static func records(in transactions: [BlockTransaction], block: UInt64, channel: String) -> [LifecycleRecord] {
+    public static func records(in transactions: [BlockTransaction], block: UInt64, channel: String,
+                               undecodable: (BlockTransaction, any Error) -> Void) -> [LifecycleRecord] {
         transactions.compactMap { tx in
             guard tx.headerType == Int32(Common_HeaderType.endorserTransaction.rawValue) else { return nil }
-            return try? record(tx, block: block, channel: channel)
+            do { return try record(tx, block: block, channel: channel) } catch {
+                undecodable(tx, error)
+                return nil
+            }
         }
     }
 
