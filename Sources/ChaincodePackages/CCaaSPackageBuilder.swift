@@ -106,6 +106,7 @@ extension CCaaSPackageBuilder.Input {
             throw fail("CouchDB index name '\(name)' may only contain letters, digits, '.', '_' and '-'")
         }
         // internal/ccmetadata/validators.go: an index definition is an object with "index": {"fields": [...]}.
+        // Not JSON and the wrong shape get the same message, which says the shape expected.
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
               let index = object["index"] as? [String: Any], index["fields"] is [Any]
         else { throw fail("CouchDB index '\(name)' must be a JSON object with \"index\": {\"fields\": [...]}") }

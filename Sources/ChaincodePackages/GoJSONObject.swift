@@ -28,6 +28,7 @@ struct GoJSONObject {
     private static func decodeKey(_ raw: ArraySlice<UInt8>) -> String {
         guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
         let literal = Data([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")])
+        // The scanner has validated the key as a JSON string, so decoding it cannot fail.
         return (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed]) as? String) ?? ""
     }
 

@@ -79,7 +79,12 @@ public final class PackageStore: Sendable {
         do {
             return try db.transaction { try PackageRepository(db).insert(record, entries: entries) }
         } catch {
-            if (try? PackageRepository(db).get(sha256: record.sha256)) == nil { FileSystem.remove(finalPath) }
+            // Remove the file only when no row references it. When even that read fails, keep it:
+            // the next start-up sweep removes an orphaned file, while a row without its file
+            // would be broken. The insert's error is the one reported either way.
+            let referenced: Bool
+            do { referenced = try PackageRepository(db).get(sha256: record.sha256) != nil } catch { referenced = true }
+            if !referenced { FileSystem.remove(finalPath) }
             throw error
         }
     }

@@ -148,6 +148,8 @@ public final class Connection {
             try execute("COMMIT")
             return result
         } catch {
+            // The body's error is the one to report; a failed ROLLBACK leaves SQLite rolling back
+            // on its own (the transaction is abandoned when the connection next begins one or closes).
             if !isAutocommit { try? execute("ROLLBACK") }
             throw error
         }

@@ -9,6 +9,7 @@ public enum Timestamp {
     }
 
     public static func parse(_ s: String) -> Date? {
+        // nil is the answer for text that is not an RFC 3339 time; callers say which field.
         try? Date(s, strategy: .iso8601)
     }
 }

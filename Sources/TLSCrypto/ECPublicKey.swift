@@ -31,6 +31,7 @@ public struct ECPublicKey: Sendable {
     /// Whether `signatureDER` is a valid ECDSA signature of `digest` (no hashing is applied).
     /// With `requireLowS` (Fabric's rule) a high-S signature is rejected even if it verifies.
     public func isValidSignature(_ signatureDER: [UInt8], forDigest digest: [UInt8], requireLowS: Bool = true) -> Bool {
+        // Malformed DER is simply not a valid signature.
         guard let sig = try? ECDSASignature(der: signatureDER) else { return false }
         if requireLowS && !sig.isLowS(on: curve) { return false }
         guard let ctx = EVP_PKEY_CTX_new(key.pointer, nil) else { return false }

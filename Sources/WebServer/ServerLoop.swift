@@ -85,10 +85,12 @@ final class ServerLoop: IOHandler {
             }
             guard case .processed(let socket) = result else { return }
             guard counter.tryAcquire(max: config.maxConnections) else {
+                // Best effort: the connection is refused and closed whether the 503 got out or not.
                 _ = Self.serviceUnavailable.withUnsafeBytes { try? socket.write(from: $0) }
                 socket.close()
                 continue
             }
+            // Best effort: without TCP_NODELAY responses only wait for Nagle; the connection works.
             try? socket.setNoDelay()
             let conn = HTTPConnection(socket: socket, owner: self)
             do {

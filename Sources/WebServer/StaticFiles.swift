@@ -72,6 +72,7 @@ public final class StaticFiles: Sendable {
             candidate += "/index.html"
         }
         guard let real = Self.realPath(candidate), real.hasPrefix(root + "/") else { throw HTTPError.notFound("no such file") }
+        // A file that vanished or cannot be read since `realPath` is simply not found.
         let attrs = try? FileManager.default.attributesOfItem(atPath: real)
         guard let attrs, (attrs[.type] as? FileAttributeType) == .typeRegular,
               let size = attrs[.size] as? Int, size <= Self.maxFileBytes,

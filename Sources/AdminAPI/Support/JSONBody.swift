@@ -15,6 +15,8 @@ enum JSONInput: Decodable, Sendable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // Each type is tried in turn: a mismatch only means "not this one"; an object is the
+        // last and its error (a real one) propagates.
         if c.decodeNil() { self = .null }
         else if let v = try? c.decode(Bool.self) { self = .bool(v) }
         else if let v = try? c.decode(Int64.self) { self = .int(v) }

@@ -42,6 +42,10 @@ public struct DefinitionDraft: Sendable, Equatable {
                             initRequired: initRequired)
     }
 
+    /// The API representation. A draft's collections were decoded when it was built from a
+    /// request (`CollectionsConfig.parse`) or read (`DraftRepository` refuses a corrupt column),
+    /// so `definition()` cannot fail here; were it to, `collections` renders empty rather than
+    /// failing a read-only view.
     public var json: JSONValue {
         let def = try? definition()
         return .object([
@@ -61,6 +65,7 @@ public struct DefinitionDraft: Sendable, Equatable {
 public enum DefinitionJSON {
     static func policyText(_ validationParameter: [UInt8]) -> String {
         guard !validationParameter.isEmpty else { return EndorsementPolicy.defaultReference }
+        // A read-only view: the explicit placeholder says what could not be shown.
         return (try? EndorsementPolicy(applicationPolicyBytes: validationParameter).description) ?? "<undecodable policy>"
     }
 
@@ -69,6 +74,7 @@ public enum DefinitionJSON {
             let s = c.staticCollectionConfig
             return .object([
                 ("name", .string(s.name)),
+                // "" = no signature policy text (unset, or not role principals): a read-only view.
                 ("policy", .string((try? SignaturePolicyRenderer.render(s.memberOrgsPolicy.signaturePolicy)) ?? "")),
                 ("requiredPeerCount", .int(Int(s.requiredPeerCount))), ("maxPeerCount", .int(Int(s.maximumPeerCount))),
                 ("blockToLive", .int(Int(s.blockToLive))), ("memberOnlyRead", .bool(s.memberOnlyRead)),

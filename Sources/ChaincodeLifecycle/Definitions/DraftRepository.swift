@@ -1,3 +1,4 @@
+import FabricProtos
 import Foundation
 import Store
 
@@ -38,11 +39,22 @@ struct DraftRepository {
         }
     }
 
+    /// The stored collections, checked: a blob that does not decode refuses the draft here, so
+    /// `DefinitionDraft.definition()` and `json` never meet one.
+    static func collections(_ blob: [UInt8]?, channel: String, name: String) throws -> [UInt8]? {
+        guard let blob else { return nil }
+        do { _ = try Protos_CollectionConfigPackage(serializedBytes: blob) } catch {
+            throw CorruptColumn(table: "definition_drafts", column: "collections", row: "\(channel)/\(name)", cause: error)
+        }
+        return blob
+    }
+
     func find(channel: String, name: String) throws -> DefinitionDraft? {
         try connection.query("SELECT \(Self.columns) FROM definition_drafts WHERE channel = ? AND name = ?", [channel, name]) { s in
             DefinitionDraft(channel: s.string(0), name: s.string(1), version: s.string(2), sequence: s.int64(3),
                             endorsementPolicy: s.optionalString(4), validationParameter: s.blob(5),
-                            collections: s.isNull(6) ? nil : s.blob(6), initRequired: s.int64(7) != 0,
+                            collections: try Self.collections(s.isNull(6) ? nil : s.blob(6), channel: s.string(0), name: s.string(1)),
+                            initRequired: s.int64(7) != 0,
                             endorsementPlugin: s.string(8), validationPlugin: s.string(9),
                             packages: try Self.packages(ids: s.string(10), sources: s.string(15), channel: s.string(0), name: s.string(1)),
                             updatedAt: s.string(11), updatedBy: s.string(12), autoCommit: s.int64(13) != 0,

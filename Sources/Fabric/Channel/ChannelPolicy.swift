@@ -36,6 +36,7 @@ public enum ChannelPolicy: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .implicitMeta(let rule, let subPolicy): "\(rule.rawValue) \(subPolicy)"
+        // A description cannot throw: the placeholder says the policy has no DSL text.
         case .signature(let envelope): (try? SignaturePolicyRenderer.render(envelope)) ?? "<signature policy>"
         case .other(let type): "policy type \(type)"
         }

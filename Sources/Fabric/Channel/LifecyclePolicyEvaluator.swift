@@ -23,6 +23,7 @@ public indirect enum LifecyclePolicyEvaluator: Sendable, Equatable {
     static func rule(_ rule: Common_SignaturePolicy, _ identities: [Common_MSPPrincipal]) -> LifecyclePolicyEvaluator {
         switch rule.type {
         case .signedBy(let index)?:
+            // A principal that is out of range or no decodable role is satisfied by no org ("").
             guard index >= 0, Int(index) < identities.count, identities[Int(index)].principalClassification == .role,
                   let role = try? Common_MSPRole(serializedBytes: identities[Int(index)].principal) else { return .org("") }
             return .org(role.mspIdentifier)

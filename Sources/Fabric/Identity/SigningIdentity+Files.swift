@@ -16,6 +16,7 @@ extension SigningIdentity {
         let identity = try loadIdentity(certificateFile: certFile, mspID: mspID)
         let wanted = identity.certificate.subjectPublicKeyInfoDER
         for keyFile in try regularFiles(in: keyDir) {
+            // A keystore may hold other files; if no file is the matching key, the error below says so.
             guard let key = try? ECPrivateKey(pem: readText(keyFile)) else { continue }
             if key.publicKey.subjectPublicKeyInfoDER == wanted {
                 return SigningIdentity(identity: identity, signer: PrivateKeySigner(key: key))

@@ -11,6 +11,7 @@ import Foundation
 public enum CollectionsConfig {
     /// Throws `DefinitionValidationError` with a message naming the collection and field.
     public static func parse(json: [UInt8]) throws(DefinitionValidationError) -> Protos_CollectionConfigPackage {
+        // Not JSON at all or not an array: the same message (what is expected) either way.
         guard let array = (try? JSONSerialization.jsonObject(with: Data(json))) as? [Any] else {
             throw DefinitionValidationError("could not parse the collection configuration: expected a JSON array of objects")
         }

@@ -20,6 +20,7 @@ public enum EndorsementPolicy: Sendable, Hashable, CustomStringConvertible {
 
     /// Decodes serialized `ApplicationPolicy` bytes.
     public init(applicationPolicyBytes bytes: [UInt8]) throws(PolicyParseError) {
+        // The decoder's error says nothing an operator can use; the thrown message does.
         guard let policy = try? Protos_ApplicationPolicy(serializedBytes: bytes) else {
             throw PolicyParseError("validation parameter is not an ApplicationPolicy")
         }
@@ -43,6 +44,7 @@ public enum EndorsementPolicy: Sendable, Hashable, CustomStringConvertible {
     /// DSL text for signature policies, the reference path otherwise.
     public var description: String {
         switch self {
+        // A description cannot throw: the placeholder says the policy has no DSL text.
         case .signaturePolicy(let envelope): (try? SignaturePolicyRenderer.render(envelope)) ?? "<unrenderable signature policy>"
         case .channelConfigPolicy(let reference): reference
         }

@@ -32,6 +32,7 @@ struct PolicyTokenizer {
 
     mutating func peek() -> PolicyToken? {
         if buffered == nil { buffered = Result { () throws(PolicyParseError) in try scan() } }
+        // A scan error stays in `buffered`: `next()` throws it, peeking only looks ahead.
         return (try? buffered?.get()) ?? nil
     }
 

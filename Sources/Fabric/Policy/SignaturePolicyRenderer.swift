@@ -30,6 +30,7 @@ public enum SignaturePolicyRenderer {
     }
 
     private static func principalText(_ principal: Common_MSPPrincipal) throws(PolicyParseError) -> String {
+        // An undecodable role is thrown below as "not renderable", like any other principal.
         guard principal.principalClassification == .role,
               let role = try? Common_MSPRole(serializedBytes: principal.principal),
               let name = PrincipalRole(role.role) else {
