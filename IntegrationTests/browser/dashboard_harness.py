@@ -258,6 +258,7 @@ def lifecycle_network(gateway):
     except BaseException:
         sim.stop()
         raise
+    g.sim_dir = sim.dir
     yield g
     g.stop()
     sim.stop()

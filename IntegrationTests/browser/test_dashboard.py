@@ -161,6 +161,11 @@ def test_lifecycle_walkthrough(browser, gateway, lifecycle_network, tmp_path):
     run_lifecycle_walkthrough(browser, lifecycle_network, tmp_path)
 
 
+def test_pending_definition_from_another_tool_is_adopted_approved_and_committed(browser, gateway, lifecycle_network):
+    from dashboard_pending import run_pending_walkthrough
+    run_pending_walkthrough(browser, lifecycle_network)
+
+
 def run_module(browser, gateway, module, body):
     """Runs `body` (JS using `m`, the imported module) in the page; returns its value."""
     browser.get(gateway.url + "/")

@@ -132,7 +132,7 @@ export function pretty(value) {
 
 /** A table that becomes stacked cards on narrow screens (cells carry their column name). */
 export function table(columns, rows, opts = {}) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: `responsive ${opts.class || ''}` },
+  return h('div', { class: 'table-wrap' }, h('table', { class: `responsive ${opts.class || ''}`, id: opts.id },
     opts.caption ? h('caption', { class: 'sr-only' }, opts.caption) : null,
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((cells) => {

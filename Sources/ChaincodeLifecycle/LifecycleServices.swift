@@ -16,7 +16,7 @@ public final class LifecycleServices: Sendable {
     /// Installs and `wait:false` submits under way; drained by `drainBackgroundTasks` at shutdown.
     public let background: BackgroundTasks
     /// Commits `autoCommit` drafts once ready; runs between `startAutoCommit()` and `stopAutoCommit()`.
-    public let autoCommitter: AutoCommitter
+    let autoCommitter: AutoCommitter
 
     public init(network: FabricNetwork, queue: DatabaseQueue, packages: PackageStore, events: EventHub = EventHub(),
                 metrics: MetricsRegistry? = nil, logger: Logger = Logger(label: "gateway"),
@@ -29,6 +29,12 @@ public final class LifecycleServices: Sendable {
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
         autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,
                                       statusOf: statusOf)
+    }
+
+    /// Checks at once whether the auto-commit draft at `sequence` can be committed (its
+    /// approvals may already make it ready: auto-commit does not wait for the next one).
+    public func triggerAutoCommit(channel: String, name: String, sequence: Int64) {
+        autoCommitter.trigger(AutoCommitter.Key(channel: channel, name: name, sequence: sequence))
     }
 
     /// Evaluate and submit on committed chaincodes.

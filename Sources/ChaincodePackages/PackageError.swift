@@ -20,10 +20,7 @@ public struct PackageError: Error, Sendable, Equatable, CustomStringConvertible 
     public let kind: Kind
     public let message: String
 
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
+    public init(_ kind: Kind, _ message: String) { (self.kind, self.message) = (kind, message) }
 
     public var description: String { message }
 

@@ -6,10 +6,7 @@ public struct GRPCConnectionError: Error, CustomStringConvertible, Sendable, Equ
     /// Stable, readable text, e.g. "cannot connect to peer0:7051: Connection refused".
     public let message: String
 
-    public init(target: String, message: String) {
-        self.target = target
-        self.message = message
-    }
+    public init(target: String, message: String) { (self.target, self.message) = (target, message) }
 
     public var description: String { message }
 

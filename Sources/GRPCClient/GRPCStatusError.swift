@@ -5,10 +5,7 @@ public struct GRPCStatusError: Error, CustomStringConvertible, Sendable, Equatab
     /// The percent-decoded `grpc-message` (may be empty).
     public let message: String
 
-    public init(code: GRPCStatusCode, message: String) {
-        self.code = code
-        self.message = message
-    }
+    public init(code: GRPCStatusCode, message: String) { (self.code, self.message) = (code, message) }
 
     public var description: String {
         message.isEmpty ? "gRPC status \(code)" : "gRPC status \(code): \(message)"

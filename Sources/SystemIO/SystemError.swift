@@ -6,10 +6,7 @@ public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
     public let code: Int32
     public let call: String
 
-    public init(code: Int32, call: String) {
-        self.code = code
-        self.call = call
-    }
+    public init(code: Int32, call: String) { (self.code, self.call) = (code, call) }
 
     public var description: String {
         "\(call): \(String(cString: strerror(code)))"

@@ -15,10 +15,7 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Hashable {
     public let kind: Kind
     public let message: String
 
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
+    public init(_ kind: Kind, _ message: String) { (self.kind, self.message) = (kind, message) }
 
     public var description: String { message }
 }

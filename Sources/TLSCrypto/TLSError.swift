@@ -17,10 +17,7 @@ public struct TLSError: Error, CustomStringConvertible, Sendable, Equatable {
     public let kind: Kind
     public let message: String
 
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
+    public init(_ kind: Kind, _ message: String) { (self.kind, self.message) = (kind, message) }
 
     public var description: String { message }
 

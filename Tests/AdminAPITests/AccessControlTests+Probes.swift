@@ -64,6 +64,7 @@ extension AccessControlTests {
         lifecycle("GET", chaincode, basic, "read"),
         lifecycle("PUT", chaincode + "/draft", basic + "/draft", "orgs:operate", json: #"{"version":"1.0"}"#),
         lifecycle("POST", chaincode + "/draft/upgrade", basic + "/draft/upgrade", "orgs:operate", json: "{}"),
+        lifecycle("POST", chaincode + "/draft/adopt", basic + "/draft/adopt", "orgs:operate", json: "{}"),
         lifecycle("GET", chaincode + "/approvals", basic + "/approvals", "read"),
         lifecycle("GET", chaincode + "/history", basic + "/history", "read"),
         lifecycle("POST", chaincode + "/approvals", basic + "/approvals", "orgs:operate", json: #"{"orgs":["Org2MSP"]}"#),

@@ -1,4 +1,5 @@
 @testable import AdminAPI
+@testable import ChaincodeLifecycle
 import Configuration
 import Foundation
 import Testing

@@ -4,6 +4,7 @@ import { get, api, seg, isUnavailable } from '../api.js';
 import { h, replace, card, errorBox, errorSlot, notAvailable, busy, badge, dl, pretty } from '../ui.js';
 import { describePolicy } from '../policy.js';
 import { draftForm } from './draft-form.js';
+import { pendingCard } from './pending-card.js';
 
 const STATE_TEXT = { approved: 'approved', 'approved-different': 'approved a different definition', 'not-approved': 'not yet approved' };
 
@@ -16,14 +17,15 @@ export default async function renderDetail(root, ctx, flash) {
   } catch (err) {
     if (isUnavailable(err)) { replace(root, notAvailable('Chaincode definitions')); return; }
     if (err.status !== 404) throw err;
-    info = { committed: null, draft: null };
+    info = { committed: null, draft: null, pending: null };
   }
   if (ctx.signal.aborted) return;
-  const { committed, draft } = info;
+  const { committed, draft, pending } = info;
   const refresh = (message) => renderDetail(root, ctx, message);
   replace(root, h('h2', { class: 'page-sub' }, `${name} on ${channel}`), flash || null);
   if (committed) root.append(committedCard(committed, () => document.getElementById('draft-version')?.focus()));
   else root.append(h('p', { class: 'muted', id: 'not-committed' }, 'Not committed on this channel yet.'));
+  if (pending) root.append(pendingCard({ ctx, base, pending, draft, refresh }));
   if (draft) root.append(await draftCard({ ctx, base, draft, refresh }));
   root.append(draftForm({ channel, name, committed, draft, onSaved: () => refresh(h('p', { class: 'success' }, 'Draft saved.')) }));
 }

@@ -1,5 +1,7 @@
-// Install: peers × packages matrix; install a package on the selected peers and follow the
-// operation's per-peer steps.
+// Install: packages × peers matrix of what the peers really have installed (whoever installed
+// it) and the packages this gateway stores; install a stored package on the selected peers and
+// follow the operation's per-peer steps. A package a peer has but the gateway does not store is
+// marked so: upload it under Packages to install it on more peers.
 import { get, api, seg, isUnavailable } from '../api.js';
 import { h, replace, card, errorSlot, errorBox, notAvailable, busy, badge } from '../ui.js';
 import { followOperation } from './operation.js';
@@ -14,8 +16,14 @@ export default async function render(main, ctx) {
     throw err;
   }
   if (ctx.signal.aborted) return;
-  const installed = await installedByPeer(net.peers);
-  if (!pkgs.items.length) { main.append(h('p', { class: 'muted' }, 'No packages stored: upload one under Packages first.')); return; }
+  const { byPeer: installed, seen } = await installedByPeer(net.peers);
+  const stored = new Set(pkgs.items.map((p) => p.packageId));
+  const rowsData = [...pkgs.items.map((p) => ({ packageId: p.packageId, label: p.label, stored: true })),
+    ...[...seen.values()].filter((p) => !stored.has(p.packageId)).map((p) => ({ ...p, stored: false }))];
+  if (!rowsData.length) {
+    main.append(h('p', { class: 'muted', id: 'install-empty' }, 'No package stored here and none installed on the peers: upload one under Packages first.'));
+    return;
+  }
   const mayActFor = (msp) => ctx.me.role === 'admin' || (ctx.me.role === 'operator' && ctx.me.orgs.includes(msp));
   const progress = h('div', { id: 'install-progress', 'aria-live': 'polite' });
   const slot = errorSlot();
@@ -23,11 +31,16 @@ export default async function render(main, ctx) {
   const boxes = [];
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Package'), net.peers.map((p) =>
     h('th', { scope: 'col' }, h('div', {}, p.name), h('div', { class: 'muted small' }, p.mspId))));
-  const rows = pkgs.items.map((pkg) => h('tr', {}, h('th', { scope: 'row' }, pkg.label, h('div', { class: 'muted small break' }, pkg.packageId)),
+  const rows = rowsData.map((pkg) => h('tr', { dataset: { packageId: pkg.packageId, stored: String(pkg.stored) } },
+    h('th', { scope: 'row' }, pkg.label, h('div', { class: 'muted small break' }, pkg.packageId),
+      references(seen.get(pkg.packageId)?.references),
+      pkg.stored ? null : h('div', { class: 'small warnings not-stored' }, 'Not stored in this gateway: ',
+        h('a', { href: '#/packages' }, 'upload it'), ' to install it on more peers.')),
     net.peers.map((peer) => {
       const inst = installed.get(peer.name);
       if (inst instanceof Error) return h('td', { 'data-label': peer.name }, badge('unknown', 'unknown'));
       if (inst?.has(pkg.packageId)) return h('td', { 'data-label': peer.name }, badge('ok', 'installed'));
+      if (!pkg.stored) return h('td', { 'data-label': peer.name }, h('span', { class: 'muted small' }, 'not installed'));
       const cb = h('input', { type: 'checkbox', 'aria-label': `Install ${pkg.label} on ${peer.name}`, disabled: !mayActFor(peer.mspId),
         dataset: { peer: peer.name, packageId: pkg.packageId } });
       boxes.push(cb);
@@ -58,13 +71,28 @@ export default async function render(main, ctx) {
     h('div', { class: 'actions' }, button), slot, progress));
 }
 
+/** Each peer's installed package IDs (or its error), and every installed package seen, with
+ *  the definitions that reference it. */
 async function installedByPeer(peers) {
-  const map = new Map();
+  const byPeer = new Map();
+  const seen = new Map();
   await Promise.all(peers.map(async (p) => {
     try {
       const res = await get(`/peers/${seg(p.name)}/installed`);
-      map.set(p.name, new Set(res.items.map((i) => i.packageId)));
-    } catch (err) { map.set(p.name, err); }
+      byPeer.set(p.name, new Set(res.items.map((i) => i.packageId)));
+      for (const i of res.items) {
+        const known = seen.get(i.packageId) || { packageId: i.packageId, label: i.label, references: [] };
+        for (const r of i.references || []) {
+          if (!known.references.some((k) => k.channel === r.channel && k.chaincode === r.chaincode && k.version === r.version)) known.references.push(r);
+        }
+        seen.set(i.packageId, known);
+      }
+    } catch (err) { byPeer.set(p.name, err); }
   }));
-  return map;
+  return { byPeer, seen };
+}
+
+function references(refs) {
+  if (!refs?.length) return null;
+  return h('div', { class: 'muted small' }, 'Used by ', refs.map((r) => `${r.chaincode} ${r.version} on ${r.channel}`).join(', '));
 }

@@ -140,7 +140,7 @@ enum ChaincodeRoutes {
         ctx.auditDetail = "version \(draft.version) sequence \(draft.sequence)" + (draft.autoCommit ? " auto-commit" : "")
         // Approvals may already make the draft ready: auto-commit does not wait for the next one.
         if draft.autoCommit {
-            services.autoCommitter.trigger(AutoCommitter.Key(channel: channel, name: name, sequence: draft.sequence))
+            services.triggerAutoCommit(channel: channel, name: name, sequence: draft.sequence)
         }
         return .json(draft.json)
     }

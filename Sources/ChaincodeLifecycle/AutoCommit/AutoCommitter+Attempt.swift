@@ -7,7 +7,7 @@ extension AutoCommitter {
     /// One check of `key`: commits when the draft asks for it, is not committed yet, is ready,
     /// and the gateway can collect the endorsements; otherwise says why not.
     @discardableResult
-    public func attempt(_ key: Key) async -> Outcome {
+    func attempt(_ key: Key) async -> Outcome {
         let outcome: Outcome
         do {
             outcome = try await decideAndCommit(key)

@@ -17,21 +17,15 @@ import Store
 /// `chaincode.commit`. When it cannot commit (no admin identity of an approving org, too few
 /// approving orgs with a configured peer, a Fabric failure) it stores why in the draft's
 /// `autoCommitNote`.
-public final class AutoCommitter: Sendable {
-    public struct Key: Hashable, Sendable {
-        public var channel: String
-        public var name: String
-        public var sequence: Int64
-
-        public init(channel: String, name: String, sequence: Int64) {
-            self.channel = channel
-            self.name = name
-            self.sequence = sequence
-        }
+final class AutoCommitter: Sendable {
+    struct Key: Hashable, Sendable {
+        var channel: String
+        var name: String
+        var sequence: Int64
     }
 
     /// What one attempt did (for tests and the log).
-    public enum Outcome: Equatable, Sendable {
+    enum Outcome: Equatable, Sendable {
         case notAutoCommit, alreadyCommitted, notReady, committed(txID: String), couldNot(String)
     }
 
@@ -93,7 +87,7 @@ public final class AutoCommitter: Sendable {
     }
 
     /// Asks for an attempt on `key`; joins the one under way if there is one.
-    public func trigger(_ key: Key) {
+    func trigger(_ key: Key) {
         let start = inFlight.withLock { m -> Bool in
             if m[key] != nil { m[key] = true; return false }
             m[key] = false
