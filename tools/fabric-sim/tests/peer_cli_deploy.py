@@ -2,7 +2,7 @@
 package (ccaas), install on one peer of each org, approve by each org with its package ID,
 commit endorsed by all. Tests use it to build a chaincode "deployed by another tool".
 
-    python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1]
+    python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1] [--policy DSL]
 
 Prints {"packageId": ..., "sequence": ...} on success; exits 1 with Fabric's message otherwise.
 """
@@ -26,7 +26,13 @@ def main():
     ap.add_argument("--label", default="basic_1.0")
     ap.add_argument("--sequence", type=int, default=1)
     ap.add_argument("--channel", default="mychannel")
+    ap.add_argument("--policy", default="", help="signature policy DSL (default: the channel's Endorsement)")
     a = ap.parse_args()
+    kw = {}
+    if a.policy:
+        from fabsim.pb import peerpolicy
+        from fabsim.policy import from_string
+        kw["policy"] = peerpolicy.ApplicationPolicy(signature_policy=from_string(a.policy)).SerializeToString()
     net = Net(a.sim_dir)
     lc = Lifecycle(net, a.channel)
     pkg = packages.build(a.label, "ccaas", [("connection.json", b'{"address":"127.0.0.1:9999"}')])
@@ -37,10 +43,10 @@ def main():
             r = lc.install(m, pkg)
             if r.response.status != 200 and "already successfully installed" not in r.response.message:
                 sys.exit(f"install on {m}: {r.response.message}")
-            code, r = lc.approve(m, a.name, a.sequence, pid)
+            code, r = lc.approve(m, a.name, a.sequence, pid, **kw)
             if code != 0:
                 sys.exit(f"approve by {m}: {r.response.message if r else code}")
-        code, r = lc.commit(orgs, a.name, a.sequence)
+        code, r = lc.commit(orgs, a.name, a.sequence, **kw)
         if code != 0:
             sys.exit(f"commit: {r.response.message if r else code}")
         got, _ = lc.query(orgs[0], "QueryChaincodeDefinition", lifecycle.QueryChaincodeDefinitionArgs(name=a.name),
