@@ -13,7 +13,7 @@ extension NetworkError: HTTPErrorConvertible {
         case .rejected(let status) where status == 404: 404
         case .rejected(let status) where (400..<500).contains(status): 422
         case .rejected: 409
-        case .transactionInvalid: 409
+        case .transactionInvalid, .discoveryRefused: 409
         case .invalidDefinition, .invalidPolicy, .noAdminIdentity, .noPeerConfigured, .noOrderer: 422
         case .noUsablePeer: 503
         case .identityUnreadable, .tlsUnreadable: 500

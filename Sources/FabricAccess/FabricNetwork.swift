@@ -24,11 +24,13 @@ public final class FabricNetwork: Sendable {
     public let queryTimeout: Duration
     /// Deadline for InstallChaincode (the peer builds the package).
     public let installTimeout: Duration
+    /// Service discovery (endorsement plans, peers and orderers not in the configuration).
+    public let discovery: DiscoveryService
 
     /// Loads every identity (private keys are read here and kept only in memory) and creates
     /// the channels; connections open lazily on first use.
     public init(config: NetworkConfig, queryTimeout: Duration = .seconds(5), installTimeout: Duration = .seconds(300),
-                metrics: MetricsRegistry? = nil) throws {
+                metrics: MetricsRegistry? = nil, addressRewrites: [String: String] = [:]) throws {
         self.config = config
         self.queryTimeout = queryTimeout
         self.installTimeout = installTimeout
@@ -56,8 +58,11 @@ public final class FabricNetwork: Sendable {
         }
         let pool = LoopChannelPool(targets: targets, sharedLoop: loop.loop)
         self.loopChannels = pool
+        let discovery = DiscoveryService(config: config, loop: loop.loop, addressRewrites: addressRewrites,
+                                         clientTLS: try Self.clientTLS(config))
+        self.discovery = discovery
         let transport = GRPCFabricTransport { [channels] endpoint in
-            guard let shared = channels[endpoint.address] else {
+            guard let shared = channels[endpoint.address] ?? discovery.nodes.channel(to: endpoint.address) else {
                 throw FabricProtocolError("no configured node at \(endpoint.address)")
             }
             // On a request's event loop: that loop's own channel (no thread hop per call).
@@ -78,6 +83,7 @@ public final class FabricNetwork: Sendable {
         }
         guard first else { return }
         await loopChannels.closeAll()
+        await discovery.nodes.closeAll()
         for channel in channels.values { await channel.close() }
         loop.shutdown()
     }
@@ -135,6 +141,17 @@ public final class FabricNetwork: Sendable {
     static func tlsCertificateHash(_ config: NetworkConfig) throws -> [UInt8]? {
         guard let file = (config.peers + config.orderers).lazy.compactMap({ $0.tls?.clientCertFile }).first else { return nil }
         return try FabricClient.tlsCertificateHash(certificatePEM: String(contentsOfFile: file, encoding: .utf8))
+    }
+
+    /// The client certificate and key of the first node configured with both (mutual TLS).
+    static func clientTLS(_ config: NetworkConfig) throws -> (cert: String, key: String)? {
+        guard let tls = (config.peers + config.orderers).lazy.compactMap(\.tls).first(where: { $0.clientCertFile != nil && $0.clientKeyFile != nil }),
+              let certFile = tls.clientCertFile, let keyFile = tls.clientKeyFile else { return nil }
+        do {
+            return (try String(contentsOfFile: certFile, encoding: .utf8), try String(contentsOfFile: keyFile, encoding: .utf8))
+        } catch {
+            throw NetworkError(.tlsUnreadable, "cannot read the TLS client certificate '\(certFile)' or key '\(keyFile)'")
+        }
     }
 
     static func split(_ address: String) -> (String, Int) {

@@ -27,6 +27,9 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
         case noAdminIdentity, noPeerConfigured, noUsablePeer, noOrderer
         /// A configured identity or TLS file cannot be read.
         case identityUnreadable, tlsUnreadable
+        /// The Discovery service refused a query (Fabric's words in `fabricMessage`), or its
+        /// answer leaves no combination of reachable peers that satisfies the policy.
+        case discoveryRefused
     }
 
     public let kind: Kind
@@ -64,6 +67,7 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
         case .noOrderer: "no_orderer"
         case .identityUnreadable: "identity"
         case .tlsUnreadable: "tls"
+        case .discoveryRefused: "discovery_refused"
         }
     }
 
@@ -104,6 +108,9 @@ extension NetworkError {
             return NetworkError(.invalidDefinition, e.description)
         case let e as PolicyParseError:
             return NetworkError(.invalidPolicy, e.description)
+        case let e as DiscoveryError:
+            return NetworkError(.discoveryRefused, "discovery refused the query on channel '\(e.channel)'", peer: peer, org: org,
+                                fabricMessage: e.content)
         case let e as FabricProtocolError:
             return NetworkError(.protocolViolation, "unexpected answer from \(peer ?? "the network")", peer: peer, org: org,
                                 fabricMessage: e.description)

@@ -80,7 +80,10 @@ public struct InvokeService: Sendable {
                             transientData: call.transient, isInit: call.isInit)
     }
 
+    /// On peers from service discovery when it answers (`InvokeService+Discovery.swift`), else on
+    /// the first configured org that runs the chaincode.
     public func evaluate(_ call: Call, channel: String, name: String) async throws -> [UInt8] {
+        if let result = try await evaluateDiscovered(call, channel: channel, name: name) { return result }
         let org = try await runningOrgs(channel: channel, name: name)[0]
         let node = network.organization(org)!.peers[0]
         let client = network.queryClient(org)!
@@ -92,7 +95,10 @@ public struct InvokeService: Sendable {
         }
     }
 
+    /// Endorsed by a discovery plan's peers when discovery answers, else by one peer of each
+    /// configured org that runs the chaincode.
     public func submit(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus) {
+        if let done = try await submitDiscovered(call, channel: channel, name: name) { return done }
         let orgs = try await runningOrgs(channel: channel, name: name)
         let peers = orgs.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
         let client = network.queryClient(orgs[0])!

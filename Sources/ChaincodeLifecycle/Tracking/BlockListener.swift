@@ -151,6 +151,8 @@ final class BlockListener: Sendable {
             return try decoded.flatMap { try repo.process(channel: channel, block: $0.number, records: $0.records) }
         }
         if config { configurations.invalidate(channel) }
+        // A config block or a _lifecycle approval/commit changes who may and can endorse.
+        if config || decoded.contains(where: { !$0.records.isEmpty }) { network.discovery.invalidate(channel: channel) }
         for r in inserted { events.publish(r.kind.rawValue, r.eventJSON) }
         setProgress(last)
     }

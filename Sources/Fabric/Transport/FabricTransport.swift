@@ -15,4 +15,15 @@ public protocol FabricTransport: Sendable {
     func deliverFiltered(peer: FabricEndpoint, _ seek: Common_Envelope) -> AsyncThrowingStream<Protos_DeliverResponse, any Error>
     /// `/protos.Deliver/Deliver`: full blocks.
     func deliver(peer: FabricEndpoint, _ seek: Common_Envelope) -> AsyncThrowingStream<Protos_DeliverResponse, any Error>
+    /// `/discovery.Discovery/Discover`.
+    func discover(peer: FabricEndpoint, _ request: Discovery_SignedRequest, timeout: Duration?) async throws
+        -> Discovery_Response
+}
+
+extension FabricTransport {
+    /// Transports without discovery (in-memory fakes) answer like a peer without the service.
+    public func discover(peer: FabricEndpoint, _ request: Discovery_SignedRequest, timeout: Duration?) async throws
+        -> Discovery_Response {
+        throw FabricProtocolError("\(peer) offers no discovery service")
+    }
 }

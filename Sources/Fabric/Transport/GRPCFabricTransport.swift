@@ -10,6 +10,7 @@ public struct GRPCFabricTransport: FabricTransport {
         public static let broadcast = "/orderer.AtomicBroadcast/Broadcast"
         public static let deliver = "/protos.Deliver/Deliver"
         public static let deliverFiltered = "/protos.Deliver/DeliverFiltered"
+        public static let discover = "/discovery.Discovery/Discover"
     }
 
     private let connection: @Sendable (FabricEndpoint) throws -> any FabricGRPCConnection
@@ -24,6 +25,12 @@ public struct GRPCFabricTransport: FabricTransport {
         let bytes = try await connection(peer).unary(path: Path.processProposal, request: proposal.encodedBytes(),
                                                      timeout: timeout)
         return try decode(Protos_ProposalResponse.self, bytes, "ProposalResponse from \(peer)")
+    }
+
+    public func discover(peer: FabricEndpoint, _ request: Discovery_SignedRequest, timeout: Duration?) async throws
+        -> Discovery_Response {
+        let bytes = try await connection(peer).unary(path: Path.discover, request: request.encodedBytes(), timeout: timeout)
+        return try decode(Discovery_Response.self, bytes, "discovery Response from \(peer)")
     }
 
     public func broadcast(orderer: FabricEndpoint, _ envelope: Common_Envelope, timeout: Duration?) async throws

@@ -20,7 +20,7 @@ class DeliverSource:
         self.is_running = is_running
 
 
-def _client_cert_hash(context):
+def client_cert_hash(context):
     auth = context.auth_context()
     pem = (auth.get("x509_pem_cert") or [None])[0]
     if not pem:
@@ -47,7 +47,7 @@ def _check(src, env, context):
     if not chdr.HasField("timestamp") or abs(now - ts) > TIME_WINDOW:
         return common.BAD_REQUEST, None, None, None
     if src.mutual_tls:
-        actual = _client_cert_hash(context)
+        actual = client_cert_hash(context)
         if not chdr.tls_cert_hash or actual is None or chdr.tls_cert_hash != actual:
             return common.BAD_REQUEST, None, None, None
     try:

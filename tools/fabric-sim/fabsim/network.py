@@ -14,6 +14,7 @@ from .faults import FaultInterceptor, Faults
 from .gateway import Gateway
 from .orderer import Orderer
 from .pb import ab_grpc, events_grpc, gateway_grpc, peer_grpc
+from fabric_protos.discovery import protocol_pb2_grpc as discovery_grpc
 from .peer import Peer
 
 log = logging.getLogger("fabsim.network")
@@ -98,6 +99,7 @@ class Network:
             peer_grpc.add_EndorserServicer_to_server(services.EndorserServicer(node), server)
             events_grpc.add_DeliverServicer_to_server(services.PeerDeliverServicer(node, mutual), server)
             gateway_grpc.add_GatewayServicer_to_server(services.GatewayServicer(node.gateway), server)
+            discovery_grpc.add_DiscoveryServicer_to_server(services.DiscoveryServicer(node, self), server)
         addr = f"127.0.0.1:{node.port}"
         creds = self._credentials(node)
         port = server.add_secure_port(addr, creds) if creds else server.add_insecure_port(addr)

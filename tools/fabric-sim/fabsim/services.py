@@ -2,9 +2,11 @@
 import grpc
 
 from . import deliver
+from .discovery import Discovery, DiscoveryError
 from .endorser import EndorserError
 from .gateway_errors import GatewayError
 from .pb import ab, ab_grpc, events, events_grpc, gateway_grpc, peer_grpc
+from fabric_protos.discovery import protocol_pb2_grpc as discovery_grpc
 
 
 class EndorserServicer(peer_grpc.EndorserServicer):
@@ -87,3 +89,16 @@ class AtomicBroadcastServicer(ab_grpc.AtomicBroadcastServicer):
         yield from deliver.serve(self.src, request_iterator, context,
                                  lambda b, ch: ab.DeliverResponse(block=b),
                                  lambda s: ab.DeliverResponse(status=s))
+
+
+class DiscoveryServicer(discovery_grpc.DiscoveryServicer):
+    """discovery/service.go Discover: whole-call errors are plain Go errors (gRPC UNKNOWN)."""
+
+    def __init__(self, peer, network):
+        self.service = Discovery(peer, network)
+
+    def Discover(self, request, context):
+        try:
+            return self.service.discover(request, deliver.client_cert_hash(context))
+        except DiscoveryError as e:
+            context.abort(grpc.StatusCode.UNKNOWN, str(e))

@@ -114,6 +114,16 @@ class Net:
             self._chans[key] = ch
         return self._chans[key]
 
+    def default_tls_hash(self):
+        """Under mutual TLS: SHA-256 of the DER of the default client certificate (Org1's admin)."""
+        if self.tls != "mutual":
+            return b""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        pem = open(os.path.join(self.orgs["Org1MSP"]["adminTlsDir"], "client.crt"), "rb").read()
+        der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+        return hashlib.sha256(der).digest()
+
     def peer(self, mspid, i=0):
         return self.channel(self.peer_info(mspid, i))
 
@@ -174,7 +184,8 @@ class Net:
         """Wait on DeliverFiltered from block 0 for tx_id; returns (code, block number)."""
         ident = self.user(mspid)
         env = self.seek_envelope(ident, channel, ab.SeekPosition(oldest=ab.SeekOldest()),
-                                 ab.SeekPosition(specified=ab.SeekSpecified(number=2 ** 64 - 1)))
+                                 ab.SeekPosition(specified=ab.SeekSpecified(number=2 ** 64 - 1)),
+                                 tls_cert_hash=self.default_tls_hash())
         stream = self.deliver(mspid, i).DeliverFiltered(iter([env]), timeout=timeout)
         try:
             for resp in stream:
@@ -202,9 +213,12 @@ def lc_prop(ident, channel, fn, msg, **kw):
     return Proposal(ident, channel, "_lifecycle", [fn, msg.SerializeToString()], **kw)
 
 
-def def_args(cls, name, seq, version="1.0", policy=b"", init_required=False, package_id=None):
+def def_args(cls, name, seq, version="1.0", policy=b"", init_required=False, package_id=None,
+             collections=None):
     a = cls(sequence=seq, name=name, version=version, validation_parameter=policy,
             init_required=init_required)
+    if collections is not None:
+        a.collections.CopyFrom(collections)
     if cls is lifecycle.ApproveChaincodeDefinitionForMyOrgArgs:
         if package_id:
             a.source.local_package.package_id = package_id

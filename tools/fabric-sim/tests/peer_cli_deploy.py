@@ -3,7 +3,7 @@ package (ccaas), install on one peer of each org, approve by each org with its p
 commit endorsed by all. Tests use it to build a chaincode "deployed by another tool".
 
     python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1]
-        [--approve-orgs Org1MSP] [--version 1.0] [--no-commit]
+        [--approve-orgs Org1MSP] [--version 1.0] [--policy DSL] [--no-commit]
 
 Installs on every org of --orgs, approves for --approve-orgs (default: the same orgs), commits
 unless --no-commit. Prints {"packageId": ..., "sequence": ...} on success (sequence: the
@@ -32,7 +32,13 @@ def main():
     ap.add_argument("--approve-orgs")
     ap.add_argument("--version", default="1.0")
     ap.add_argument("--no-commit", action="store_true")
+    ap.add_argument("--policy", default="", help="signature policy DSL (default: the channel's Endorsement)")
     a = ap.parse_args()
+    kw = {}
+    if a.policy:
+        from fabsim.pb import peerpolicy
+        from fabsim.policy import from_string
+        kw["policy"] = peerpolicy.ApplicationPolicy(signature_policy=from_string(a.policy)).SerializeToString()
     net = Net(a.sim_dir)
     lc = Lifecycle(net, a.channel)
     pkg = packages.build(a.label, "ccaas", [("connection.json", b'{"address":"127.0.0.1:9999"}')])
@@ -45,13 +51,13 @@ def main():
             if r.response.status != 200 and "already successfully installed" not in r.response.message:
                 sys.exit(f"install on {m}: {r.response.message}")
         for m in approving:
-            code, r = lc.approve(m, a.name, a.sequence, pid, version=a.version)
+            code, r = lc.approve(m, a.name, a.sequence, pid, version=a.version, **kw)
             if code != 0:
                 sys.exit(f"approve by {m}: {r.response.message if r else code}")
         if a.no_commit:
             print(json.dumps({"packageId": pid, "sequence": None}))
             return
-        code, r = lc.commit(approving, a.name, a.sequence, version=a.version)
+        code, r = lc.commit(approving, a.name, a.sequence, version=a.version, **kw)
         if code != 0:
             sys.exit(f"commit: {r.response.message if r else code}")
         got, _ = lc.query(orgs[0], "QueryChaincodeDefinition", lifecycle.QueryChaincodeDefinitionArgs(name=a.name),

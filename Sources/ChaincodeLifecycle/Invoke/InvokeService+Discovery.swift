@@ -1,0 +1,102 @@
+import Fabric
+import FabricAccess
+
+/// Evaluate and submit on peers chosen from Fabric's service discovery: the gateway signs with
+/// its own organization's client identity and asks any channel org's peers to endorse (a client
+/// of any channel org may), so a policy needing organizations whose identities the gateway does
+/// not hold can still be met. Each returns nil when discovery is unavailable (no Discovery
+/// service, whole-request error, unreachable): the caller then uses the static configuration.
+extension InvokeService {
+    /// The gateway's own organization: the first with a client identity and a configured peer.
+    func ownOrg() -> String? {
+        network.config.organizations.first { network.queryClient($0.mspID) != nil && !$0.peers.isEmpty }?.mspID
+    }
+
+    /// The plan for `name` on `channel`, or nil when discovery is unavailable. A refused query
+    /// throws `NetworkError(.discoveryRefused)` with Fabric's words.
+    func discoveredPlan(channel: String, name: String) async throws
+        -> (plan: EndorsementPlan, config: DiscoveredChannelConfig, client: FabricClient)? {
+        guard let own = ownOrg(), let client = network.queryClient(own) else { return nil }
+        let asked = (network.organization(own)?.peers ?? []).map(network.endpoint)
+        do {
+            let (config, descriptor) = try await network.discovery.endorsers(
+                channel: channel, calls: [ChaincodeInterestCall(name: name)], client: client, via: asked,
+                timeout: network.queryTimeout)
+            return (EndorsementPlan(descriptor: descriptor, ownOrg: own), config, client)
+        } catch is DiscoveryUnavailableError {
+            return nil
+        } catch {
+            throw NetworkError.classify(error, peer: asked.first?.address, org: own)
+        }
+    }
+
+    func evaluateDiscovered(_ call: Call, channel: String, name: String) async throws -> [UInt8]? {
+        guard let (plan, config, client) = try await discoveredPlan(channel: channel, name: name) else { return nil }
+        let proposal = try client.proposal(invocation(call, channel: channel, name: name))
+        var lastError: NetworkError?
+        for peer in plan.evaluationPeers() {
+            let endpoint = network.discovery.endpoint(advertised: peer.endpoint, mspID: peer.mspID, config: config)
+            do {
+                return Array(try await client.evaluate(proposal, on: endpoint, timeout: network.queryTimeout).payload)
+            } catch {
+                let e = NetworkError.classify(error, peer: endpoint.address, org: peer.mspID)
+                // Only an unreachable or silent peer is worth replacing; a refusal is the answer.
+                guard e.isTransportFailure else { throw e }
+                lastError = e
+            }
+        }
+        network.discovery.invalidate(channel: channel)
+        throw lastError ?? NetworkError(.discoveryRefused, "no peer can evaluate '\(name)' on '\(channel)'",
+                                        fabricMessage: EndorsementPlan.unsatisfiable)
+    }
+
+    func submitDiscovered(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus)? {
+        guard let (plan, config, client) = try await discoveredPlan(channel: channel, name: name) else { return nil }
+        let proposal = try client.proposal(invocation(call, channel: channel, name: name))
+        var failed = Set<String>()
+        while let peers = plan.endorsers(excluding: failed) {
+            var advertised: [String: String] = [:]
+            let endpoints = peers.map { peer -> FabricEndpoint in
+                let e = network.discovery.endpoint(advertised: peer.endpoint, mspID: peer.mspID, config: config)
+                advertised[e.address] = peer.endpoint
+                return e
+            }
+            let transaction: Transaction
+            do {
+                transaction = try await client.endorse(proposal, on: endpoints)
+            } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
+                // A peer of the plan is down: forget the cached answer and try another layout.
+                failed.formUnion(e.details.filter { $0.transport != nil }.compactMap { advertised[$0.endpoint] })
+                network.discovery.invalidate(channel: channel)
+                continue
+            } catch {
+                throw NetworkError.classify(error)
+            }
+            return try await order(transaction, client: client, config: config, endorsers: endpoints)
+        }
+        throw NetworkError(.discoveryRefused, "no reachable peers satisfy the endorsement policy of '\(name)' on '\(channel)'",
+                           fabricMessage: EndorsementPlan.unsatisfiable)
+    }
+
+    /// Broadcasts to the configured orderer, else to one discovery names; waits for the commit on
+    /// an own-org configured peer (else the first endorser).
+    private func order(_ transaction: Transaction, client: FabricClient, config: DiscoveredChannelConfig,
+                       endorsers: [FabricEndpoint]) async throws -> (result: [UInt8], status: CommitStatus) {
+        let orderer: FabricEndpoint
+        if network.config.orderers.isEmpty {
+            guard let discovered = network.discovery.orderer(config: config) else {
+                throw NetworkError(.noOrderer, "neither the configuration nor discovery names an orderer")
+            }
+            orderer = discovered
+        } else {
+            orderer = try network.orderer()
+        }
+        let own = client.signer.identity.mspID
+        let commitPeer = network.organization(own)?.peers.first.map(network.endpoint) ?? endorsers[0]
+        do {
+            return (transaction.result, try await client.submit(transaction, orderer: orderer, commitPeer: commitPeer))
+        } catch {
+            throw NetworkError.classify(error)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import AdminAPI
+@testable import ChaincodeLifecycle
+import Configuration
+import Fabric
+import FabricAccess
+import Foundation
+import TestSupport
+import Testing
+
+/// One gateway per organization: a gateway holding only Org2's identities and peer, with Org1's
+/// and Org3's peers known only through service discovery, on a 3-org simulator with mutual TLS
+/// (discovery binds requests to the client's TLS certificate, docs/fabric-notes.md §15).
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DiscoveryInvokeTests {
+    final class Org2Gateway: @unchecked Sendable {
+        let dir: URL
+        let sim: FabricSimulator
+        let services: GatewayServices
+        var simDir: String { dir.appendingPathComponent("sim").path }
+        var invoke: InvokeService { services.lifecycle!.invocations }
+
+        init(dir: URL, sim: FabricSimulator, services: GatewayServices) {
+            self.dir = dir
+            self.sim = sim
+            self.services = services
+        }
+
+        static func start(keepOrderer: Bool = true) async throws -> Org2Gateway {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discovery-\(UUID().uuidString.prefix(8))")
+            let sim = try await FabricSimulator.start(directory: dir.appendingPathComponent("sim"),
+                                                      arguments: ["--orgs", "3", "--base-port", "0", "--mutual-tls"])
+            do {
+                var network = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
+                network.organizations = network.organizations.filter { $0.mspID == "Org2MSP" }
+                if !keepOrderer { network.orderers = [] }
+                let services = try await GatewayServices.open(dataDirectory: dir.appendingPathComponent("data").path,
+                                                              migrationsDirectory: LifecycleFixture.repoRoot.appendingPathComponent("migrations").path,
+                                                              network: network)
+                return Org2Gateway(dir: dir, sim: sim, services: services)
+            } catch {
+                await sim.stop()
+                throw error
+            }
+        }
+
+        func stop() async {
+            await services.close()
+            await sim.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+
+        /// Deploys with the Python client, as another tool would: every org approves and commits.
+        func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP") throws {
+            let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
+            _ = try runCommand([LifecycleFixture.python, script, simDir, name, "--orgs", orgs] + (policy.map { ["--policy", $0] } ?? []),
+                               standardError: .capture).checked()
+        }
+
+        func control(_ node: String, _ action: String) async throws {
+            let ready = try JSONSerialization.jsonObject(with: sim.readyFile()) as? [String: Any]
+            let port = ready?["controlPort"] as? Int ?? 0
+            let r = try await HTTPTestClient(port: port).post("/nodes/\(node)/\(action)")
+            #expect(r.status == 200, "\(r.text)")
+        }
+
+        static func run(keepOrderer: Bool = true, _ body: (Org2Gateway) async throws -> Void) async throws {
+            let g = try await start(keepOrderer: keepOrderer)
+            do { try await body(g) } catch {
+                await g.stop()
+                throw error
+            }
+            await g.stop()
+        }
+    }
+
+    static func call(_ function: String, _ args: [String] = []) -> InvokeService.Call {
+        InvokeService.Call(function: function, arguments: args.map { Array($0.utf8) }, transient: [:], isInit: false)
+    }
+
+    @Test("an Org2-only gateway submits and evaluates VALID under AND, OR, MAJORITY and OutOf(2) policies")
+    func policies() async throws {
+        try await Org2Gateway.run { g in
+            let cases: [(String, String?)] = [
+                ("cc-and", "AND('Org1MSP.peer','Org2MSP.peer')"),
+                ("cc-or", "OR('Org1MSP.peer','Org2MSP.peer')"),
+                ("cc-majority", nil),
+                ("cc-outof", "OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"),
+            ]
+            for (name, policy) in cases {
+                try g.deploy(name, policy: policy)
+                let (_, status) = try await g.invoke.submit(Self.call("CreateAsset", ["a1", "blue", "5", "tom", "100"]),
+                                                            channel: "mychannel", name: name)
+                #expect(status.validationCode == .valid, "\(name)")
+                let read = try await g.invoke.evaluate(Self.call("ReadAsset", ["a1"]), channel: "mychannel", name: name)
+                #expect(String(decoding: read, as: UTF8.self).contains("blue"), "\(name)")
+            }
+        }
+    }
+
+    @Test("a peer of the plan that is down: the other layout is used")
+    func peerDown() async throws {
+        try await Org2Gateway.run { g in
+            try g.deploy("cc-fail", policy: "OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
+            // Warm the cache with every peer up, then stop Org1's: the cached plan names it first.
+            _ = try await g.invoke.evaluate(Self.call("GetAllAssets"), channel: "mychannel", name: "cc-fail")
+            try await g.control("peer0.org1.example.com", "stop")
+            let (_, status) = try await g.invoke.submit(Self.call("CreateAsset", ["a2", "red", "1", "ann", "9"]),
+                                                        channel: "mychannel", name: "cc-fail")
+            #expect(status.validationCode == .valid)
+            try await g.control("peer0.org1.example.com", "start")
+        }
+    }
+
+    @Test("a discovery refusal passes through with Fabric's words")
+    func refusal() async throws {
+        try await Org2Gateway.run { g in
+            do {
+                _ = try await g.invoke.submit(Self.call("InitLedger"), channel: "mychannel", name: "nosuchcc")
+                Issue.record("submit on an undefined chaincode succeeded")
+            } catch let e as NetworkError {
+                #expect(e.kind == .discoveryRefused)
+                #expect(e.fabricMessage == "failed constructing descriptor for chaincodes:<name:\"nosuchcc\" > ")
+            }
+        }
+    }
+
+    @Test("a profile with one peer and no orderer submits through the orderer discovery names")
+    func ordererFromDiscovery() async throws {
+        try await Org2Gateway.run(keepOrderer: false) { g in
+            try g.deploy("cc-noorderer", policy: "OR('Org1MSP.peer','Org2MSP.peer')")
+            let (_, status) = try await g.invoke.submit(Self.call("InitLedger"), channel: "mychannel", name: "cc-noorderer")
+            #expect(status.validationCode == .valid)
+        }
+    }
+}
