@@ -10,7 +10,9 @@
 #    BENCH_CLIENTS concurrent clients: p50/p99 and gateway CPU per request, next to the peer query
 #    it is built on (CheckCommitReadiness) sent directly by a Python grpcio client; and the status
 #    of a definition nobody approved (the largest "who is still needed" answer).
-# Targets: status p99 < 20 ms (at 1 client); catch-up completes (figures reported).
+# 3. Listing: GET .../chaincodes (every chaincode of the channel with its pending approvals, from
+#    the blocks) 200 times at one client.
+# Targets: status p99 < 20 ms (at 1 client); listing p99 < 20 ms; catch-up completes (figures reported).
 #
 # Only the first BENCH_PEER_ORGS orgs run peers (one Python process cannot hold 50 peers with
 # 10,000 blocks each); the channel config and the gateway config have all BENCH_ORGS orgs (admin
@@ -112,6 +114,8 @@ for c in $client_counts; do
 done
 
 echo "== a definition nobody approved (who is still needed: a majority of $orgs orgs), 200 sequential requests"
+listing="$("$python" "$helper" listing "$url" "$token" 200 | grep '^RESULT')"
+echo "$listing"
 probe="$("$python" "$helper" probe "$url" "$token" bench-unapproved 200)"
 echo "$probe"
 
@@ -120,6 +124,7 @@ echo "catch-up: $last_block blocks ($approvals approvals, $orgs orgs x $definiti
 for c in $client_counts; do
     echo "status: $c client(s): p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, gateway CPU ${cpu[$c]} us/request (CheckCommitReadiness sent directly to the simulator: p50 ${direct50[$c]} ms)"
 done
+echo "channel listing (GET .../chaincodes, $(field "$listing" chaincodes) chaincodes x $(field "$listing" orgs) orgs, $(field "$listing" bytes) bytes): p50 $(field "$listing" p50_ms) ms, p99 $(field "$listing" p99_ms) ms (target p99 < 20 ms)"
 echo "status of a definition nobody approved: p50 $(field "$probe" p50_ms) ms, p99 $(field "$probe" p99_ms) ms ($(field "$probe" smallest_sets) smallest sets of $(field "$probe" set_size) orgs listed, truncated=$(field "$probe" truncated))"
 c1="$(awk '{print $1}' <<<"$client_counts")"
 awk -v p="${p99[$c1]}" -v c="$c1" 'BEGIN { printf "target: status p99 < 20 ms at %s client(s): %.3f ms %s\n", c, p, (p < 20 ? "MET" : "MISSED") }'

@@ -124,6 +124,26 @@ def probe(url, token, cc, count):
           f"set_size={len(sets[0])} truncated={str(body.get('smallestSetsTruncated', False)).lower()}")
 
 
+def listing(url, token, count):
+    """GET .../chaincodes `count` times at one client: every chaincode with its pending approvals."""
+    api = API(url, token)
+    lat, body = [], None
+    for _ in range(count):
+        t0 = time.perf_counter()
+        api.conn.request("GET", f"/api/v1/channels/{CHANNEL}/chaincodes", headers=api.headers)
+        resp = api.conn.getresponse()
+        raw = resp.read()
+        lat.append(time.perf_counter() - t0)
+        if resp.status != 200:
+            sys.exit(f"list: HTTP {resp.status} {raw[:300]!r}")
+        body = raw
+    lat.sort()
+    items = json.loads(body)["items"]
+    orgs = max((len((i.get("pending") or {}).get("orgs", [])) for i in items), default=0)
+    print(f"RESULT listing queries={count} chaincodes={len(items)} orgs={orgs} bytes={len(body)} "
+          f"p50_ms={lat[len(lat) // 2] * 1e3:.3f} p99_ms={lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1e3:.3f}")
+
+
 def load(url, token, clients, seconds, definitions):
     lat, errors, lock = [], [0], threading.Lock()
     stop = time.monotonic() + seconds
@@ -199,6 +219,8 @@ def main(argv):
         verify(a[0], a[1], a[2])
     elif cmd == "probe":
         probe(a[0], a[1], a[2], int(a[3]))
+    elif cmd == "listing":
+        listing(a[0], a[1], int(a[2]))
     elif cmd == "direct":
         direct(a[0], int(a[1]), float(a[2]), int(a[3]))
     elif cmd == "http":

@@ -3,6 +3,7 @@ import EventLoop
 import Fabric
 import Foundation
 import GRPCClient
+import SystemIO
 import TLSCrypto
 
 /// Fabric's service discovery for the gateway: asks the configured peers'
@@ -21,6 +22,14 @@ public final class DiscoveryService: Sendable {
     let clientTLS: (cert: String, key: String)?
     let tlsEnabled: Bool
     private let cache = Locked<[String: ChannelAnswers]>([:])
+    /// Channels whose discovery could not be reached, and until when (monotonic ns) it is not
+    /// asked again: without this every query on a network without a usable Discovery service
+    /// (an old peer, TLS without a client certificate) would pay a failing call before its
+    /// static fallback. A config block or lifecycle commit (`invalidate`) asks again at once.
+    private let unavailable = Locked<[String: (until: UInt64, error: DiscoveryUnavailableError)]>([:])
+    /// How long an unreachable discovery is remembered: long enough that the fallback costs
+    /// nothing per query, short enough that a peer coming back is used within half a minute.
+    static let unavailableRetryNanos: UInt64 = 30_000_000_000
 
     struct ChannelAnswers {
         var config: DiscoveredChannelConfig?
@@ -38,7 +47,10 @@ public final class DiscoveryService: Sendable {
     }
 
     /// Forgets what discovery said about `channel` (a config block, a lifecycle commit).
-    public func invalidate(channel: String) { cache.withLock { _ = $0.removeValue(forKey: channel) } }
+    public func invalidate(channel: String) {
+        cache.withLock { _ = $0.removeValue(forKey: channel) }
+        unavailable.withLock { _ = $0.removeValue(forKey: channel) }
+    }
 
     /// The channel's configuration and the endorsement descriptor for `calls`, from the cache or
     /// from the first of `peers` that answers. Throws `DiscoveryError` (Fabric refused a query:
@@ -50,8 +62,15 @@ public final class DiscoveryService: Sendable {
             guard let entry = c[channel], let config = entry.config, let d = entry.descriptors[calls] else { return nil }
             return (config, d)
         }) { return hit }
-        let answers = try await ask([.config, .endorsers(chaincodes: calls)], channel: channel, client: client, via: peers,
-                                    timeout: timeout)
+        let now = Sys.monotonicNanos()
+        if let known = unavailable.withLock({ $0[channel] }), known.until > now { throw known.error }
+        let answers: [DiscoveryAnswer]
+        do {
+            answers = try await ask([.config, .endorsers(chaincodes: calls)], channel: channel, client: client, via: peers, timeout: timeout)
+        } catch let e as DiscoveryUnavailableError {
+            unavailable.withLock { $0[channel] = (now &+ Self.unavailableRetryNanos, e) }
+            throw e
+        }
         guard case .config(let config) = answers[0], case .endorsers(let ds) = answers[1], let d = ds.first else {
             throw FabricProtocolError("discovery answered the queries out of order")
         }

@@ -23,18 +23,37 @@ public struct ChannelChaincode: Sendable {
 
 extension DefinitionService {
     /// Every chaincode that is committed on the channel or appears in its lifecycle history.
+    /// One peer query (QueryChaincodeDefinitions) and one database read: each committed
+    /// definition's approvals come from the blocks when the listener has recorded its commit
+    /// (the peer is asked per chaincode only for a commit the blocks have not shown yet).
     public func channelChaincodes(channel: String) async throws -> [ChannelChaincode] {
-        let committed = try await committedList(channel: channel)
-        let (names, pending) = try await queue.read { db in
-            let repo = TrackingRepository(db)
-            return (try repo.chaincodeNames(channel: channel), try repo.pendingApprovals(channel: channel))
+        let definitions = try await network.onAnyPeer { client, peer in
+            try await client.evaluate(Lifecycle.queryChaincodeDefinitions(), channelID: channel, on: peer, timeout: network.queryTimeout)
         }
-        let orgs = pending.isEmpty ? [] : try await channelConfiguration(channel).mspIDs
+        let wanted = definitions.map { (name: $0.name, sequence: $0.sequence) }
+        let (names, pending, recordedCommits, approvals, drafts) = try await queue.read { db in
+            let repo = TrackingRepository(db)
+            return (try repo.chaincodeNames(channel: channel), try repo.pendingApprovals(channel: channel),
+                    try repo.committedSequences(channel: channel), try repo.approvals(channel: channel, at: wanted),
+                    try DraftRepository(db).drafts(channel: channel))
+        }
+        let orgs = try await channelConfiguration(channel).mspIDs
         var byName: [String: ChannelChaincode] = [:]
-        for c in committed { byName[c.definition.name] = ChannelChaincode(name: c.definition.name, committed: c) }
+        for d in definitions {
+            let committed: CommittedChaincodeDefinition?
+            if recordedCommits[d.name] == d.sequence {
+                let mine = approvals[d.name] ?? [:]
+                committed = CommittedChaincodeDefinition(definition: d, approvals: Dictionary(uniqueKeysWithValues: orgs.map { msp in
+                    (msp, mine[msp].map { PendingDefinition.same($0.definition, d) } ?? false)
+                }))
+            } else {
+                committed = try await self.committed(channel: channel, name: d.name)
+            }
+            byName[d.name] = ChannelChaincode(name: d.name, committed: committed)
+        }
         for name in names where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
         for (name, approvals) in pending where !approvals.isEmpty {
-            let draft = try await draft(channel: channel, name: name)?.definition()
+            let draft = try drafts[name]?.definition()
             byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(approvals: approvals, channelOrgs: orgs, draft: draft)
         }
         return byName.values.sorted { $0.name < $1.name }

@@ -50,16 +50,25 @@ struct DraftRepository {
     }
 
     func find(channel: String, name: String) throws -> DefinitionDraft? {
-        try connection.query("SELECT \(Self.columns) FROM definition_drafts WHERE channel = ? AND name = ?", [channel, name]) { s in
-            DefinitionDraft(channel: s.string(0), name: s.string(1), version: s.string(2), sequence: s.int64(3),
-                            endorsementPolicy: s.optionalString(4), validationParameter: s.blob(5),
-                            collections: try Self.collections(s.isNull(6) ? nil : s.blob(6), channel: s.string(0), name: s.string(1)),
-                            initRequired: s.int64(7) != 0,
-                            endorsementPlugin: s.string(8), validationPlugin: s.string(9),
-                            packages: try Self.packages(ids: s.string(10), sources: s.string(15), channel: s.string(0), name: s.string(1)),
-                            updatedAt: s.string(11), updatedBy: s.string(12), autoCommit: s.int64(13) != 0,
-                            autoCommitNote: s.optionalString(14))
-        }.first
+        try connection.query("SELECT \(Self.columns) FROM definition_drafts WHERE channel = ? AND name = ?", [channel, name], row: Self.draft)
+            .first
+    }
+
+    /// Every draft of the channel, by chaincode name.
+    func drafts(channel: String) throws -> [String: DefinitionDraft] {
+        let all = try connection.query("SELECT \(Self.columns) FROM definition_drafts WHERE channel = ?", [channel], row: Self.draft)
+        return Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func draft(_ s: Statement) throws -> DefinitionDraft {
+        DefinitionDraft(channel: s.string(0), name: s.string(1), version: s.string(2), sequence: s.int64(3),
+                        endorsementPolicy: s.optionalString(4), validationParameter: s.blob(5),
+                        collections: try collections(s.isNull(6) ? nil : s.blob(6), channel: s.string(0), name: s.string(1)),
+                        initRequired: s.int64(7) != 0,
+                        endorsementPlugin: s.string(8), validationPlugin: s.string(9),
+                        packages: try packages(ids: s.string(10), sources: s.string(15), channel: s.string(0), name: s.string(1)),
+                        updatedAt: s.string(11), updatedBy: s.string(12), autoCommit: s.int64(13) != 0,
+                        autoCommitNote: s.optionalString(14))
     }
 
     /// Every draft with auto-commit on (committed or not; the caller compares with the chain).

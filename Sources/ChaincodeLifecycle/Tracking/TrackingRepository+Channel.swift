@@ -26,4 +26,34 @@ extension TrackingRepository {
         for r in rows { latest[r.definition.name, default: [:]][r.mspID] = r }
         return latest
     }
+
+    /// The highest validly committed sequence of each chaincode, as the blocks recorded it.
+    func committedSequences(channel: String) throws -> [String: Int64] {
+        let rows = try connection.query("""
+            SELECT name, max(sequence) FROM lifecycle_transactions
+            WHERE channel = ? AND kind = 'commit' AND validation_code = 'VALID' GROUP BY name
+            """, [channel]) { ($0.string(0), $0.int64(1)) }
+        return Dictionary(rows, uniquingKeysWith: max)
+    }
+
+    /// Each org's latest valid approval of each (chaincode, sequence) asked for, in one query.
+    func approvals(channel: String, at wanted: [(name: String, sequence: Int64)]) throws -> [String: [String: LifecycleRecord]] {
+        guard !wanted.isEmpty else { return [:] }
+        let columns = Self.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .joined(separator: ", ")
+        let values = Array(repeating: "(?, ?)", count: wanted.count).joined(separator: ", ")
+        // Parameters in the order they appear: the pairs, then the channel.
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        for w in wanted { arguments += [w.name, w.sequence] }
+        arguments.append(channel)
+        let rows = try connection.query("""
+            WITH wanted(name, sequence) AS (VALUES \(values))
+            SELECT \(columns) FROM lifecycle_transactions t JOIN wanted w ON w.name = t.name AND w.sequence = t.sequence
+            WHERE t.channel = ? AND t.kind = 'approval' AND t.validation_code = 'VALID'
+            ORDER BY t.block_number, t.tx_index
+            """, arguments, row: Self.record)
+        var latest: [String: [String: LifecycleRecord]] = [:]
+        for r in rows { latest[r.definition.name, default: [:]][r.mspID] = r }
+        return latest
+    }
 }
