@@ -33,7 +33,7 @@ extension DefinitionService {
         let wanted = definitions.map { (name: $0.name, sequence: $0.sequence) }
         let (names, pending, recordedCommits, approvals, drafts) = try await queue.read { db in
             let repo = TrackingRepository(db)
-            return (try repo.chaincodeNames(channel: channel), try repo.pendingApprovals(channel: channel),
+            return (try repo.chaincodeNames(channel: channel), try repo.pendingVariants(channel: channel),
                     try repo.committedSequences(channel: channel), try repo.approvals(channel: channel, at: wanted),
                     try DraftRepository(db).drafts(channel: channel))
         }
@@ -52,9 +52,9 @@ extension DefinitionService {
             byName[d.name] = ChannelChaincode(name: d.name, committed: committed)
         }
         for name in names where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
-        for (name, approvals) in pending where !approvals.isEmpty {
+        for (name, variants) in pending where !variants.isEmpty {
             let draft = try drafts[name]?.definition()
-            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(approvals: approvals, channelOrgs: orgs, draft: draft)
+            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: variants, channelOrgs: orgs, draft: draft)
         }
         return byName.values.sorted { $0.name < $1.name }
     }

@@ -60,6 +60,30 @@ public struct PendingDefinition: Sendable {
         }
     }
 
+    /// From variants already grouped (`TrackingRepository.pendingVariants`, first approved
+    /// first): the channel list's summary, without each org's transaction.
+    init(variants grouped: [Variant], channelOrgs: [String], draft: ChaincodeDefinition?) {
+        sequence = grouped.map(\.definition.sequence).max() ?? 0
+        let top = sequence
+        let sorted = grouped.filter { $0.definition.sequence == top }.enumerated()
+            .sorted { ($1.element.orgs.count, $0.offset) < ($0.element.orgs.count, $1.offset) }.map(\.element)
+        let (chosen, source) = Self.reference(sorted, draft: draft, sequence: top)
+        (variants, reference, referenceSource) = (sorted, chosen, source)
+        let approving = sorted.flatMap(\.orgs)
+        let (variants, reference) = (sorted, chosen)
+        orgs = (channelOrgs + Set(approving).subtracting(channelOrgs).sorted()).map { msp in
+            guard let v = variants.firstIndex(where: { $0.orgs.contains(msp) }) else {
+                return Org(mspID: msp, state: "not-approved", variant: nil, record: nil)
+            }
+            return Org(mspID: msp, state: v == reference ? "approved" : "approved-different", variant: v, record: nil)
+        }
+    }
+
+    static func reference(_ variants: [Variant], draft: ChaincodeDefinition?, sequence: Int64) -> (Int?, String) {
+        if let draft, draft.sequence == sequence { return (variants.firstIndex { same($0.definition, draft) }, "draft") }
+        return (variants.isEmpty ? nil : 0, "most-approved")
+    }
+
     /// The definition states compare against.
     public var referenceDefinition: ChaincodeDefinition? { reference.map { variants[$0].definition } }
 

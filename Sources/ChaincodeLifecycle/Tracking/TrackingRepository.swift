@@ -115,9 +115,18 @@ public struct TrackingRepository {
 }
 
 extension TxValidationCode {
+    /// Every code by its stored name, built once (each row read used to try all 256 names).
+    private static let byName: [String: TxValidationCode] = {
+        var map: [String: TxValidationCode] = [:]
+        for raw in Int32(0)...255 {
+            let code = TxValidationCode(rawValue: raw)
+            if map[code.name] == nil { map[code.name] = code }
+        }
+        return map
+    }()
+
     /// The code with this name (as stored); unknown names map to INVALID_OTHER_REASON.
     static func named(_ name: String) -> TxValidationCode {
-        for raw in Int32(0)...255 where TxValidationCode(rawValue: raw).name == name { return TxValidationCode(rawValue: raw) }
-        return TxValidationCode(rawValue: 255)
+        byName[name] ?? TxValidationCode(rawValue: 255)
     }
 }
