@@ -90,8 +90,14 @@ extension DefinitionService {
         guard let commitPeer = peers.first(where: { $0.mspID == submitter }) ?? peers.first else {
             throw NetworkError(.noPeerConfigured, "no peer configured or discovered for the approving organizations")
         }
-        return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
-                                       orderer: network.orderer(channel: channel), commitPeer: commitPeer)
+        do {
+            return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
+                                           orderer: network.orderer(channel: channel), commitPeer: commitPeer)
+        } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
+            // A peer did not answer: the next attempt asks discovery again (alive peers only).
+            network.discovery.invalidate(channel: channel)
+            throw e
+        }
     }
 
     public static func commitJSON(_ s: CommitStatus) -> JSONValue {
