@@ -34,6 +34,7 @@ public final class DiscoveryService: Sendable {
     struct ChannelAnswers {
         var config: DiscoveredChannelConfig?
         var descriptors: [[ChaincodeInterestCall]: EndorsementDescriptor] = [:]
+        var membership: PeerMembership?
     }
 
     init(config: NetworkConfig, loop: EventLoop, addressRewrites: [String: String], clientTLS: (cert: String, key: String)?) {
@@ -79,6 +80,27 @@ public final class DiscoveryService: Sendable {
             c[channel, default: ChannelAnswers()].descriptors[calls] = d
         }
         return (config, d)
+    }
+
+    /// The channel's configuration and its peers by organization (a `PeerMembershipQuery`
+    /// without a chaincode filter: every alive peer that joined the channel, discovery/service.go
+    /// `channelMembershipResponse`), from the cache or from the first of `peers` that answers.
+    /// Throws like `endorsers`.
+    public func membership(channel: String, client: FabricClient, via peers: [FabricEndpoint], timeout: Duration) async throws
+        -> (config: DiscoveredChannelConfig, membership: PeerMembership) {
+        if let hit = cache.withLock({ c -> (DiscoveredChannelConfig, PeerMembership)? in
+            guard let entry = c[channel], let config = entry.config, let m = entry.membership else { return nil }
+            return (config, m)
+        }) { return hit }
+        let answers = try await ask([.config, .peers(chaincodes: [])], channel: channel, client: client, via: peers, timeout: timeout)
+        guard case .config(let config) = answers[0], case .peers(let membership) = answers[1] else {
+            throw FabricProtocolError("discovery answered the queries out of order")
+        }
+        cache.withLock { c in
+            c[channel, default: ChannelAnswers()].config = config
+            c[channel, default: ChannelAnswers()].membership = membership
+        }
+        return (config, membership)
     }
 
     private func ask(_ queries: [DiscoveryQuery], channel: String, client: FabricClient, via peers: [FabricEndpoint],

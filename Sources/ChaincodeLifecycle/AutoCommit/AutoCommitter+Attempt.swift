@@ -69,19 +69,19 @@ extension AutoCommitter {
     struct CannotCommit: Error { var message: String }
 
     /// The approving org whose admin identity submits the commit, or why the gateway cannot
-    /// collect the endorsements: it needs a configured peer of enough approving orgs to satisfy
-    /// the channel's LifecycleEndorsement policy (each peer endorses only if its own org
-    /// approved, docs/fabric-notes.md §9.3).
+    /// collect the endorsements: it needs a peer (configured, else found by service discovery)
+    /// of enough approving orgs to satisfy the channel's LifecycleEndorsement policy (each peer
+    /// endorses only if its own org approved, docs/fabric-notes.md §9.3).
     private func chooseSubmitter(channel: String, approving: [String]) async throws -> Result<String, CannotCommit> {
         let network = definitions.network
         guard let submitter = approving.first(where: { network.adminClient($0) != nil }) else {
             return .failure(CannotCommit(message: "no admin identity configured for any approving organization ("
                                          + approving.joined(separator: ", ") + "); commit with a tool holding one"))
         }
-        let endorsing = approving.filter { !(network.organization($0)?.peers.isEmpty ?? true) }
+        let endorsing = try await network.peerOfEach(approving, channel: channel).map(\.mspID)
         let config = try await network.channelConfiguration(channel)
         if let needed = config.lifecycleEndorsingOrganizationCount, endorsing.count < needed {
-            return .failure(CannotCommit(message: "only \(endorsing.count) approving organization(s) with a configured peer ("
+            return .failure(CannotCommit(message: "only \(endorsing.count) approving organization(s) with a configured or discovered peer ("
                                          + endorsing.joined(separator: ", ") + "); the LifecycleEndorsement policy needs \(needed)"))
         }
         return .success(submitter)

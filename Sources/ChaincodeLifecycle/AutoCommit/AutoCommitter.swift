@@ -15,7 +15,7 @@ import Store
 /// sequence from the chain. The commit itself is an ordinary `commit` operation created by
 /// `auto-commit` (so a restart reconciles it like any other) and is audited as
 /// `chaincode.commit`. When it cannot commit (no admin identity of an approving org, too few
-/// approving orgs with a configured peer, a Fabric failure) it stores why in the draft's
+/// approving orgs with a configured or discovered peer, a Fabric failure) it stores why in the draft's
 /// `autoCommitNote`.
 final class AutoCommitter: Sendable {
     struct Key: Hashable, Sendable {

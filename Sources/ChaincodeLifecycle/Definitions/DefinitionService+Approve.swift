@@ -105,11 +105,13 @@ extension DefinitionService {
             throw NetworkError(.noPeerConfigured, "no peer configured for \(org)")
         }
         let call = try Lifecycle.approveChaincodeDefinitionForMyOrg(definition, packageID: packageID)
+        // The configured orderer, else the one discovery names (a gateway configuring only its own peers).
+        let orderer = try await network.orderer(channel: channel)
         var unreachable: (any Error)?
         for node in nodes {
             let peer = network.endpoint(node)
             do {
-                return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: network.orderer(), commitPeer: peer)
+                return try await admin.submit(call, channelID: channel, endorsingPeers: [peer], orderer: orderer, commitPeer: peer)
             } catch let e as EndorseError where e.details.allSatisfy({ $0.status == nil }) {
                 // Nothing was sent to the orderer: the org's next peer may endorse instead.
                 unreachable = NetworkError.classify(e, peer: node.address, org: org)

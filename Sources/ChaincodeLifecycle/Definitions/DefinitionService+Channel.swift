@@ -69,12 +69,18 @@ extension DefinitionService {
     }
 
     /// The definition an approval status is about: the local draft (unless `sequence` names
-    /// another), else the pending definition the organizations approved (its reference variant),
-    /// else, for `sequence` = the committed one, the committed definition.
+    /// another, or it is already committed and another organization's gateway or tool has
+    /// approved a newer sequence), else the pending definition the organizations approved (its
+    /// reference variant), else, for `sequence` = the committed one, the committed definition.
     func statusSubject(channel: String, name: String, sequence: Int64?) async throws -> DefinitionDraft {
-        if let local = try await draft(channel: channel, name: name), sequence == nil || local.sequence == sequence { return local }
-        if let pending = try await pending(channel: channel, name: name), sequence == nil || pending.sequence == sequence,
-           let definition = pending.referenceDefinition {
+        let local = try await draft(channel: channel, name: name)
+        if let local, local.sequence == sequence { return local }
+        let pending = try await pending(channel: channel, name: name)
+        // A committed draft (kept for the package carry-over) gives way to a newer pending sequence.
+        if let local, sequence == nil, pending.map({ $0.sequence <= local.sequence || $0.referenceDefinition == nil }) ?? true {
+            return local
+        }
+        if let pending, sequence == nil || pending.sequence == sequence, let definition = pending.referenceDefinition {
             return try DefinitionDraft(subject: definition, channel: channel)
         }
         if let sequence, let committed = try await committed(channel: channel, name: name)?.definition, committed.sequence == sequence {

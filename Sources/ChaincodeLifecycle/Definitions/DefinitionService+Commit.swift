@@ -79,16 +79,25 @@ extension DefinitionService {
         }
     }
 
-    /// One peer of each approving org endorses (each refuses unless its own org approved).
+    /// One peer of each approving org endorses (each refuses unless its own org approved,
+    /// docs/fabric-notes.md §9.3): a configured peer, else one that service discovery lists for
+    /// the org, so a gateway holding one organization's identities commits too. Broadcast to the
+    /// configured orderer, else discovery's; the commit is awaited on the submitter's own peer.
     private func submitCommit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String) async throws
         -> CommitStatus {
         guard let client = network.adminClient(submitter) else { preconditionFailure("submitter chosen with an admin identity") }
-        let peers = approving.compactMap { network.organization($0)?.peers.first }.map(network.endpoint)
-        guard let commitPeer = peers.first else {
-            throw NetworkError(.noPeerConfigured, "no peer configured for the approving organizations")
+        let peers = try await network.peerOfEach(approving, channel: channel)
+        guard let commitPeer = peers.first(where: { $0.mspID == submitter }) ?? peers.first else {
+            throw NetworkError(.noPeerConfigured, "no peer configured or discovered for the approving organizations")
         }
-        return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
-                                       orderer: network.orderer(), commitPeer: commitPeer)
+        do {
+            return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
+                                           orderer: network.orderer(channel: channel), commitPeer: commitPeer)
+        } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
+            // A peer did not answer: the next attempt asks discovery again (alive peers only).
+            network.discovery.invalidate(channel: channel)
+            throw e
+        }
     }
 
     public static func commitJSON(_ s: CommitStatus) -> JSONValue {

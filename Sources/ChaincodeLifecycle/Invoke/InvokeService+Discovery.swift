@@ -7,16 +7,11 @@ import FabricAccess
 /// not hold can still be met. Each returns nil when discovery is unavailable (no Discovery
 /// service, whole-request error, unreachable): the caller then uses the static configuration.
 extension InvokeService {
-    /// The gateway's own organization: the first with a client identity and a configured peer.
-    func ownOrg() -> String? {
-        network.config.organizations.first { network.queryClient($0.mspID) != nil && !$0.peers.isEmpty }?.mspID
-    }
-
     /// The plan for `name` on `channel`, or nil when discovery is unavailable. A refused query
     /// throws `NetworkError(.discoveryRefused)` with Fabric's words.
     func discoveredPlan(channel: String, name: String) async throws
         -> (plan: EndorsementPlan, config: DiscoveredChannelConfig, client: FabricClient)? {
-        guard let own = ownOrg(), let client = network.queryClient(own) else { return nil }
+        guard let own = network.ownOrganization, let client = network.queryClient(own) else { return nil }
         let asked = (network.organization(own)?.peers ?? []).map(network.endpoint)
         do {
             let (config, descriptor) = try await network.discovery.endorsers(

@@ -33,7 +33,8 @@ def _up(a):
     with open(pidfile, "w") as f:
         f.write(str(os.getpid()))
     netconfig.write_gateway_yaml(net)
-    ready = netconfig.write_ready(net, httpd.server_address[1])
+    per_org = netconfig.write_per_org_configs(net) if a.per_org_configs else None
+    ready = netconfig.write_ready(net, httpd.server_address[1], per_org)
     print(f"fabric-sim ready: {ready}", flush=True)
     stop.wait()
     try:
@@ -102,6 +103,8 @@ def main(argv=None):
     up.add_argument("--peers-per-org", type=int, default=1)
     up.add_argument("--peer-orgs", type=int, default=None,
                     help="only the first N orgs run peers (default: all)")
+    up.add_argument("--per-org-configs", action="store_true",
+                    help="also write gateway-<MSP ID>.yaml per organization (its own identities and peers only)")
     up.add_argument("-v", "--verbose", action="store_true")
     gh = sub.add_parser("generate-history", help="write a ledger of signed, endorsed approval blocks (offline)")
     gh.add_argument("--dir", required=True)

@@ -33,15 +33,37 @@ def gateway_config(net):
         "channels": [{"name": c} for c in net.channels]}}
 
 
-def write_gateway_yaml(net):
-    path = os.path.join(net.dir, "gateway.yaml")
+def org_gateway_config(net, mspid):
+    """One organization's gateway (one gateway per organization): only its own identities and
+    peers; no orderer, as other organizations' peers and the orderer come from service
+    discovery (needs --mutual-tls: discovery binds requests to the client's TLS certificate)."""
+    config = gateway_config(net)
+    config["network"]["organizations"] = [o for o in config["network"]["organizations"] if o["mspId"] == mspid]
+    config["network"]["orderers"] = []
+    return config
+
+
+def per_org_config_path(net, mspid):
+    return os.path.join(net.dir, f"gateway-{mspid}.yaml")
+
+
+def _dump(config, path):
     with open(path + ".tmp", "w") as f:
-        yaml.safe_dump(gateway_config(net), f, sort_keys=False)
+        yaml.safe_dump(config, f, sort_keys=False)
     os.replace(path + ".tmp", path)
     return path
 
 
-def write_ready(net, control_port):
+def write_gateway_yaml(net):
+    return _dump(gateway_config(net), os.path.join(net.dir, "gateway.yaml"))
+
+
+def write_per_org_configs(net):
+    """<dir>/gateway-<MSP ID>.yaml for each organization; returns MSP ID -> path."""
+    return {o.mspid: _dump(org_gateway_config(net, o.mspid), per_org_config_path(net, o.mspid)) for o in net.orgs}
+
+
+def write_ready(net, control_port, per_org_configs=None):
     info = {
         "pid": os.getpid(),
         "tls": net.tls,
@@ -58,6 +80,8 @@ def write_ready(net, control_port):
                            "userMspDir": o.user_msp, "adminTlsDir": o.admin_tls, "userTlsDir": o.user_tls}
                           for o in net.orgs],
     }
+    if per_org_configs:
+        info["perOrgConfigs"] = per_org_configs
     path = os.path.join(net.dir, "ready.json")
     with open(path + ".tmp", "w") as f:
         json.dump(info, f, indent=2)
