@@ -69,12 +69,12 @@ public struct PendingDefinition: Sendable {
             .sorted { ($1.element.orgs.count, $0.offset) < ($0.element.orgs.count, $1.offset) }.map(\.element)
         let (chosen, source) = Self.reference(sorted, draft: draft, sequence: top)
         (variants, reference, referenceSource) = (sorted, chosen, source)
-        let approving = sorted.flatMap(\.orgs)
-        let (variants, reference) = (sorted, chosen)
-        orgs = (channelOrgs + Set(approving).subtracting(channelOrgs).sorted()).map { msp in
-            guard let v = variants.firstIndex(where: { $0.orgs.contains(msp) }) else {
-                return Org(mspID: msp, state: "not-approved", variant: nil, record: nil)
-            }
+        // Each org's variant by a dictionary: 200 chaincodes x 50 orgs must not scan every variant's list per org.
+        var variantOf: [String: Int] = [:]
+        for (i, v) in sorted.enumerated() { for msp in v.orgs where variantOf[msp] == nil { variantOf[msp] = i } }
+        let reference = chosen
+        orgs = (channelOrgs + Set(variantOf.keys).subtracting(channelOrgs).sorted()).map { msp in
+            guard let v = variantOf[msp] else { return Org(mspID: msp, state: "not-approved", variant: nil, record: nil) }
             return Org(mspID: msp, state: v == reference ? "approved" : "approved-different", variant: v, record: nil)
         }
     }
