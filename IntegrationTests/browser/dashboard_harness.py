@@ -115,13 +115,13 @@ def screenshot(driver, name):
 class FabricSim:
     """fabric-sim with 2 orgs on free ports, in the foreground of a child process."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.dir = tempfile.mkdtemp(prefix="cgw-browser-sim-")
         python = os.environ.get("GATEWAY_TEST_PYTHON") or sys.executable
         self.lines = []
         self.ready = threading.Event()
         self.proc = subprocess.Popen([python, str(REPO / "tools" / "fabric-sim" / "fabric_sim.py"), "up", "--orgs", "2",
-                                      "--dir", self.dir, "--base-port", "0"],
+                                      "--dir", self.dir, "--base-port", "0", *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._drain, daemon=True).start()
         if not self.ready.wait(120) or self.proc.poll() is not None:
@@ -218,8 +218,8 @@ def upload_file(driver, path):
 # Fixtures (imported by the test module: a conftest.py here would shadow fabric-sim's
 # `conftest` module when both suites run in one pytest session).
 
-@pytest.fixture(scope="session")
-def browser():
+def new_driver():
+    """A headless Chromium session of its own (cookies and sessionStorage are per session)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -236,6 +236,12 @@ def browser():
         opts.add_argument(a)
     driver = webdriver.Chrome(options=opts, service=Service(executable_path=driver_path))
     driver.set_window_size(1280, 900)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = new_driver()
     yield driver
     driver.quit()
 
@@ -261,4 +267,24 @@ def lifecycle_network(gateway):
     g.sim_dir = sim.dir
     yield g
     g.stop()
+    sim.stop()
+
+
+@pytest.fixture(scope="module")
+def per_org_network():
+    """fabric-sim with mutual TLS (discovery needs the client's certificate) and one gateway per
+    organization, each configured with that organization's identities and peer only."""
+    sim = FabricSim("--mutual-tls", "--per-org-configs")
+    gateways = []
+    try:
+        for msp in ("Org1MSP", "Org2MSP"):
+            gateways.append(Gateway(config=Path(sim.dir) / f"gateway-{msp}.yaml"))
+    except BaseException:
+        for g in gateways:
+            g.stop()
+        sim.stop()
+        raise
+    yield gateways
+    for g in gateways:
+        g.stop()
     sim.stop()

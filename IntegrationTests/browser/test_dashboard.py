@@ -10,7 +10,7 @@ import pytest
 
 from dashboard_harness import (ADMIN_TOKEN, ccaas_package, find, missing, open_view, screenshot,
                                sign_in, sign_out, upload_file, wait, wait_css, wait_text)
-from dashboard_harness import browser, gateway, lifecycle_network  # noqa: F401  (pytest fixtures)
+from dashboard_harness import browser, gateway, lifecycle_network, per_org_network  # noqa: F401  (pytest fixtures)
 
 try:
     import selenium  # noqa: F401
@@ -164,6 +164,11 @@ def test_lifecycle_walkthrough(browser, gateway, lifecycle_network, tmp_path):
 def test_pending_definition_from_another_tool_is_adopted_approved_and_committed(browser, gateway, lifecycle_network):
     from dashboard_pending import run_pending_walkthrough
     run_pending_walkthrough(browser, lifecycle_network)
+
+
+def test_two_gateways_one_per_organization_in_two_browser_sessions(browser, per_org_network):
+    from dashboard_per_org import run_per_org_walkthrough
+    run_per_org_walkthrough(browser, per_org_network)
 
 
 def run_module(browser, gateway, module, body):
