@@ -13,7 +13,12 @@
 #      BENCH_SECONDS (per measurement, default 10), BENCH_CLIENTS ("1 32"),
 #      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_KEEP=1 keeps the temp dir,
 #      BENCH_PERF=1 also profiles the gateway (perf record -g) under the last client count and
-#      prints its top user-space symbols.
+#      prints its top user-space symbols,
+#      BENCH_PER_ORG=1 runs the simulator with mutual TLS and per-organization configs and adds a
+#      second gateway holding only Org2MSP's identities and peer: its evaluate endorsement plan
+#      comes from service discovery (cached). Both gateways are measured interleaved (3 rounds) and
+#      the per-org gateway's CPU per query is compared with the statically configured one's
+#      (target: at most 5% more).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,8 +35,10 @@ hz="$(getconf CLK_TCK)"
 bench_gateway "$repo"
 bench_tmp
 
-echo "== fabric-sim (2 orgs) in $tmp"
-"$python" "$repo/tools/fabric-sim/fabric_sim.py" up --orgs 2 --dir "$tmp" --base-port 0 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+sim_args=()
+[[ "${BENCH_PER_ORG:-0}" == 1 ]] && sim_args=(--mutual-tls --per-org-configs)
+echo "== fabric-sim (2 orgs${sim_args[*]:+, ${sim_args[*]}}) in $tmp"
+"$python" "$repo/tools/fabric-sim/fabric_sim.py" up --orgs 2 --dir "$tmp" --base-port 0 "${sim_args[@]}" >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
 wait_for 120 "$sim_pid" "$tmp/sim.err" test -s "$tmp/ready.json"
 
@@ -109,6 +116,34 @@ if [[ "${BENCH_PERF:-0}" == 1 ]]; then
     [[ -s "$tmp/perf.data" ]] || echo "perf recorded nothing (perf_event_paranoid? see $tmp/perf-record.err)"
     perf report -i "$tmp/perf.data" --no-children -g none --sort dso,symbol --stdio 2>"$tmp/perf-report.err" | grep -F "[.]" \
         | sed -n 1,40p | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } | sed "s/[[:space:]]*$//" | cut -c1-200 || true
+fi
+
+if [[ "${BENCH_PER_ORG:-0}" == 1 ]]; then
+    echo "== per-org gateway (Org2MSP's identities and peer only; plans from discovery)"
+    GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$tmp/gateway-Org2MSP.yaml" --data-dir "$tmp/gw2" \
+        --no-access-log --migrations-dir "$repo/migrations" >"$tmp/gw2.log" 2>&1 &
+    gw2_pid=$!
+    wait_for 60 "$gw2_pid" "$tmp/gw2.log" grep -q "listening on http://" "$tmp/gw2.log"
+    url2="http://127.0.0.1:$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw2.log" | head -1)"
+    gw_cpu() { # gw_cpu <pid> <url> <clients>: CPU us per evaluate through that gateway
+        local t0 t1 n
+        t0=$(ticks "$1")
+        n=$(BENCH_TOKEN="$token" BENCH_CLIENTS="$3" wrk -t1 -c"$3" -d"${seconds}s" -s "$repo/Benchmarks/query/evaluate.lua" "$2" \
+            | awk '/requests in/ { print $1 }')
+        t1=$(ticks "$1")
+        per_query $(( t1 - t0 )) "$n"
+    }
+    BENCH_TOKEN="$token" BENCH_CLIENTS=1 wrk -t1 -c1 -d2s -s "$repo/Benchmarks/query/evaluate.lua" "$url2" >/dev/null # warm the plan cache
+    for c in $client_counts; do
+        static=() perorg=()
+        for round in 1 2 3; do
+            static+=("$(gw_cpu "$gw_pid" "$url" "$c")"); perorg+=("$(gw_cpu "$gw2_pid" "$url2" "$c")")
+            echo "RESULT per-org clients=$c round=$round static_cpu_us=${static[-1]} per_org_cpu_us=${perorg[-1]}"
+        done
+        s_med=$(printf '%s\n' "${static[@]}" | sort -n | sed -n 2p); p_med=$(printf '%s\n' "${perorg[@]}" | sort -n | sed -n 2p)
+        awk -v c="$c" -v s="$s_med" -v p="$p_med" 'BEGIN { r = (p - s) / s * 100
+            printf "per-org %d clients: gateway CPU %d us/query with discovery plans vs %d us static (%+.1f%%); target <= +5%%: %s\n", c, p, s, r, (r <= 5 ? "MET" : "MISSED") }'
+    done
 fi
 
 echo "== summary"

@@ -24,15 +24,15 @@ bench_gateway() {
 # stop_pid <pid>: terminates and reaps a background process (no-op for "").
 stop_pid() { if [[ -n "$1" ]]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 
-# bench_tmp: sets `tmp` to a fresh directory and empty `sim_pid`/`gw_pid`; on exit the two
-# processes are stopped and the directory removed (kept with BENCH_KEEP=1).
+# bench_tmp: sets `tmp` to a fresh directory and empty `sim_pid`/`gw_pid`/`gw2_pid`; on exit
+# those processes are stopped and the directory removed (kept with BENCH_KEEP=1).
 bench_tmp() {
     tmp="$(mktemp -d)"
-    sim_pid="" gw_pid=""
+    sim_pid="" gw_pid="" gw2_pid=""
     trap bench_cleanup EXIT
 }
 bench_cleanup() {
-    stop_pid "$gw_pid"; stop_pid "$sim_pid"
+    stop_pid "$gw2_pid"; stop_pid "$gw_pid"; stop_pid "$sim_pid"
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 
