@@ -87,8 +87,9 @@ public struct GatewayApplication: Sendable {
     let access: AccessControl?
 
     /// `metrics` defaults to the services' registry, so HTTP, gRPC and operation metrics are
-    /// reported together.
-    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil,
+    /// reported together. `maxFailedAuthentications` per minute, address and token ID before
+    /// 429 (`AuthFailureLimiter`; tests that make many anonymous calls raise it).
+    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil, maxFailedAuthentications: Int = 10,
                 readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
         let metrics = metrics ?? services?.metrics ?? MetricsRegistry()
         self.metrics = metrics
@@ -99,7 +100,8 @@ public struct GatewayApplication: Sendable {
             access = nil
             return
         }
-        access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(), logger: logger)
+        access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(maxFailures: maxFailedAuthentications),
+                               logger: logger)
         apiRoutes = AccessRoutes.routes(tokens: services.tokens, queue: services.queue)
             + PackageRoutes.routes(store: services.packages)
             + LifecycleRoutes.routes(services.lifecycle)

@@ -17,7 +17,8 @@ import WebServer
 
     @Test("admin, operator (Org1MSP) and viewer against every API route: allowed, 403 naming the permission, 401 without a token")
     func roleMatrix() async throws {
-        try await withGateway { fx in
+        // Every anonymous probe must see its 401, not the limiter's 429.
+        try await withGateway(maxFailedAuthentications: 10_000) { fx in
             // The probes cover the whole route table with the permission it declares.
             let table = Set(fx.application.apiRoutes.map { "\($0.method) \($0.path) \($0.permission.rawValue)" })
             #expect(Set(Self.probes.map { "\($0.method) \($0.route) \($0.permission)" }) == table)
@@ -53,6 +54,7 @@ import WebServer
 
     /// Every mutating probe left one row per caller (found by the request ID it saw), refused
     /// ones included, actor = token name; and no other rows (two routes may share an action).
+    /// Anonymous refusals share one row per address and interval that counts them.
     static func expectMatrixAudited(_ fx: GatewayFixture, requestIDs: [String: String]) async throws {
         let rows = try await fx.auditEntries()
         let actions = Dictionary(uniqueKeysWithValues: fx.application.apiRoutes.compactMap { r in
@@ -60,8 +62,7 @@ import WebServer
         })
         // Read-only POSTs (chaincode evaluate) are not audited: they leave no row at all.
         let mutating = probes.filter { $0.method != "GET" && actions["\($0.method) \($0.route)"] != nil }
-        let callers: [(role: String?, name: String)] = [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer"),
-                                                        (nil, "anonymous")]
+        let callers: [(role: String?, name: String)] = [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer")]
         for probe in probes where probe.method != "GET" && actions["\(probe.method) \(probe.route)"] == nil {
             #expect(fx.application.apiRoutes.contains { $0.method == probe.method && $0.path == probe.route && $0.readOnly })
             for (_, name) in callers {
@@ -86,6 +87,9 @@ import WebServer
             }
         }
         #expect(!rows.contains { $0.action.isEmpty || $0.requestID.isEmpty })
+        let anonymous = try await fx.refusedAnonymousRows(totalling: mutating.count)
+        #expect(anonymous.count == 1 && anonymous.allSatisfy { $0.status == 401 && $0.outcome == "denied" && $0.role == nil })
+        #expect(anonymous.first?.requestID == requestIDs["\(mutating[0].method) \(mutating[0].route) anonymous"], "the first refusal's row")
     }
 
     @Test("a malformed Authorization header is 401 with error=invalid_request; an unknown token with error=invalid_token")
