@@ -56,21 +56,25 @@ struct AccessControl: Sendable {
     }
 
     /// The caller's principal. Every failure counts toward the limiter, a missing or malformed
-    /// header included (else an unauthenticated flood would never be slowed down).
+    /// header included (else an unauthenticated flood would never be slowed down). The limiter
+    /// is keyed by address and the presented token's public ID, and a limited key still has its
+    /// token verified: a valid token is never refused for failures others made from the same
+    /// address (behind a proxy or NAT), even under its own ID.
     private func authenticate(_ request: Request) async throws -> Principal {
-        let key = AuthFailureLimiter.Key(address: request.remoteAddress, tokenID: "")
+        let header = request.headers["Authorization"]
+        let token = header.flatMap(Self.bearerToken)
+        let key = AuthFailureLimiter.Key(address: request.remoteAddress, tokenID: token.flatMap { TokenService.split($0).id } ?? "")
         let refusal: (HTTPError) -> HTTPError = { unauthorized in
             if let wait = limiter.retryAfter(key) { return Self.tooManyFailures(wait) }
             limiter.recordFailure(key)
             return unauthorized
         }
-        guard let header = request.headers["Authorization"] else {
+        guard header != nil else {
             throw refusal(Self.unauthorized("missing bearer token", error: nil))
         }
-        guard let token = Self.bearerToken(header) else {
+        guard let token else {
             throw refusal(Self.unauthorized("Authorization header must be 'Bearer <token>'", error: "invalid_request"))
         }
-        if let wait = limiter.retryAfter(key) { throw Self.tooManyFailures(wait) }
         guard let p = try await tokens.authenticate(token) else {
             throw refusal(Self.unauthorized("invalid, revoked or expired token", error: "invalid_token"))
         }
@@ -79,7 +83,7 @@ struct AccessControl: Sendable {
 
     static func tooManyFailures(_ wait: Int) -> HTTPError {
         HTTPError(status: 429, code: "too_many_failed_authentications",
-                  message: "too many failed authentications from this address; retry in \(wait) s",
+                  message: "too many failed authentications from this address with this token ID; retry in \(wait) s",
                   headers: HTTPHeaders([("Retry-After", String(wait))]))
     }
 
