@@ -6,6 +6,7 @@ import FabricAccess
 import Foundation
 import Logging
 import Store
+import SystemIO
 import Telemetry
 import WebServer
 
@@ -21,6 +22,8 @@ public struct GatewayServices: Sendable {
     public let tracker: ApprovalTracker?
     /// The process's metrics: HTTP (added by `GatewayApplication`), gRPC calls, operations.
     public let metrics: MetricsRegistry
+    /// The data directory's `gateway.lock`, held while these services run (set by `open`).
+    var dataLock: ExclusiveFileLock?
 
     public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil, tracker: ApprovalTracker? = nil,
                 metrics: MetricsRegistry = MetricsRegistry()) {
@@ -40,9 +43,12 @@ public struct GatewayServices: Sendable {
         await lifecycle?.stopAutoCommit()
         await lifecycle?.drainBackgroundTasks()
         await lifecycle?.network.close()
+        dataLock?.release()
     }
 
-    /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
+    /// Takes `<dataDir>/gateway.lock` (`DataDirectoryInUseError` when another gateway holds it:
+    /// its start-up sweep would delete that one's in-flight uploads), opens (and migrates)
+    /// `<dataDir>/gateway.sqlite`, prepares the package store and removes
     /// what an interrupted upload left behind. The migrations come from `migrationsDirectory`, or
     /// from the binary when it is nil; either way they must match their `manifest.sha256`
     /// (`MigrationManifestError` otherwise).
@@ -53,6 +59,7 @@ public struct GatewayServices: Sendable {
                             network: NetworkConfig? = nil, trackApprovals: Bool = true,
                             logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let lock = try DataDirectoryInUseError.lock(dataDirectory)
         let migrator = try ShippedMigrations.migrator(directory: migrationsDirectory)
         let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
         let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
@@ -73,7 +80,9 @@ public struct GatewayServices: Sendable {
                 tracker?.start()
             }
         }
-        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker, metrics: metrics)
+        var services = GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker, metrics: metrics)
+        services.dataLock = lock
+        return services
     }
 }
 
