@@ -36,6 +36,12 @@ public struct GatewayServices: Sendable {
         self.tracker = tracker
     }
 
+    /// Gives up this process's claim on the data directory (`close()` does it too), so that
+    /// another `open` on it succeeds: tests that simulate a restart while these still run.
+    public func releaseDataDirectory() {
+        dataLock?.release()
+    }
+
     /// Stops the block listeners and auto-commit, waits (bounded) for background installs and
     /// submits, then closes the Fabric network connections they use.
     public func close() async {

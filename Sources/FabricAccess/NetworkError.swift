@@ -111,6 +111,12 @@ extension NetworkError {
         case let e as DiscoveryError:
             return NetworkError(.discoveryRefused, "discovery refused the query on channel '\(e.channel)'", peer: peer, org: org,
                                 fabricMessage: e.content)
+        case let e as DeliverStatusError where e.isChannelNotFound:
+            return NetworkError(.channelNotFound, "peer \(e.peer) does not know channel '\(e.channelID)'", peer: peer ?? e.peer, org: org,
+                                fabricMessage: e.description)
+        case let e as DeliverStatusError:
+            return NetworkError(.protocolViolation, "unexpected answer from \(peer ?? e.peer)", peer: peer ?? e.peer, org: org,
+                                fabricMessage: e.description)
         case let e as FabricProtocolError:
             return NetworkError(.protocolViolation, "unexpected answer from \(peer ?? "the network")", peer: peer, org: org,
                                 fabricMessage: e.description)
