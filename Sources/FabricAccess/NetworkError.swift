@@ -83,6 +83,11 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
 
     /// The peer could not be asked at all (unreachable or silent): another peer may answer instead.
     public var isTransportFailure: Bool { kind == .unreachable || kind == .timeout }
+    /// A peer answered and refused (any status).
+    public var isRejection: Bool {
+        if case .rejected = kind { return true }
+        return false
+    }
 
     /// `{"code","message","details"}`, for embedding an error in a larger document.
     public var bodyJSON: JSONValue {
