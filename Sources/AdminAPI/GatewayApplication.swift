@@ -6,6 +6,7 @@ import FabricAccess
 import Foundation
 import Logging
 import Store
+import SystemIO
 import Telemetry
 import WebServer
 
@@ -21,6 +22,8 @@ public struct GatewayServices: Sendable {
     public let tracker: ApprovalTracker?
     /// The process's metrics: HTTP (added by `GatewayApplication`), gRPC calls, operations.
     public let metrics: MetricsRegistry
+    /// The data directory's `gateway.lock`, held while these services run (set by `open`).
+    var dataLock: ExclusiveFileLock?
 
     public init(queue: DatabaseQueue, packages: PackageStore, lifecycle: LifecycleServices? = nil, tracker: ApprovalTracker? = nil,
                 metrics: MetricsRegistry = MetricsRegistry()) {
@@ -33,6 +36,12 @@ public struct GatewayServices: Sendable {
         self.tracker = tracker
     }
 
+    /// Gives up this process's claim on the data directory (`close()` does it too), so that
+    /// another `open` on it succeeds: tests that simulate a restart while these still run.
+    public func releaseDataDirectory() {
+        dataLock?.release()
+    }
+
     /// Stops the block listeners and auto-commit, waits (bounded) for background installs and
     /// submits, then closes the Fabric network connections they use.
     public func close() async {
@@ -40,9 +49,12 @@ public struct GatewayServices: Sendable {
         await lifecycle?.stopAutoCommit()
         await lifecycle?.drainBackgroundTasks()
         await lifecycle?.network.close()
+        dataLock?.release()
     }
 
-    /// Opens (and migrates) `<dataDir>/gateway.sqlite`, prepares the package store and removes
+    /// Takes `<dataDir>/gateway.lock` (`DataDirectoryInUseError` when another gateway holds it:
+    /// its start-up sweep would delete that one's in-flight uploads), opens (and migrates)
+    /// `<dataDir>/gateway.sqlite`, prepares the package store and removes
     /// what an interrupted upload left behind. The migrations come from `migrationsDirectory`, or
     /// from the binary when it is nil; either way they must match their `manifest.sha256`
     /// (`MigrationManifestError` otherwise).
@@ -53,6 +65,7 @@ public struct GatewayServices: Sendable {
                             network: NetworkConfig? = nil, trackApprovals: Bool = true,
                             logger: Logger = Logger(label: "gateway")) async throws -> GatewayServices {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let lock = try DataDirectoryInUseError.lock(dataDirectory)
         let migrator = try ShippedMigrations.migrator(directory: migrationsDirectory)
         let queue = try DatabaseQueue(path: dataDirectory + "/gateway.sqlite", migrator: migrator)
         let packages = try PackageStore(dataDirectory: URL(fileURLWithPath: dataDirectory), queue: queue, limits: limits)
@@ -73,7 +86,9 @@ public struct GatewayServices: Sendable {
                 tracker?.start()
             }
         }
-        return GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker, metrics: metrics)
+        var services = GatewayServices(queue: queue, packages: packages, lifecycle: lifecycle, tracker: tracker, metrics: metrics)
+        services.dataLock = lock
+        return services
     }
 }
 
@@ -87,8 +102,9 @@ public struct GatewayApplication: Sendable {
     let access: AccessControl?
 
     /// `metrics` defaults to the services' registry, so HTTP, gRPC and operation metrics are
-    /// reported together.
-    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil,
+    /// reported together. `maxFailedAuthentications` per minute, address and token ID before
+    /// 429 (`AuthFailureLimiter`; tests that make many anonymous calls raise it).
+    public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil, maxFailedAuthentications: Int = 10,
                 readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
         let metrics = metrics ?? services?.metrics ?? MetricsRegistry()
         self.metrics = metrics
@@ -99,7 +115,8 @@ public struct GatewayApplication: Sendable {
             access = nil
             return
         }
-        access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(), logger: logger)
+        access = AccessControl(tokens: services.tokens, queue: services.queue, limiter: AuthFailureLimiter(maxFailures: maxFailedAuthentications),
+                               logger: logger)
         apiRoutes = AccessRoutes.routes(tokens: services.tokens, queue: services.queue)
             + PackageRoutes.routes(store: services.packages)
             + LifecycleRoutes.routes(services.lifecycle)

@@ -1,3 +1,4 @@
+import ChaincodeLifecycle
 import FabricAccess
 import WebServer
 
@@ -18,5 +19,14 @@ extension NetworkError: HTTPErrorConvertible {
         case .noUsablePeer: 503
         case .identityUnreadable, .tlsUnreadable: 500
         }
+    }
+}
+
+/// Every org of an approve request failed: the first failure's status and body, with each
+/// org's result in `details.results`.
+extension ApprovalsFailedError: HTTPErrorConvertible {
+    public var httpError: HTTPError {
+        HTTPError(status: first.httpStatus, code: first.code, message: "no approval succeeded: \(first.message)",
+                  details: first.details + [("results", .array(results.map(\.json)))])
     }
 }

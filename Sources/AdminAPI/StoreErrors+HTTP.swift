@@ -3,7 +3,8 @@ import Store
 import WebServer
 
 /// Package errors: what the peer would refuse is 422, a package over the limit 413; a storage
-/// failure is a 500 whose detail (paths included) stays in the log.
+/// failure is a 500 whose detail (paths included) stays in the log: `HTTPError.mapping` logs
+/// every 5xx with the error under the request ID, and the body names only that ID.
 extension PackageError: HTTPErrorConvertible {
     public var httpError: HTTPError {
         switch kind {
@@ -11,7 +12,7 @@ extension PackageError: HTTPErrorConvertible {
         case .invalidPackage, .invalidCodePackage, .invalidConnection, .invalidBuilderInput:
             // The request was well-formed HTTP; the package (or the builder's input) is not.
             HTTPError(status: 422, code: kind.rawValue, message: message)
-        case .storage: HTTPError(status: 500, code: "storage", message: "storage error: \(message)")
+        case .storage: HTTPError(status: 500, code: "storage", message: "storage error (see the gateway log under this request ID)")
         }
     }
 }

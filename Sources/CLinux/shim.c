@@ -1,4 +1,5 @@
 #define _GNU_SOURCE 1
+#include <sys/file.h>
 #include "CLinux.h"
 #include <errno.h>
 #include <sys/epoll.h>
@@ -38,6 +39,8 @@ ssize_t clinux_sendfile(int out_fd, int in_fd, off_t *offset, size_t count) {
 }
 
 int clinux_errno(void) { return errno; }
+
+int clinux_flock_exclusive_nonblocking(int fd) { return flock(fd, LOCK_EX | LOCK_NB); }
 
 int clinux_inotify_watch_directory(const char *path) {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -83,6 +83,11 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
 
     /// The peer could not be asked at all (unreachable or silent): another peer may answer instead.
     public var isTransportFailure: Bool { kind == .unreachable || kind == .timeout }
+    /// A peer answered and refused (any status).
+    public var isRejection: Bool {
+        if case .rejected = kind { return true }
+        return false
+    }
 
     /// `{"code","message","details"}`, for embedding an error in a larger document.
     public var bodyJSON: JSONValue {
@@ -111,6 +116,12 @@ extension NetworkError {
         case let e as DiscoveryError:
             return NetworkError(.discoveryRefused, "discovery refused the query on channel '\(e.channel)'", peer: peer, org: org,
                                 fabricMessage: e.content)
+        case let e as DeliverStatusError where e.isChannelNotFound:
+            return NetworkError(.channelNotFound, "peer \(e.peer) does not know channel '\(e.channelID)'", peer: peer ?? e.peer, org: org,
+                                fabricMessage: e.description)
+        case let e as DeliverStatusError:
+            return NetworkError(.protocolViolation, "unexpected answer from \(peer ?? e.peer)", peer: peer ?? e.peer, org: org,
+                                fabricMessage: e.description)
         case let e as FabricProtocolError:
             return NetworkError(.protocolViolation, "unexpected answer from \(peer ?? "the network")", peer: peer, org: org,
                                 fabricMessage: e.description)

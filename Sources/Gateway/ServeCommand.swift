@@ -74,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as MigrationManifestError {
             logger.critical("refusing to start: \(error)")
             throw ExitCode(2)
+        } catch let error as DataDirectoryInUseError {
+            logger.critical("refusing to start: \(error)")
+            throw ExitCode(1)
         } catch {
             logger.critical("cannot start the gateway services (data directory '\(settings.dataDir)', network configuration): \(error)")
             throw ExitCode(1)

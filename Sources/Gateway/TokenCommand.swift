@@ -3,6 +3,7 @@ import ArgumentParser
 import EmbeddedAssets
 import Foundation
 import Store
+import SystemIO
 
 /// Recovery: manage API tokens directly in the database (the gateway may be running).
 struct TokenCommand: AsyncParsableCommand {
@@ -15,10 +16,25 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Directory of the SQL migrations and their manifest.sha256 (default: the migrations embedded in the binary).")
         var migrationsDir: String?
 
+        /// The token service on the gateway's database. The CLI may run while the gateway does
+        /// (SQLite WAL with a busy timeout; the gateway's token cache sees the change through
+        /// inotify), but it migrates only a database no gateway has open: with the data
+        /// directory's lock held by a running gateway, a schema that needs migrating is refused.
         func open() async throws -> TokenService {
             let migrator = try ShippedMigrations.migrator(directory: migrationsDir)
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-            return TokenService(queue: try DatabaseQueue(path: dataDir + "/gateway.sqlite", migrator: migrator))
+            let path = dataDir + "/gateway.sqlite"
+            if let lock = try ExclusiveFileLock(path: dataDir + "/" + DataDirectoryInUseError.lockFileName) {
+                defer { lock.release() }
+                return TokenService(queue: try DatabaseQueue(path: path, migrator: migrator))
+            }
+            let applied = Set(try Migrator.appliedMigrations(in: try Connection(path: path)).map(\.version))
+            let pending = migrator.migrations.map(\.version).filter { !applied.contains($0) }
+            guard pending.isEmpty else {
+                throw ValidationError("the gateway running on '\(dataDir)' has not applied migrations \(pending) of this binary; "
+                                          + "stop it before using this version of the token command")
+            }
+            return TokenService(queue: try DatabaseQueue(path: path))
         }
     }
 

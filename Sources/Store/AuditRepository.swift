@@ -47,9 +47,20 @@ public struct AuditRepository {
     public init(_ connection: Connection) { self.connection = connection }
 
     public func insert(_ e: AuditEntry) throws {
+        _ = try insertReturningID(e)
+    }
+
+    /// Inserts a row and returns its id.
+    public func insertReturningID(_ e: AuditEntry) throws -> Int64 {
         try connection.execute(
             "INSERT INTO audit_log (at, actor, role, action, target, outcome, status, request_id, client_address, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [e.at, e.actor, e.role, e.action, e.target, e.outcome, e.status, e.requestID, e.clientAddress, e.detail])
+        return connection.lastInsertRowID
+    }
+
+    /// Rewrites the detail of row `id` (the count of an aggregated row).
+    public func updateDetail(id: Int64, _ detail: String) throws {
+        try connection.execute("UPDATE audit_log SET detail = ? WHERE id = ?", [detail, id])
     }
 
     public func list(_ q: AuditQuery) throws -> (items: [AuditEntry], total: Int) {

@@ -101,6 +101,9 @@ public final class Connection {
         }
     }
 
+    /// The rowid of the last row this connection inserted (sqlite3_last_insert_rowid).
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
+
     /// Runs a script of several statements without arguments (migrations).
     public func executeScript(_ sql: String) throws {
         var errorMessage: UnsafeMutablePointer<CChar>?

@@ -51,6 +51,21 @@ public enum Sys {
         return r
     }
 
+    /// Opens (creating, mode 0600) a file for reading and writing, close-on-exec.
+    public static func openReadWrite(_ path: String) throws -> Int32 {
+        let r = try retrying("open(\(path))") { Int(Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) }
+        guard case .processed(let fd) = r else { throw SystemError(code: EAGAIN, call: "open(\(path))") }
+        return Int32(fd)
+    }
+
+    /// Takes an exclusive flock(2) without waiting: false when another open file description
+    /// holds it (EWOULDBLOCK, which is EAGAIN on Linux).
+    public static func tryLockExclusive(_ fd: Int32) throws -> Bool {
+        let r = try retrying("flock") { Int(CLinux.clinux_flock_exclusive_nonblocking(fd)) }
+        if case .processed = r { return true }
+        return false
+    }
+
     /// Closes a descriptor. EINTR on close must not be retried on Linux (the fd is gone).
     public static func close(_ fd: Int32) {
         let r = Glibc.close(fd)

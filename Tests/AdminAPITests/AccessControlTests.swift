@@ -17,7 +17,8 @@ import WebServer
 
     @Test("admin, operator (Org1MSP) and viewer against every API route: allowed, 403 naming the permission, 401 without a token")
     func roleMatrix() async throws {
-        try await withGateway { fx in
+        // Every anonymous probe must see its 401, not the limiter's 429.
+        try await withGateway(maxFailedAuthentications: 10_000) { fx in
             // The probes cover the whole route table with the permission it declares.
             let table = Set(fx.application.apiRoutes.map { "\($0.method) \($0.path) \($0.permission.rawValue)" })
             #expect(Set(Self.probes.map { "\($0.method) \($0.route) \($0.permission)" }) == table)
@@ -53,6 +54,7 @@ import WebServer
 
     /// Every mutating probe left one row per caller (found by the request ID it saw), refused
     /// ones included, actor = token name; and no other rows (two routes may share an action).
+    /// Anonymous refusals share one row per address and interval that counts them.
     static func expectMatrixAudited(_ fx: GatewayFixture, requestIDs: [String: String]) async throws {
         let rows = try await fx.auditEntries()
         let actions = Dictionary(uniqueKeysWithValues: fx.application.apiRoutes.compactMap { r in
@@ -60,8 +62,7 @@ import WebServer
         })
         // Read-only POSTs (chaincode evaluate) are not audited: they leave no row at all.
         let mutating = probes.filter { $0.method != "GET" && actions["\($0.method) \($0.route)"] != nil }
-        let callers: [(role: String?, name: String)] = [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer"),
-                                                        (nil, "anonymous")]
+        let callers: [(role: String?, name: String)] = [("admin", "test-admin"), ("operator", "test-operator"), ("viewer", "test-viewer")]
         for probe in probes where probe.method != "GET" && actions["\(probe.method) \(probe.route)"] == nil {
             #expect(fx.application.apiRoutes.contains { $0.method == probe.method && $0.path == probe.route && $0.readOnly })
             for (_, name) in callers {
@@ -86,6 +87,9 @@ import WebServer
             }
         }
         #expect(!rows.contains { $0.action.isEmpty || $0.requestID.isEmpty })
+        let anonymous = try await fx.refusedAnonymousRows(totalling: mutating.count)
+        #expect(anonymous.count == 1 && anonymous.allSatisfy { $0.status == 401 && $0.outcome == "denied" && $0.role == nil })
+        #expect(anonymous.first?.requestID == requestIDs["\(mutating[0].method) \(mutating[0].route) anonymous"], "the first refusal's row")
     }
 
     @Test("a malformed Authorization header is 401 with error=invalid_request; an unknown token with error=invalid_token")
@@ -195,25 +199,29 @@ import WebServer
         }
     }
 
-    @Test("repeated bad tokens from one address get 429 with Retry-After, even for a valid token; open routes stay open")
+    @Test("repeated bad tokens get 429 per address and token ID; a valid token from the same address is never refused")
     func rateLimitedFailures() async throws {
         try await withGateway { fx in
-            for i in 0..<10 {
-                let r = try await fx.request("GET", "/api/v1/me", token: "cgw_00000000000000\(String(format: "%02d", i))_wrong")
-                #expect(r.status == 401)
+            let (viewer, viewerID) = try await Self.viewerToken("targeted", fx)
+            // Ten failures under the viewer's public ID (someone who knows it guesses secrets).
+            for _ in 0..<10 {
+                #expect(try await fx.request("GET", "/api/v1/me", token: "cgw_\(viewerID)_wrong").status == 401)
             }
-            let limited = try await fx.request("GET", "/api/v1/me", token: "cgw_0000000000000099_wrong")
+            let limited = try await fx.request("GET", "/api/v1/me", token: "cgw_\(viewerID)_still-wrong")
             #expect(limited.status == 429 && limited.errorCode == "too_many_failed_authentications")
             let retryAfter = try #require(limited.headers["retry-after"].flatMap { Int($0) })
             #expect((1...60).contains(retryAfter))
-            let valid = try await fx.request("GET", "/api/v1/me", token: fx.admin)
-            #expect(valid.status == 429 && valid.headers["retry-after"] != nil)
-            let mutating = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "x", "role": "viewer"])
-            #expect(mutating.status == 429)
+            #expect(try await fx.request("GET", "/api/v1/me", token: viewer).status == 200, "the owner of the ID is not locked out")
+            #expect(try await fx.request("GET", "/api/v1/me", token: fx.admin).status == 200, "other tokens from the address either")
+            let other = try await fx.request("GET", "/api/v1/me", token: "cgw_00000000000000aa_wrong")
+            #expect(other.status == 401, "another token ID has its own count")
+            // Ten requests without a token: the anonymous key is limited, valid tokens are not.
+            for _ in 0..<10 { #expect(try await fx.request("GET", "/api/v1/me").status == 401) }
+            #expect(try await fx.request("GET", "/api/v1/me").status == 429)
+            let created = try await fx.json("POST", "/api/v1/tokens", token: fx.admin, ["name": "x", "role": "viewer"], recordBody: false)
+            #expect(created.status == 201)
+            fx.remember(secret: created.json["token"] as? String ?? "")
             #expect(try await fx.request("GET", "/healthz").status == 200)
-            let rows = try await fx.auditEntries()
-            #expect(rows.contains { $0.action == "token.create" && $0.status == 429 && $0.outcome == "denied" })
-            #expect(try await fx.services.tokens.list().contains { $0.name == "x" } == false)
         }
     }
 

@@ -67,7 +67,7 @@ final class GatewayFixture: Sendable {
 
     var port: Int { server.port }
 
-    init(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil) async throws {
+    init(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil, maxFailedAuthentications: Int = 10) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("adminapi-\(UUID().uuidString)").path
         services = try await GatewayServices.open(dataDirectory: dataDirectory, migrationsDirectory: migrationsDirectory, limits: limits,
                                                   network: network)
@@ -75,7 +75,7 @@ final class GatewayFixture: Sendable {
         operatorToken = try await services.tokens.create(name: "test-operator", role: .operator, orgs: ["Org1MSP"]).token
         viewer = try await services.tokens.create(name: "test-viewer", role: .viewer, orgs: []).token
         secrets = Mutex([admin, operatorToken, viewer])
-        application = GatewayApplication(services: services, logger: logs.logger("api"))
+        application = GatewayApplication(services: services, logger: logs.logger("api"), maxFailedAuthentications: maxFailedAuthentications)
         var config = HTTPServerConfiguration()
         config.port = 0
         config.threads = 1
@@ -173,9 +173,9 @@ final class GatewayFixture: Sendable {
 }
 
 /// Runs `body` against a fresh gateway, then checks that no secret leaked, and stops it.
-func withGateway(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil,
+func withGateway(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil, maxFailedAuthentications: Int = 10,
                  _ body: (GatewayFixture) async throws -> Void) async throws {
-    let fx = try await GatewayFixture(limits: limits, network: network)
+    let fx = try await GatewayFixture(limits: limits, network: network, maxFailedAuthentications: maxFailedAuthentications)
     do {
         try await body(fx)
     } catch {

@@ -72,11 +72,14 @@ final class BlockServer: FabricTransport {
         #expect(config.mspIDs == ["Org1MSP", "Org2MSP"])
         #expect(server.requested.withLock { $0 } == ["7", "5"])
         let missing = BlockServer(blocks: [:], newest: 3)
-        let error = await #expect(throws: FabricProtocolError.self) {
+        let error = await #expect(throws: DeliverStatusError.self) {
             try await FabricClient(transport: missing, signer: try FabricFixtures.admin())
                 .fetchBlock(channelID: "mychannel", position: .newest, from: peer)
         }
-        #expect(error?.message == "peer peer0:7051 answered the block request for channel 'mychannel' with status NOT_FOUND")
+        #expect(error?.description == "peer peer0:7051 answered the block request for channel 'mychannel' with status NOT_FOUND")
+        #expect(error?.isChannelNotFound == true, "NOT_FOUND to the newest block: the channel is unknown there")
+        let beyond = DeliverStatusError(channelID: "mychannel", peer: "peer0:7051", status: .notFound, position: .specified(9))
+        #expect(!beyond.isChannelNotFound, "NOT_FOUND to a specified block may be a block beyond the height")
     }
 
     @Test("the legacy LAST_CONFIG metadata entry is used when SIGNATURES has none")

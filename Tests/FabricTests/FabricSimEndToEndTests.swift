@@ -43,7 +43,7 @@ struct FabricSimEndToEndTests {
             #expect(config.mspIDs == ["Org1MSP", "Org2MSP"])
             var unbound = org1
             unbound.tlsCertificateHash = nil
-            await #expect(throws: FabricProtocolError.self) {
+            await #expect(throws: DeliverStatusError.self) {
                 try await unbound.fetchBlock(channelID: "mychannel", position: .newest, from: sim.peer("Org1MSP"))
             }
         } catch {

@@ -79,6 +79,7 @@ final class LifecycleFixture: @unchecked Sendable {
 
     /// Opens the same data directory again, as a restarted gateway would (reconciling on the way).
     func reopen() async throws -> LifecycleServices {
+        services.releaseDataDirectory()  // as if this process had ended
         let simDir = directory.appendingPathComponent("sim").path
         let services = try await GatewayServices.open(dataDirectory: directory.appendingPathComponent("data").path,
                                                       migrationsDirectory: Self.repoRoot.appendingPathComponent("migrations").path,

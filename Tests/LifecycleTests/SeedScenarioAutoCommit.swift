@@ -122,7 +122,8 @@ struct SeedScenarioAutoCommit {
 
     /// A second gateway process on the same data directory (no block listener: the fixture's runs).
     static func reopen(_ f: LifecycleFixture, _ network: NetworkConfig) async throws -> GatewayServices {
-        try await GatewayServices.open(dataDirectory: f.directory.appendingPathComponent("data").path,
+        f.services.releaseDataDirectory()  // as if this process had ended
+        return try await GatewayServices.open(dataDirectory: f.directory.appendingPathComponent("data").path,
                                        migrationsDirectory: LifecycleFixture.repoRoot.appendingPathComponent("migrations").path,
                                        network: network, trackApprovals: false)
     }

@@ -69,6 +69,7 @@ struct TrackingEndToEndTests {
         #expect(a1.code == 0 && a1.block > stoppedAt)
         #expect(try await Self.rows(f) == 2)
 
+        f.services.releaseDataDirectory()  // as if this process had ended
         let reopened = try await GatewayServices.open(dataDirectory: f.directory.appendingPathComponent("data").path,
                                                       migrationsDirectory: LifecycleFixture.repoRoot.appendingPathComponent("migrations").path,
                                                       network: try NetworkConfig.load(path: f.directory.appendingPathComponent("sim/gateway.yaml").path))

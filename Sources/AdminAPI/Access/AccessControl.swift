@@ -9,7 +9,16 @@ struct AccessControl: Sendable {
     let tokens: TokenService
     let queue: DatabaseQueue
     let limiter: AuthFailureLimiter
+    let refusals: RefusedCallAudit
     let logger: Logger
+
+    init(tokens: TokenService, queue: DatabaseQueue, limiter: AuthFailureLimiter, logger: Logger) {
+        self.tokens = tokens
+        self.queue = queue
+        self.limiter = limiter
+        self.refusals = RefusedCallAudit(queue: queue, logger: logger)
+        self.logger = logger
+    }
 
     func route(_ api: APIRoute) -> Route {
         Route(api.method, api.path, body: api.body, deferBodyLimit: true, handler: .async { request in
@@ -46,24 +55,36 @@ struct AccessControl: Sendable {
         return response
     }
 
+    /// The caller's principal. Every failure counts toward the limiter, a missing or malformed
+    /// header included (else an unauthenticated flood would never be slowed down). The limiter
+    /// is keyed by address and the presented token's public ID, and a limited key still has its
+    /// token verified: a valid token is never refused for failures others made from the same
+    /// address (behind a proxy or NAT), even under its own ID.
     private func authenticate(_ request: Request) async throws -> Principal {
-        let address = request.remoteAddress
-        if let wait = limiter.retryAfter(address) {
-            throw HTTPError(status: 429, code: "too_many_failed_authentications",
-                            message: "too many failed authentications from this address; retry in \(wait) s",
-                            headers: HTTPHeaders([("Retry-After", String(wait))]))
+        let header = request.headers["Authorization"]
+        let token = header.flatMap(Self.bearerToken)
+        let key = AuthFailureLimiter.Key(address: request.remoteAddress, tokenID: token.flatMap { TokenService.split($0).id } ?? "")
+        let refusal: (HTTPError) -> HTTPError = { unauthorized in
+            if let wait = limiter.retryAfter(key) { return Self.tooManyFailures(wait) }
+            limiter.recordFailure(key)
+            return unauthorized
         }
-        guard let header = request.headers["Authorization"] else {
-            throw Self.unauthorized("missing bearer token", error: nil)
+        guard header != nil else {
+            throw refusal(Self.unauthorized("missing bearer token", error: nil))
         }
-        guard let token = Self.bearerToken(header) else {
-            throw Self.unauthorized("Authorization header must be 'Bearer <token>'", error: "invalid_request")
+        guard let token else {
+            throw refusal(Self.unauthorized("Authorization header must be 'Bearer <token>'", error: "invalid_request"))
         }
         guard let p = try await tokens.authenticate(token) else {
-            limiter.recordFailure(address)
-            throw Self.unauthorized("invalid, revoked or expired token", error: "invalid_token")
+            throw refusal(Self.unauthorized("invalid, revoked or expired token", error: "invalid_token"))
         }
         return p
+    }
+
+    static func tooManyFailures(_ wait: Int) -> HTTPError {
+        HTTPError(status: 429, code: "too_many_failed_authentications",
+                  message: "too many failed authentications from this address with this token ID; retry in \(wait) s",
+                  headers: HTTPHeaders([("Retry-After", String(wait))]))
     }
 
     /// The credentials of `Bearer <token>` (scheme case-insensitive, blanks around the token ignored).
@@ -88,16 +109,23 @@ struct AccessControl: Sendable {
     }
 
     private func audit(action: String, request: Request, principal: Principal?, ctx: APIContext?, status: Int) async {
-        let outcome = status < 400 ? "success" : (status == 401 || status == 403 || status == 429) ? "denied" : "failed"
-        let entry = AuditEntry(at: Timestamp.now(), actor: principal?.name ?? "anonymous", role: principal?.role.rawValue,
-                               action: action, target: ctx?.auditTarget ?? request.pathParameters.values.sorted().first,
-                               outcome: outcome, status: status,
-                               requestID: request.requestID, clientAddress: request.remoteAddress, detail: ctx?.auditDetail)
+        if principal == nil, status == 401 || status == 429 {
+            return await refusals.record(entry(action: action, request: request, principal: nil, ctx: ctx, status: status))
+        }
+        let entry = entry(action: action, request: request, principal: principal, ctx: ctx, status: status)
         do {
             try await queue.write { try AuditRepository($0).insert(entry) }
         } catch {
             // Never lose the fact silently: the log keeps what the table could not.
             logger.error("audit write failed", metadata: ["request-id": "\(request.requestID)", "action": "\(action)", "error": "\(error)"])
         }
+    }
+
+    private func entry(action: String, request: Request, principal: Principal?, ctx: APIContext?, status: Int) -> AuditEntry {
+        let outcome = status < 400 ? "success" : (status == 401 || status == 403 || status == 429) ? "denied" : "failed"
+        return AuditEntry(at: Timestamp.now(), actor: principal?.name ?? "anonymous", role: principal?.role.rawValue,
+                          action: action, target: ctx?.auditTarget ?? request.pathParameters.values.sorted().first,
+                          outcome: outcome, status: status,
+                          requestID: request.requestID, clientAddress: request.remoteAddress, detail: ctx?.auditDetail)
     }
 }

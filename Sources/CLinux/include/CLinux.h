@@ -17,6 +17,8 @@ int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len);
 int clinux_socket(int family, int type);
 ssize_t clinux_sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
 int clinux_errno(void);
+// flock(fd, LOCK_EX | LOCK_NB): Glibc's Swift overlay names the struct, not the call.
+int clinux_flock_exclusive_nonblocking(int fd);
 // inotify: a non-blocking descriptor watching one directory for any change to its entries.
 int clinux_inotify_watch_directory(const char *path);
 // mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD); 1 when both were accepted.

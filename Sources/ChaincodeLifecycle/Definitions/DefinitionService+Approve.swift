@@ -11,12 +11,15 @@ public struct ApprovalResult: Sendable {
     var txID: String?
     var blockNumber: UInt64?
     var validationCode: String?
-    var error: NetworkError?
+    /// The org's current approval already was this definition with this package: nothing was
+    /// submitted, `blockNumber` is where it landed (when known).
+    var alreadyApproved = false
+    public internal(set) var error: NetworkError?
 
     public var json: JSONValue {
         var f: [(String, JSONValue)] = [("mspId", .string(mspID)), ("packageId", .optional(packageID)), ("txId", .optional(txID)),
                                         ("blockNumber", blockNumber.map { .int(Int($0)) } ?? .null),
-                                        ("validationCode", .optional(validationCode))]
+                                        ("validationCode", .optional(validationCode)), ("alreadyApproved", .bool(alreadyApproved))]
         if let error { f.append(("error", error.bodyJSON)) }
         return .object(f)
     }
@@ -53,9 +56,17 @@ extension DefinitionService {
             return (choice?.packageID, allowNoPackage || (choice != nil && choice?.packageID == nil))
         }
         try await checkNoSilentRemoval(definition, channel: channel, orgs: orgs, packageFor: package)
+        let landed = try await landedApprovals(definition, channel: channel)
         var results: [ApprovalResult] = []
         for org in orgs {
+            if let done = Self.alreadyApproved(definition, org: org, packageID: package(org).id, landed: landed) {
+                results.append(done)
+                continue
+            }
             results.append(try await approve(definition, channel: channel, org: org, packageID: package(org).id, by: actor))
+        }
+        if let first = results.first?.error, results.allSatisfy({ $0.error != nil }) {
+            throw ApprovalsFailedError(first: first, results: results)
         }
         return results
     }
@@ -81,6 +92,14 @@ extension DefinitionService {
                 txID: status.transactionID, blockNumber: status.blockNumber, validationCode: status.validationCode.name, operationID: operationID) }
             op.steps[0].state = .succeeded
             op.steps[0].message = "approved in block \(status.blockNumber)"
+        } catch let e as NetworkError where e.isRejection {
+            // A peer's refusal may mean an earlier attempt landed: ask the org's own peer.
+            guard let landed = await approvedOnPeer(definition, channel: channel, org: org, packageID: packageID) else {
+                (result.error, op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (e, .failed, e.message, e.fabricMessage)
+                return await finish(op, result, channel: channel, name: definition.name, sequence: definition.sequence)
+            }
+            (result.alreadyApproved, result.blockNumber) = (true, landed.blockNumber)
+            (op.steps[0].state, op.steps[0].message) = (.succeeded, "already approved")
         } catch {
             if let invalid = error as? CommitError {
                 (result.txID, result.blockNumber, result.validationCode) = (invalid.transactionID, invalid.blockNumber, invalid.validationCode?.name)
@@ -89,11 +108,17 @@ extension DefinitionService {
             result.error = e
             (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
         }
+        return await finish(op, result, channel: channel, name: definition.name, sequence: definition.sequence)
+    }
+
+    private func finish(_ operation: GatewayOperation, _ result: ApprovalResult, channel: String, name: String, sequence: Int64) async
+        -> ApprovalResult {
+        var op = operation
         op.settle()
         op.result = result.json.jsonText
         _ = await operations.record(op)
-        events.publish("approval", .object([("channel", .string(channel)), ("name", .string(definition.name)),
-                                            ("sequence", .int(Int(definition.sequence))), ("result", result.json)]))
+        events.publish("approval", .object([("channel", .string(channel)), ("name", .string(name)),
+                                            ("sequence", .int(Int(sequence))), ("result", result.json)]))
         return result
     }
 

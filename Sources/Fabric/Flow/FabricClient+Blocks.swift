@@ -11,7 +11,7 @@ extension FabricClient {
             case .block(let block)?:
                 return block
             case .status(let status)?:
-                throw FabricProtocolError("peer \(peer) answered the block request for channel '\(channelID)' with status \(Self.name(status))")
+                throw DeliverStatusError(channelID: channelID, peer: "\(peer)", status: status, position: position)
             default:
                 continue
             }
