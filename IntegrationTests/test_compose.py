@@ -414,7 +414,8 @@ def test_repository_scripts_pass_shellcheck():
 
 
 def test_builder_scripts_are_posix_sh():
-    # The fabric-peer image is alpine: busybox sh, no bash, no jq.
+    # Fabric 2.5's fabric-peer image is Ubuntu 20.04 (dash as /bin/sh, no jq); older ones are
+    # alpine (busybox only). POSIX sh and no jq/bash/python/curl runs on both.
     for script in BUILDER.iterdir():
         text = script.read_text()
         assert text.startswith("#!/bin/sh\n"), f"{script.name} must use #!/bin/sh"
@@ -423,10 +424,21 @@ def test_builder_scripts_are_posix_sh():
             assert tool not in re.findall(r"\b\w+\b", code), f"{script.name} uses {tool}"
 
 
+def test_docs_name_the_fabric_2_5_peer_image_base():
+    # Fabric 2.5's images/peer/Dockerfile is FROM ubuntu:${UBUNTU_VER} (20.04); 2.0-2.4 were alpine.
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    assert "ubuntu:20.04" in readme and "dash" in readme
+    for path in [ROOT / "deploy" / "README.md", *sorted(BUILDER.iterdir())]:
+        text = " ".join(path.read_text().split())
+        assert not re.search(r"peer image is alpine|alpine-based fabric-peer image\b(?!s)", text, re.I), \
+            f"{path.name} says the Fabric 2.5 peer image is alpine"
+
+
 @pytest.fixture(params=["sh", "busybox"])
 def shell(request, tmp_path):
     """A runner for the builder scripts: dash with the host's tools, or busybox sh with only
-    busybox applets on PATH (like the alpine-based fabric-peer image)."""
+    busybox applets on PATH (like the alpine-based fabric-peer images before Fabric 2.5; 2.5's
+    is Ubuntu 20.04, whose /bin/sh is dash)."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     if request.param == "busybox":
         busybox = require("busybox")
