@@ -672,3 +672,42 @@ def test_the_gateways_check_rejects_a_broken_copy_naming_the_key(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode != 0
     assert "network.organizations[1].peers[0].address" in run.stderr
+
+
+# ---------------------------------------------------------------- deploy/README.md's commands
+
+
+def shell_blocks(path):
+    """The ```sh blocks of a Markdown file, each as a list of lines (comments kept)."""
+    return [block.splitlines() for block in re.findall(r"```sh\n(.*?)```", path.read_text(), re.S)]
+
+
+def test_teardown_removes_the_chaincode_containers_before_down(compose):
+    # Containers started with `docker run --network <compose network>` are not the project's:
+    # while one is attached, `docker compose down -v` cannot remove the network and keeps the volumes.
+    readme = ROOT / "deploy" / "README.md"
+    text = readme.read_text()
+    network = compose["networks"]["default"]["name"]
+    runs = [line for block in shell_blocks(readme) for line in block if line.strip().startswith("docker run")]
+    attached = set()
+    for block in shell_blocks(readme):
+        code = (re.sub(r"(^|\s)#.*", "", line) for line in block)
+        joined = " ".join(line.rstrip().rstrip("\\").strip() for line in code)
+        for command in joined.split("docker run")[1:]:
+            assert f"--network {network}" in command, command
+            attached |= set(re.findall(r"--name (\S+)", command))
+    assert runs and attached == {"basic-ccaas"}
+    # The per-peer variant's container names (step 1) are removed too.
+    attached |= set(re.findall(r"`(peer0org\d_basic)`", text))
+    assert len(attached) == 3
+    downs = [(block, i) for block in shell_blocks(readme) for i, line in enumerate(block)
+             if line.strip().startswith("docker compose down")]
+    assert downs, "deploy/README.md has no teardown"
+    for block, i in downs:
+        removed = set()
+        for line in block[:i]:
+            m = re.match(r"#?\s*docker rm -f ((?:[\w.-]+ ?)+)", line.strip())
+            if m:
+                removed |= set(m.group(1).split())
+        assert attached <= removed, f"not removed before `docker compose down`: {attached - removed}"
+
