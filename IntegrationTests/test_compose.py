@@ -711,3 +711,15 @@ def test_teardown_removes_the_chaincode_containers_before_down(compose):
                 removed |= set(m.group(1).split())
         assert attached <= removed, f"not removed before `docker compose down`: {attached - removed}"
 
+
+def test_compose_v2_is_stated_because_of_the_top_level_name(compose):
+    # The top-level `name:` is Compose Specification (Compose v2); docker-compose 1.29.2 refuses it.
+    assert compose["name"] == "chaincode-gateway"
+    deploy = (ROOT / "deploy" / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "Docker Compose v2" in deploy and "1.29.2" in deploy and "docker compose version" in deploy
+    assert "Compose v2" in readme
+    for path in (ROOT / "README.md", ROOT / "deploy" / "README.md"):
+        for block in shell_blocks(path):
+            for line in block:
+                assert not re.match(r"\s*docker-compose\b", line), f"{path.name}: Compose v1 command: {line}"
