@@ -386,6 +386,16 @@ def test_dockerfile_is_multi_stage_with_a_slim_non_root_runtime():
         assert flag in cmd
 
 
+
+def test_package_dependencies_are_exact_versions():
+    # The image builds without Package.resolved (not tracked): only exact versions make two
+    # builds of the same commit use the same dependencies.
+    text = (ROOT / "Package.swift").read_text()
+    deps = re.findall(r'\.package\(\s*url:\s*"([^"]+)",\s*(\w+):\s*"([^"]*)"', text)
+    assert len(deps) == len(re.findall(r"\.package\(", text)) == 4
+    for url, kind, version in deps:
+        assert kind == "exact" and re.fullmatch(r"\d+\.\d+\.\d+", version), f"{url}: {kind}: {version!r}"
+
 # ---------------------------------------------------------------- shell scripts
 
 
