@@ -17,15 +17,17 @@ let package = Package(
         // For Benchmarks/grpc-bench (a separate package depending on this one by path).
         .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
     ],
+    // Exact versions: an executable's builds and images must be reproducible without a lock file
+    // (Package.resolved is not tracked). Change a version here, deliberately, to upgrade.
     dependencies: [
         // Command-line parsing for `serve` / `token` subcommands.
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // Structured logging API; the server's access log and every module log through it.
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // Runtime for the generated Fabric protobuf messages (Sources/FabricProtos).
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         // YAML configuration files (network config, Fabric connection profiles).
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
     ],
     targets: [
         // C shims: one module map + header each; no Swift code.

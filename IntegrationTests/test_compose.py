@@ -386,6 +386,16 @@ def test_dockerfile_is_multi_stage_with_a_slim_non_root_runtime():
         assert flag in cmd
 
 
+
+def test_package_dependencies_are_exact_versions():
+    # The image builds without Package.resolved (not tracked): only exact versions make two
+    # builds of the same commit use the same dependencies.
+    text = (ROOT / "Package.swift").read_text()
+    deps = re.findall(r'\.package\(\s*url:\s*"([^"]+)",\s*(\w+):\s*"([^"]*)"', text)
+    assert len(deps) == len(re.findall(r"\.package\(", text)) == 4
+    for url, kind, version in deps:
+        assert kind == "exact" and re.fullmatch(r"\d+\.\d+\.\d+", version), f"{url}: {kind}: {version!r}"
+
 # ---------------------------------------------------------------- shell scripts
 
 
@@ -414,7 +424,8 @@ def test_repository_scripts_pass_shellcheck():
 
 
 def test_builder_scripts_are_posix_sh():
-    # The fabric-peer image is alpine: busybox sh, no bash, no jq.
+    # Fabric 2.5's fabric-peer image is Ubuntu 20.04 (dash as /bin/sh, no jq); older ones are
+    # alpine (busybox only). POSIX sh and no jq/bash/python/curl runs on both.
     for script in BUILDER.iterdir():
         text = script.read_text()
         assert text.startswith("#!/bin/sh\n"), f"{script.name} must use #!/bin/sh"
@@ -423,10 +434,21 @@ def test_builder_scripts_are_posix_sh():
             assert tool not in re.findall(r"\b\w+\b", code), f"{script.name} uses {tool}"
 
 
+def test_docs_name_the_fabric_2_5_peer_image_base():
+    # Fabric 2.5's images/peer/Dockerfile is FROM ubuntu:${UBUNTU_VER} (20.04); 2.0-2.4 were alpine.
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    assert "ubuntu:20.04" in readme and "dash" in readme
+    for path in [ROOT / "deploy" / "README.md", *sorted(BUILDER.iterdir())]:
+        text = " ".join(path.read_text().split())
+        assert not re.search(r"peer image is alpine|alpine-based fabric-peer image\b(?!s)", text, re.I), \
+            f"{path.name} says the Fabric 2.5 peer image is alpine"
+
+
 @pytest.fixture(params=["sh", "busybox"])
 def shell(request, tmp_path):
     """A runner for the builder scripts: dash with the host's tools, or busybox sh with only
-    busybox applets on PATH (like the alpine-based fabric-peer image)."""
+    busybox applets on PATH (like the alpine-based fabric-peer images before Fabric 2.5; 2.5's
+    is Ubuntu 20.04, whose /bin/sh is dash)."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     if request.param == "busybox":
         busybox = require("busybox")
@@ -660,3 +682,54 @@ def test_the_gateways_check_rejects_a_broken_copy_naming_the_key(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode != 0
     assert "network.organizations[1].peers[0].address" in run.stderr
+
+
+# ---------------------------------------------------------------- deploy/README.md's commands
+
+
+def shell_blocks(path):
+    """The ```sh blocks of a Markdown file, each as a list of lines (comments kept)."""
+    return [block.splitlines() for block in re.findall(r"```sh\n(.*?)```", path.read_text(), re.S)]
+
+
+def test_teardown_removes_the_chaincode_containers_before_down(compose):
+    # Containers started with `docker run --network <compose network>` are not the project's:
+    # while one is attached, `docker compose down -v` cannot remove the network and keeps the volumes.
+    readme = ROOT / "deploy" / "README.md"
+    text = readme.read_text()
+    network = compose["networks"]["default"]["name"]
+    runs = [line for block in shell_blocks(readme) for line in block if line.strip().startswith("docker run")]
+    attached = set()
+    for block in shell_blocks(readme):
+        code = (re.sub(r"(^|\s)#.*", "", line) for line in block)
+        joined = " ".join(line.rstrip().rstrip("\\").strip() for line in code)
+        for command in joined.split("docker run")[1:]:
+            assert f"--network {network}" in command, command
+            attached |= set(re.findall(r"--name (\S+)", command))
+    assert runs and attached == {"basic-ccaas"}
+    # The per-peer variant's container names (step 1) are removed too.
+    attached |= set(re.findall(r"`(peer0org\d_basic)`", text))
+    assert len(attached) == 3
+    downs = [(block, i) for block in shell_blocks(readme) for i, line in enumerate(block)
+             if line.strip().startswith("docker compose down")]
+    assert downs, "deploy/README.md has no teardown"
+    for block, i in downs:
+        removed = set()
+        for line in block[:i]:
+            m = re.match(r"#?\s*docker rm -f ((?:[\w.-]+ ?)+)", line.strip())
+            if m:
+                removed |= set(m.group(1).split())
+        assert attached <= removed, f"not removed before `docker compose down`: {attached - removed}"
+
+
+def test_compose_v2_is_stated_because_of_the_top_level_name(compose):
+    # The top-level `name:` is Compose Specification (Compose v2); docker-compose 1.29.2 refuses it.
+    assert compose["name"] == "chaincode-gateway"
+    deploy = (ROOT / "deploy" / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "Docker Compose v2" in deploy and "1.29.2" in deploy and "docker compose version" in deploy
+    assert "Compose v2" in readme
+    for path in (ROOT / "README.md", ROOT / "deploy" / "README.md"):
+        for block in shell_blocks(path):
+            for line in block:
+                assert not re.match(r"\s*docker-compose\b", line), f"{path.name}: Compose v1 command: {line}"

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine lacks for building, running and testing the gateway:
-# the C libraries (apt) and a Python venv at .venv with every pinned requirements file.
-# Idempotent and quiet when everything is already there.
+# Installs what a fresh Debian machine lacks, then is quiet when everything is already there.
+#   scripts/setup.sh         what building and running need (scripts/run.sh): the C libraries
+#                            (apt), python3-venv and a venv at .venv with fabric-sim's requirements
+#   scripts/setup.sh --test  also what the tests need (scripts/test.sh): shellcheck, busybox,
+#                            openssl, chromium + chromium-driver (apt) and requirements-dev.txt,
+#                            requirements-browser.txt in the same venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
+test_tools=0
+if [ "${1:-}" = "--test" ]; then test_tools=1; shift; fi
 
+packages=(libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv)
+if [ "$test_tools" = 1 ]; then
+  # ShellCheck and busybox: the compose tests lint the external builder and run it under busybox sh.
+  # openssl: TLS test fixtures. chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
+  packages+=(shellcheck busybox openssl chromium chromium-driver)
+fi
 need=()
-# ShellCheck and busybox: the compose tests lint the external builder and run it as the alpine peer would.
-# chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
-for p in libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv shellcheck busybox openssl \
-         chromium chromium-driver ${EXTRA_APT_PACKAGES:-}; do
+# shellcheck disable=SC2206  # EXTRA_APT_PACKAGES is a space-separated list
+for p in "${packages[@]}" ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -24,16 +33,23 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-# Python: one venv for fabric-sim, the gRPC test server and the contract/browser tests.
+# Python: one venv for fabric-sim, and with --test the gRPC test server and the contract/browser tests.
 reqs=()
-for r in tools/*/requirements.txt requirements-dev.txt requirements-browser.txt; do [ -f "$r" ] && reqs+=("$r"); done
+extra=()
+[ "$test_tools" = 1 ] && extra=(requirements-dev.txt requirements-browser.txt)
+for r in tools/*/requirements.txt "${extra[@]}"; do [ -f "$r" ] && reqs+=("$r"); done
+# The stamp holds "sha256  file" for each requirements file installed; a run after a test setup
+# finds its files there and installs nothing.
 stamp=.venv/.requirements.sha256
-sum=$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)
-if [ ! -x .venv/bin/python3 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-  echo "setup: creating .venv from: ${reqs[*]}"
-  python3 -m venv .venv
+missing=0
+for r in "${reqs[@]}"; do
+  grep -qxF "$(sha256sum "$r")" "$stamp" 2>/dev/null || missing=1
+done
+if [ ! -x .venv/bin/python3 ] || [ "$missing" = 1 ]; then
+  echo "setup: installing into .venv: ${reqs[*]}"
+  [ -x .venv/bin/python3 ] || python3 -m venv .venv
   pip_args=()
   for r in "${reqs[@]}"; do pip_args+=(-r "$r"); done
   .venv/bin/pip install -q --disable-pip-version-check "${pip_args[@]}"
-  echo "$sum" > "$stamp"
+  sha256sum "${reqs[@]}" > "$stamp"
 fi

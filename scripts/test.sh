@@ -4,7 +4,7 @@
 # (fabric-sim, the OpenAPI contract). Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 export GATEWAY_TEST_PYTHON="$PWD/.venv/bin/python3"
 
 status=0
