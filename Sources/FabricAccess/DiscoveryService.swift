@@ -37,7 +37,12 @@ public final class DiscoveryService: Sendable {
         var membership: PeerMembership?
     }
 
-    init(config: NetworkConfig, loop: EventLoop, addressRewrites: [String: String], clientTLS: (cert: String, key: String)?) {
+    /// Statically configured node address -> the hash of the client certificate its connection presents.
+    let certificateHashes: [String: [UInt8]]
+
+    init(config: NetworkConfig, loop: EventLoop, addressRewrites: [String: String], clientTLS: (cert: String, key: String)?,
+         certificateHashes: [String: [UInt8]] = [:]) {
+        self.certificateHashes = certificateHashes
         self.addressRewrites = addressRewrites
         self.nodes = DiscoveredNodes(loop: loop)
         var nodes: [String: String] = [:]
@@ -132,7 +137,9 @@ public final class DiscoveryService: Sendable {
     /// from the channel configuration, verified against the advertised host name.
     public func endpoint(advertised: String, mspID: String, config: DiscoveredChannelConfig) -> FabricEndpoint {
         let address = rewrite(advertised)
-        if let configured = staticNodes[address] { return FabricEndpoint(address: address, mspID: configured) }
+        if let configured = staticNodes[address] {
+            return FabricEndpoint(address: address, mspID: configured, tlsCertificateHash: certificateHashes[address])
+        }
         let (host, port) = FabricNetwork.split(address)
         var tls: TLSClientConfiguration?
         if tlsEnabled {

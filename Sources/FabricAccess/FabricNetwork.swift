@@ -20,6 +20,8 @@ public final class FabricNetwork: Sendable {
     public let channelConfigurations = ChannelConfigurationCache()
     let adminClients: [String: FabricClient]
     let clientClients: [String: FabricClient]
+    /// Node address -> the hash of the client TLS certificate its connection presents (`endpoint`).
+    let clientCertificateHashes: [String: [UInt8]]
     /// Deadline for quick reads (peer status, queries).
     public let queryTimeout: Duration
     /// Deadline for InstallChaincode (the peer builds the package).
@@ -58,8 +60,10 @@ public final class FabricNetwork: Sendable {
         }
         let pool = LoopChannelPool(targets: targets, sharedLoop: loop.loop)
         self.loopChannels = pool
+        let hashes = try Self.clientCertificateHashes(config)
+        clientCertificateHashes = hashes
         let discovery = DiscoveryService(config: config, loop: loop.loop, addressRewrites: addressRewrites,
-                                         clientTLS: try Self.clientTLS(config))
+                                         clientTLS: try Self.clientTLS(config), certificateHashes: hashes)
         self.discovery = discovery
         let transport = GRPCFabricTransport { [channels] endpoint in
             guard let shared = channels[endpoint.address] ?? discovery.nodes.channel(to: endpoint.address) else {
@@ -98,7 +102,9 @@ public final class FabricNetwork: Sendable {
 
     public func peer(named name: String) -> NetworkConfig.Node? { config.peers.first { $0.name == name } }
 
-    public func endpoint(_ node: NetworkConfig.Node) -> FabricEndpoint { FabricEndpoint(address: node.address, mspID: node.mspID) }
+    public func endpoint(_ node: NetworkConfig.Node) -> FabricEndpoint {
+        FabricEndpoint(address: node.address, mspID: node.mspID, tlsCertificateHash: clientCertificateHashes[node.address])
+    }
 
     /// The org's admin client (lifecycle writes, local-admin queries); nil without an admin identity.
     public func adminClient(_ mspID: String) -> FabricClient? { adminClients[mspID] }
@@ -135,6 +141,17 @@ public final class FabricNetwork: Sendable {
         }
         return TLSClientConfiguration(rootCertificatesPEM: [try tls.rootCertPEM ?? read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,
                                       clientCertificatePEM: try tls.clientCertFile.map(read), clientKeyPEM: try tls.clientKeyFile.map(read))
+    }
+
+    /// Each node's client TLS certificate hash (mutual TLS): the certificate its connection
+    /// presents, which may be another organization's than the signer's (an all-keys test network).
+    static func clientCertificateHashes(_ config: NetworkConfig) throws -> [String: [UInt8]] {
+        var hashes: [String: [UInt8]] = [:]
+        for node in config.peers + config.orderers {
+            guard let file = node.tls?.clientCertFile else { continue }
+            hashes[node.address] = try FabricClient.tlsCertificateHash(certificatePEM: String(contentsOfFile: file, encoding: .utf8))
+        }
+        return hashes
     }
 
     /// The client TLS certificate hash for Deliver (mutual TLS): the first configured one.

@@ -28,10 +28,10 @@ final class LifecycleFixture: @unchecked Sendable {
 
     /// Starts a simulated network of `orgs` organizations (Org1MSP…OrgNMSP, `peersPerOrg` peers
     /// each) and a gateway on it.
-    static func start(orgs: Int = 2, peersPerOrg: Int = 1) async throws -> LifecycleFixture {
+    static func start(orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false) async throws -> LifecycleFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs, peersPerOrg: peersPerOrg)
+        let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs, peersPerOrg: peersPerOrg, mutualTLS: mutualTLS)
         do {
             return try await LifecycleFixture(directory: dir, sim: sim)
         } catch {
@@ -41,8 +41,9 @@ final class LifecycleFixture: @unchecked Sendable {
     }
 
     /// Starts a fixture, runs `body` on it and stops it, whether `body` throws or not.
-    static func run(orgs: Int = 2, peersPerOrg: Int = 1, _ body: (LifecycleFixture) async throws -> Void) async throws {
-        let f = try await start(orgs: orgs, peersPerOrg: peersPerOrg)
+    static func run(orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false,
+                    _ body: (LifecycleFixture) async throws -> Void) async throws {
+        let f = try await start(orgs: orgs, peersPerOrg: peersPerOrg, mutualTLS: mutualTLS)
         do {
             try await body(f)
         } catch {
@@ -100,10 +101,11 @@ final class LifecycleFixture: @unchecked Sendable {
         guard r.status == 200 else { throw HTTPTestClient.Failure(description: "control \(action) \(node): \(r.status) \(r.text)") }
     }
 
-    /// Starts `fabric_sim.py up` (TLS, free ports) and returns once it printed its ready line.
-    static func startSimulator(_ dir: String, orgs: Int = 2, peersPerOrg: Int = 1) async throws -> FabricSimulator {
+    /// Starts `fabric_sim.py up` (TLS, or mutual TLS; free ports) and returns once it printed its ready line.
+    static func startSimulator(_ dir: String, orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false) async throws
+        -> FabricSimulator {
         try await FabricSimulator.start(directory: URL(fileURLWithPath: dir),
-                                        arguments: ["--orgs", String(orgs), "--base-port", "0", "--tls"]
+                                        arguments: ["--orgs", String(orgs), "--base-port", "0", mutualTLS ? "--mutual-tls" : "--tls"]
                                             + (peersPerOrg == 1 ? [] : ["--peers-per-org", String(peersPerOrg)]))
     }
 }

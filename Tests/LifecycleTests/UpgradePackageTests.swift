@@ -177,3 +177,26 @@ struct UpgradePackageTests {
         #expect(back.status == 200, "\(back.text)")
     }
 }
+
+/// A gateway holding every org's keys on a mutual-TLS network presents each org's client TLS
+/// certificate to that org's peers: the Deliver request waiting for an approval must carry the
+/// hash of the certificate of that connection, not of the first configured one (the peer refuses
+/// a mismatch with BAD_REQUEST, as Fabric's Deliver does).
+@Suite("mutual TLS with every org's keys", .serialized, .timeLimit(.minutes(3)))
+struct MutualTLSAllKeysTests {
+    @Test("each org approves through its own peer's connection: the commit wait binds that connection's certificate")
+    func approveAsEachOrg() async throws {
+        try await LifecycleFixture.run(mutualTLS: true) { f in
+            let base = SeedScenario.channel + "/chaincodes/mtls"
+            let draft = try await f.admin.put(base + "/draft", ["version": "1.0"])
+            #expect(draft.status == 200, "\(draft.text)")
+            let approved = try await f.admin.post(base + "/approvals", ["orgs": ["Org1MSP", "Org2MSP"]])
+            #expect(approved.status == 200, "\(approved.text)")
+            for msp in ["Org1MSP", "Org2MSP"] {
+                #expect(SeedScenario.result(approved, msp)?["validationCode"] as? String == "VALID", "\(msp): \(approved.text)")
+            }
+            let committed = try await f.admin.post(base + "/commit")
+            #expect(committed.status == 200 && committed.json["validationCode"] as? String == "VALID", "\(committed.text)")
+        }
+    }
+}

@@ -102,12 +102,13 @@ final class BlockListener: Sendable {
         let last = try await queue.read { [channel] in try TrackingRepository($0).checkpoint(channel: channel) }
         setProgress(last)
         var next = last.map { $0 + 1 } ?? 0
+        let peer = network.endpoint(node)
         let seek = try SeekEnvelope.make(channelID: channel, start: .specified(next), stop: .forever,
-                                         signer: client.signer, tlsCertHash: client.tlsCertificateHash)
+                                         signer: client.signer, tlsCertHash: peer.tlsCertificateHash ?? client.tlsCertificateHash)
         var delivered = false
         source.withLock { $0 = node.name }
         defer { source.withLock { $0 = nil } }
-        try await DeliverBatcher.run(client.transport.deliver(peer: network.endpoint(node), seek), limit: Self.batchLimit) { batch in
+        try await DeliverBatcher.run(client.transport.deliver(peer: peer, seek), limit: Self.batchLimit) { batch in
             var blocks: [Common_Block] = []
             for response in batch {
                 switch response.type {

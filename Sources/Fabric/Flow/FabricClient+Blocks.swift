@@ -5,7 +5,7 @@ extension FabricClient {
     /// as `peer channel fetch` does. Needs channel Readers.
     public func fetchBlock(channelID: String, position: SeekPosition, from peer: FabricEndpoint) async throws -> Common_Block {
         let seek = try SeekEnvelope.make(channelID: channelID, start: position, stop: position,
-                                         failIfNotReady: true, signer: signer, tlsCertHash: tlsCertificateHash)
+                                         failIfNotReady: true, signer: signer, tlsCertHash: peer.tlsCertificateHash ?? tlsCertificateHash)
         for try await response in transport.deliver(peer: peer, seek) {
             switch response.type {
             case .block(let block)?:

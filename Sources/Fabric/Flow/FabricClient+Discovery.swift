@@ -8,7 +8,7 @@ extension FabricClient {
     public func discover(_ queries: [DiscoveryQuery], channel: String, on peer: FabricEndpoint,
                          timeout: Duration? = nil) async throws -> [DiscoveryAnswer] {
         let request = try DiscoveryRequest.make(channel: channel, queries: queries, signer: signer,
-                                                tlsCertHash: tlsCertificateHash)
+                                                tlsCertHash: peer.tlsCertificateHash ?? tlsCertificateHash)
         let response = try await transport.discover(peer: peer, request, timeout: timeout ?? timeouts.endorse)
         return try DiscoveryAnswer.decode(response, channel: channel, count: queries.count)
     }

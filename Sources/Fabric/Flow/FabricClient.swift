@@ -69,7 +69,7 @@ public struct FabricClient: Sendable {
         let envelope = transaction.envelope
         let txID = transaction.transactionID
         let seek = try SeekEnvelope.make(channelID: transaction.channelID, start: .newest, signer: signer,
-                                         tlsCertHash: tlsCertificateHash)
+                                         tlsCertHash: commitPeer.tlsCertificateHash ?? tlsCertificateHash)
         let waiter = try await CommitWaiter.connect(transport: transport, peer: commitPeer, seek: seek, transactionID: txID)
         do {
             let response = try await transport.broadcast(orderer: orderer, envelope, timeout: timeouts.submit)
