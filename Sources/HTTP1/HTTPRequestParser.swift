@@ -150,8 +150,10 @@ public struct HTTPRequestParser: Sendable {
             if alreadyConsumed > 0 { return (.needMoreData, alreadyConsumed) }
             return (.needMoreData, 0)
         }
-        guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
+        // Length first: the same line must fail the same way whether or not its LF has arrived
+        // yet (without it only the length is known). Found by Fuzz/Targets/http.swift.
         if lf > limits.maxChunkLineBytes { throw .bad("chunk size line too long") }
+        guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
         let size = try ChunkSizeLine.parse(UnsafeRawBufferPointer(rebasing: buf[..<(lf - 1)]))
         let consumed = alreadyConsumed + lf + 1
         if size == 0 {
