@@ -184,12 +184,13 @@ public struct HTTPRequestParser: Sendable {
                 state = .trailers(total: total)
                 return (.needMoreData, pos)
             }
-            guard lf > pos, buf[lf - 1] == 0x0d else { throw .bad("trailer line not terminated by CRLF") }
+            // Size first, as while the line is still arriving (431, not 400, however it is split).
             let lineLength = lf + 1 - pos
             total += lineLength
             if total > limits.maxHeaderBytes {
                 throw .headersTooLarge("trailer section larger than \(limits.maxHeaderBytes) bytes")
             }
+            guard lf > pos, buf[lf - 1] == 0x0d else { throw .bad("trailer line not terminated by CRLF") }
             pos = lf + 1
             if lineLength == 2 {
                 state = .head(scanned: 0)

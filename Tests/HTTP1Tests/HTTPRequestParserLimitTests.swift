@@ -73,4 +73,15 @@ import Testing
             #expect(failure([Array(bytes[..<cut]), Array(bytes[cut...])]) == failure([bytes]), "split at \(cut)")
         }
     }
+
+    @Test("an oversized trailer section ending in a bare LF is 431 whole or split (fuzz regression)")
+    func oversizedTrailerWithBareLF() {
+        let limits = HTTPParserLimits.default
+        let trailer = "X-Big: " + String(repeating: "t", count: limits.maxHeaderBytes) + "\n"
+        let bytes = Array(("POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + trailer + "\r\n").utf8)
+        #expect(Self.status(bytes) == 431, "in one read")
+        for cut in Self.cuts(bytes.count) {
+            #expect(Self.status(bytes, cut) == 431, "split at \(cut)")
+        }
+    }
 }
