@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the libFuzzer targets of Fuzz/Targets (README "Testing"; Fuzz/README.md).
+# Builds and runs the libFuzzer targets of Fuzz/Targets (Fuzz/README.md).
 #
 #   scripts/fuzz.sh [seconds] [target...]    run each target for `seconds` (default 60)
 #   scripts/fuzz.sh --build [target...]      build only
