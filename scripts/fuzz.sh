@@ -13,6 +13,8 @@
 # .build-fuzz/artifacts/<target>/crash-* (or leak-*, timeout-*, oom-*). To reproduce:
 #   .build-fuzz/bin/<target> .build-fuzz/artifacts/<target>/crash-...
 # A fixed crash's input goes into Fuzz/corpus/<target>/ as a regression seed.
+# Source lists are split on purpose (repository paths have no spaces); -sanitize=a,b is one flag.
+# shellcheck disable=SC2046,SC2054
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -123,7 +125,7 @@ if [ "$mode" = seeds ]; then
     # exit() inside LLVMFuzzerInitialize leaves the seed builder's locals unreleased: not leaks.
     FUZZ_WRITE_SEEDS="$root/Fuzz/corpus/$t" ASAN_OPTIONS=detect_leaks=0 "$out/bin/$t" -runs=0 >"$out/seeds.log" 2>&1 \
       || { cat "$out/seeds.log"; exit 1; }
-    echo "fuzz: seeds for $t: $(ls "Fuzz/corpus/$t" | wc -l) files"
+    echo "fuzz: seeds for $t: $(find "Fuzz/corpus/$t" -type f | wc -l) files"
   done
   exit 0
 fi
