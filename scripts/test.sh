@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Swift suites (server, gRPC client, Fabric core, store,
 # API — several start fabric-sim or a Python gRPC server themselves) and the Python suites
-# (fabric-sim, the OpenAPI contract). Installs what is missing first.
+# (fabric-sim, the OpenAPI contract), then the fuzz targets (scripts/fuzz.sh). Installs what is
+# missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -15,4 +16,10 @@ swift test --skip-build || status=1
 py_tests=(IntegrationTests)
 for d in tools/*/tests; do [ -d "$d" ] && py_tests+=("$d"); done
 .venv/bin/python3 -m pytest -q "${py_tests[@]}" || status=1
+
+# Fuzzing last (Fuzz/Targets, scripts/fuzz.sh): each target for FUZZ_SECONDS (default 60; 0 skips).
+fuzz_seconds=${FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" != 0 ]; then
+  scripts/fuzz.sh "$fuzz_seconds" || { echo "fuzzing found a failure (input in .build-fuzz/artifacts/)"; status=1; }
+fi
 exit $status

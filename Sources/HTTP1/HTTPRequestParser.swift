@@ -150,8 +150,10 @@ public struct HTTPRequestParser: Sendable {
             if alreadyConsumed > 0 { return (.needMoreData, alreadyConsumed) }
             return (.needMoreData, 0)
         }
-        guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
+        // Length first: the same line must fail the same way whether or not its LF has arrived
+        // yet (without it only the length is known). Found by Fuzz/Targets/http.swift.
         if lf > limits.maxChunkLineBytes { throw .bad("chunk size line too long") }
+        guard lf > 0, buf[lf - 1] == 0x0d else { throw .bad("chunk size line not terminated by CRLF") }
         let size = try ChunkSizeLine.parse(UnsafeRawBufferPointer(rebasing: buf[..<(lf - 1)]))
         let consumed = alreadyConsumed + lf + 1
         if size == 0 {
@@ -182,12 +184,13 @@ public struct HTTPRequestParser: Sendable {
                 state = .trailers(total: total)
                 return (.needMoreData, pos)
             }
-            guard lf > pos, buf[lf - 1] == 0x0d else { throw .bad("trailer line not terminated by CRLF") }
+            // Size first, as while the line is still arriving (431, not 400, however it is split).
             let lineLength = lf + 1 - pos
             total += lineLength
             if total > limits.maxHeaderBytes {
                 throw .headersTooLarge("trailer section larger than \(limits.maxHeaderBytes) bytes")
             }
+            guard lf > pos, buf[lf - 1] == 0x0d else { throw .bad("trailer line not terminated by CRLF") }
             pos = lf + 1
             if lineLength == 2 {
                 state = .head(scanned: 0)

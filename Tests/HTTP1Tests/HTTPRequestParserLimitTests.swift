@@ -58,4 +58,30 @@ import Testing
             #expect(Self.status(bytes, cut) == 431, "split at \(cut)")
         }
     }
+
+    @Test("an overlong chunk-size line with a bare CR fails the same way whole or split (fuzz regression)")
+    func overlongChunkLineWithBareCR() {
+        let limits = HTTPParserLimits.default
+        let line = "5" + String(repeating: "f", count: limits.maxChunkLineBytes + 10) + "\rx\n"
+        let bytes = Array(("POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + line + "0\r\n\r\n").utf8)
+        func failure(_ pieces: [[UInt8]]) -> HTTPParseError? {
+            guard case .failure(let e) = parseAll(pieces) else { return nil }
+            return e
+        }
+        #expect(failure([bytes]) == HTTPParseError(status: 400, "chunk size line too long"))
+        for cut in stride(from: 1, to: bytes.count, by: 7) {
+            #expect(failure([Array(bytes[..<cut]), Array(bytes[cut...])]) == failure([bytes]), "split at \(cut)")
+        }
+    }
+
+    @Test("an oversized trailer section ending in a bare LF is 431 whole or split (fuzz regression)")
+    func oversizedTrailerWithBareLF() {
+        let limits = HTTPParserLimits.default
+        let trailer = "X-Big: " + String(repeating: "t", count: limits.maxHeaderBytes) + "\n"
+        let bytes = Array(("POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + trailer + "\r\n").utf8)
+        #expect(Self.status(bytes) == 431, "in one read")
+        for cut in Self.cuts(bytes.count) {
+            #expect(Self.status(bytes, cut) == 431, "split at \(cut)")
+        }
+    }
 }
