@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration", "FabricAccess"]),
         .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop", "FabricAccess", "GRPCClient", "ChaincodeLifecycle"]),
         .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EmbeddedAssetsTests", dependencies: ["TestSupport", "EmbeddedAssets", "Store"]),

@@ -24,11 +24,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/bench-common.sh
 source "$repo/scripts/lib/bench-common.sh"
-python="$(bench_python "$repo")"
-seconds="${BENCH_SECONDS:-10}"
+bench_settings "$repo"
 client_counts="${BENCH_CLIENTS:-1 32}"
-http_client="${BENCH_HTTP_CLIENT:-$(command -v wrk >/dev/null && echo wrk || echo python)}"
-token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 helper="$repo/Benchmarks/query/bench_query.py"
 hz="$(getconf CLK_TCK)"
 
@@ -42,13 +39,17 @@ echo "== fabric-sim (2 orgs${sim_args[*]:+, ${sim_args[*]}}) in $tmp"
 sim_pid=$!
 wait_for 120 "$sim_pid" "$tmp/sim.err" test -s "$tmp/ready.json"
 
+start_gateway() { # start_gateway <config> <name>: starts a gateway on a free port; sets started_pid, started_url
+    GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$1" --data-dir "$tmp/$2" \
+        --no-access-log --migrations-dir "$repo/migrations" >"$tmp/$2.log" 2>&1 &
+    started_pid=$!
+    wait_for 60 "$started_pid" "$tmp/$2.log" grep -q "listening on http://" "$tmp/$2.log"
+    started_url="http://127.0.0.1:$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/$2.log" | head -1)"
+}
+
 echo "== gateway $gateway"
-GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$tmp/gateway.yaml" --data-dir "$tmp/gw" \
-    --no-access-log --migrations-dir "$repo/migrations" >"$tmp/gw.log" 2>&1 &
-gw_pid=$!
-wait_for 60 "$gw_pid" "$tmp/gw.log" grep -q "listening on http://" "$tmp/gw.log"
-port="$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw.log" | head -1)"
-url="http://127.0.0.1:$port"
+start_gateway "$tmp/gateway.yaml" gw
+gw_pid=$started_pid url=$started_url
 
 echo "== deploying basic through the REST API ($url)"
 "$python" "$helper" setup "$url" "$token"
@@ -120,11 +121,8 @@ fi
 
 if [[ "${BENCH_PER_ORG:-0}" == 1 ]]; then
     echo "== per-org gateway (Org2MSP's identities and peer only; plans from discovery)"
-    GATEWAY_ADMIN_TOKEN="$token" "$gateway" serve --listen 127.0.0.1:0 --config "$tmp/gateway-Org2MSP.yaml" --data-dir "$tmp/gw2" \
-        --no-access-log --migrations-dir "$repo/migrations" >"$tmp/gw2.log" 2>&1 &
-    gw2_pid=$!
-    wait_for 60 "$gw2_pid" "$tmp/gw2.log" grep -q "listening on http://" "$tmp/gw2.log"
-    url2="http://127.0.0.1:$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw2.log" | head -1)"
+    start_gateway "$tmp/gateway-Org2MSP.yaml" gw2
+    gw2_pid=$started_pid url2=$started_url
     gw_cpu() { # gw_cpu <pid> <url> <clients>: CPU us per evaluate through that gateway
         local t0 t1 n
         t0=$(ticks "$1")

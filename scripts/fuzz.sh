@@ -102,7 +102,7 @@ build_target() {
   local t=$1
   build_target_modules "$t"
   local bin="$out/bin/$t" src="Fuzz/Targets/$t.swift" lib stale=0
-  [ -x "$bin" ] && [ "$bin" -nt "$src" ] || stale=1
+  [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt Fuzz/Support/Seeds.swift ] || stale=1
   for lib in $(target_libs "$t"); do
     case $lib in -l[A-Z]*) [ "$out/lib/lib${lib#-l}.a" -nt "$bin" ] && stale=1 ;; esac
   done
@@ -110,7 +110,7 @@ build_target() {
   echo "fuzz: linking $t"
   # shellcheck disable=SC2046
   swiftc "${fuzzflags[@]}" "${swift6[@]}" -use-ld=lld -I "$out/lib" -I Sources/CZlib -I Sources/COpenSSL -L "$out/lib" \
-    "$src" $(target_libs "$t") -o "$bin"
+    "$src" Fuzz/Support/*.swift $(target_libs "$t") -o "$bin"
 }
 
 # libFuzzer options per target: the largest input worth mutating.

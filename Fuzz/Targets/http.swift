@@ -149,9 +149,5 @@ let seeds: [String: String] = [
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
-    guard let dir = ProcessInfo.processInfo.environment["FUZZ_WRITE_SEEDS"] else { return 0 }
-    for (name, text) in seeds {
-        _ = FileManager.default.createFile(atPath: "\(dir)/seed-\(name)", contents: Data(text.utf8))
-    }
-    exit(0)
+    writeSeedsIfAsked(seeds.mapValues { Array($0.utf8) })
 }

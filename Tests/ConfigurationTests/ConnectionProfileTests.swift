@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Configuration
+import FabricAccess
 import TestSupport
 
 /// `network.connectionProfile`: a Fabric common connection profile supplies peers, orderers and TLS.
@@ -157,6 +158,8 @@ struct ConnectionProfileTests {
         let tls = try #require(c.peers.first?.tls)
         #expect(tls.rootCertPEM?.trimmingCharacters(in: .whitespacesAndNewlines) == pem.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(tls.rootCertFile == "/p/p.yaml#peers.p0.tlsCACerts.pem")
+        // ...and reaches the TLS configuration FabricNetwork builds for the peer.
+        #expect(try FabricNetwork.tlsConfiguration(tls, node: "p0").rootCertificatesPEM == [tls.rootCertPEM!])
         #expect(c.peers[1].tls == nil && c.peers[1].address == "127.0.0.1:8051")
         let bad = text.replacingOccurrences(of: "-----BEGIN CERTIFICATE-----", with: "junk")
         #expect(throws: ConfigurationError.self) { try ConnectionProfileReader.parse(text: bad, file: "/p/p.yaml", checkFiles: true) }

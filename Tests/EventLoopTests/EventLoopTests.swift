@@ -59,15 +59,20 @@ private final class PipeReader: IOHandler {
         #expect(onLoop.withLock { $0 })
     }
 
+    /// A non-blocking pipe (read end, write end); the caller closes both.
+    static func nonBlockingPipe() -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        return (fds[0], fds[1])
+    }
+
     @Test("a registered pipe reports readability and deregistered fds are silent")
     func pipeReadability() async throws {
         let t = try EventLoopThread(name: "test-loop")
         defer { t.shutdown() }
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
-        defer { close(fds[0]); close(fds[1]) }
-        let readFD = fds[0], writeFD = fds[1]
+        let (readFD, writeFD) = Self.nonBlockingPipe()
+        defer { close(readFD); close(writeFD) }
         let got: [UInt8] = await withCheckedContinuation { (cont: CheckedContinuation<[UInt8], Never>) in
             t.loop.execute {
                 nonisolated(unsafe) var reg: IORegistration?
@@ -86,11 +91,8 @@ private final class PipeReader: IOHandler {
     func endlessTasksDoNotStarveIO() async throws {
         let t = try EventLoopThread(name: "test-loop")
         defer { t.shutdown() }
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
-        defer { close(fds[0]); close(fds[1]) }
-        let readFD = fds[0], writeFD = fds[1]
+        let (readFD, writeFD) = Self.nonBlockingPipe()
+        defer { close(readFD); close(writeFD) }
         let spins = Locked(0), running = Locked(true)
         // Queues its successor from the loop thread, forever until told to stop: with tasks run
         // in unbounded rounds the loop would never poll again.

@@ -32,9 +32,7 @@ import Testing
                 var network = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
                 network.organizations = network.organizations.filter { $0.mspID == "Org2MSP" }
                 if !keepOrderer { network.orderers = [] }
-                let services = try await GatewayServices.open(dataDirectory: dir.appendingPathComponent("data").path,
-                                                              migrationsDirectory: LifecycleFixture.repoRoot.appendingPathComponent("migrations").path,
-                                                              network: network)
+                let services = try await LifecycleFixture.openServices(dir.appendingPathComponent("data"), network: network)
                 return Org2Gateway(dir: dir, sim: sim, services: services)
             } catch {
                 await sim.stop()

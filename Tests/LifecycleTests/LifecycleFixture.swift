@@ -59,23 +59,32 @@ final class LifecycleFixture: @unchecked Sendable {
         let simDir = directory.appendingPathComponent("sim").path
         ready = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: simDir + "/ready.json"))) as? [String: Any] ?? [:]
         let network = try NetworkConfig.load(path: simDir + "/gateway.yaml")
-        services = try await GatewayServices.open(dataDirectory: directory.appendingPathComponent("data").path,
-                                                  migrationsDirectory: Self.repoRoot.appendingPathComponent("migrations").path,
-                                                  network: network)
-        let app = GatewayApplication(services: services, logger: Logger(label: "test"))
-        var config = HTTPServerConfiguration()
-        config.port = 0
-        config.threads = 1
-        config.accessLog = false
-        // An SSE stream notices a gone client only at its next write: don't wait long for it.
-        config.shutdownGraceNanos = 1_000_000_000
-        server = try HTTPServer(config: config, app: app.httpApplication(publicDirectory: nil, logger: Logger(label: "test")))
+        services = try await Self.openServices(directory.appendingPathComponent("data"), network: network)
+        server = try Self.serve(services, label: "test")
         let adminToken = try await services.tokens.create(name: "admin", role: .admin, orgs: []).token
         let operatorToken = try await services.tokens.create(name: "org1-operator", role: .operator, orgs: ["Org1MSP"]).token
         let viewerToken = try await services.tokens.create(name: "viewer", role: .viewer, orgs: []).token
         admin = HTTPTestClient(port: server.port, token: adminToken)
         org1Operator = HTTPTestClient(port: server.port, token: operatorToken)
         viewer = HTTPTestClient(port: server.port, token: viewerToken)
+    }
+
+    /// The gateway's services on `dataDirectory` (a real SQLite file), with the repository's migrations.
+    static func openServices(_ dataDirectory: URL, network: NetworkConfig?) async throws -> GatewayServices {
+        try await GatewayServices.open(dataDirectory: dataDirectory.path,
+                                       migrationsDirectory: repoRoot.appendingPathComponent("migrations").path, network: network)
+    }
+
+    /// A real HTTP server on port 0 (one loop, no access log) serving `services`' API.
+    static func serve(_ services: GatewayServices, label: String) throws -> HTTPServer {
+        let app = GatewayApplication(services: services, logger: Logger(label: label))
+        var config = HTTPServerConfiguration()
+        config.port = 0
+        config.threads = 1
+        config.accessLog = false
+        // An SSE stream notices a gone client only at its next write: don't wait long for it.
+        config.shutdownGraceNanos = 1_000_000_000
+        return try HTTPServer(config: config, app: app.httpApplication(publicDirectory: nil, logger: Logger(label: label)))
     }
 
     /// Opens the same data directory again, as a restarted gateway would (reconciling on the way).

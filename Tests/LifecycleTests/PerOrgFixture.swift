@@ -29,17 +29,9 @@ final class PerOrgFixture: @unchecked Sendable {
 
         static func start(mspID: String, config: String, dataDirectory: URL) async throws -> Gateway {
             let network = try #require(try NetworkConfig.load(path: config))
-            let services = try await GatewayServices.open(dataDirectory: dataDirectory.path,
-                                                          migrationsDirectory: LifecycleFixture.repoRoot.appendingPathComponent("migrations").path,
-                                                          network: network)
+            let services = try await LifecycleFixture.openServices(dataDirectory, network: network)
             do {
-                let app = GatewayApplication(services: services, logger: Logger(label: "test-\(mspID)"))
-                var settings = HTTPServerConfiguration()
-                settings.port = 0
-                settings.threads = 1
-                settings.accessLog = false
-                settings.shutdownGraceNanos = 1_000_000_000
-                let server = try HTTPServer(config: settings, app: app.httpApplication(publicDirectory: nil, logger: Logger(label: "test")))
+                let server = try LifecycleFixture.serve(services, label: "test-\(mspID)")
                 let token = try await services.tokens.create(name: "admin", role: .admin, orgs: []).token
                 return Gateway(mspID: mspID, services: services, server: server, admin: HTTPTestClient(port: server.port, token: token))
             } catch {

@@ -49,3 +49,14 @@ wait_for() { # wait_for <seconds> <pid> <log> <command…>: polls the command wh
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime+stime after the comm field
 user_ticks() { awk '{ sub(/^.*\) /, ""); print $12 }' "/proc/$1/stat"; } # utime alone
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; } # field <RESULT line> <name>: the value of name=
+
+# bench_settings <repo>: what every Fabric benchmark reads from the environment: `python`,
+# `seconds` (BENCH_SECONDS, 10), `http_client` (BENCH_HTTP_CLIENT: wrk when installed, else
+# python) and a fresh bootstrap `token`.
+# shellcheck disable=SC2034  # the variables are the sourcing script's
+bench_settings() {
+    python="$(bench_python "$1")"
+    seconds="${BENCH_SECONDS:-10}"
+    http_client="${BENCH_HTTP_CLIENT:-$(command -v wrk >/dev/null && echo wrk || echo python)}"
+    token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+}

@@ -7,9 +7,7 @@ public struct CommitStatus: Sendable, Hashable {
     public var blockNumber: UInt64
 
     public init(transactionID: String, validationCode: TxValidationCode, blockNumber: UInt64) {
-        self.transactionID = transactionID
-        self.validationCode = validationCode
-        self.blockNumber = blockNumber
+        (self.transactionID, self.validationCode, self.blockNumber) = (transactionID, validationCode, blockNumber)
     }
 
     public var isValid: Bool { validationCode.isValid }
