@@ -104,12 +104,13 @@ public struct GatewayApplication: Sendable {
     /// `metrics` defaults to the services' registry, so HTTP, gRPC and operation metrics are
     /// reported together. `maxFailedAuthentications` per minute, address and token ID before
     /// 429 (`AuthFailureLimiter`; tests that make many anonymous calls raise it).
+    /// `readiness` defaults to `Self.readiness(of:)`: what the gateway knows without asking anyone.
     public init(services: GatewayServices?, logger: Logger, metrics: MetricsRegistry? = nil, maxFailedAuthentications: Int = 10,
-                readiness: @escaping @Sendable () async -> [(String, Bool)] = { [("server", true)] }) {
+                readiness: (@Sendable () async -> [(String, Bool)])? = nil) {
         let metrics = metrics ?? services?.metrics ?? MetricsRegistry()
         self.metrics = metrics
         HTTPMetrics.declare(in: metrics)
-        systemRoutes = SystemRoutes.routes(metrics: metrics, readiness: readiness)
+        systemRoutes = SystemRoutes.routes(metrics: metrics, readiness: readiness ?? Self.readiness(of: services))
         guard let services else {
             apiRoutes = []
             access = nil
@@ -134,5 +135,18 @@ public struct GatewayApplication: Sendable {
     public func httpApplication(staticFiles files: StaticFiles?, logger: Logger) -> HTTPApplication {
         HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,
                         onRequestComplete: HTTPMetrics.recorder(metrics))
+    }
+}
+
+extension GatewayApplication {
+    /// Readiness from facts the gateway already holds (no network call per probe): the server is
+    /// up and, for each configured channel, the approval tracker has a live Deliver stream to some
+    /// peer (`fabric:<channel>`), i.e. the Fabric network is reachable. Without a network
+    /// configuration or tracking there is nothing to report beyond the server.
+    static func readiness(of services: GatewayServices?) -> @Sendable () async -> [(String, Bool)] {
+        guard let tracker = services?.tracker, let channels = services?.lifecycle?.network.config.channels else {
+            return { [("server", true)] }
+        }
+        return { [("server", true)] + channels.map { ("fabric:\($0)", tracker.streamingPeer(channel: $0) != nil) } }
     }
 }
