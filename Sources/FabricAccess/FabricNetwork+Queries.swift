@@ -59,9 +59,10 @@ extension FabricNetwork {
     /// genesis block has no LAST_CONFIG metadata to follow: block 0 is the config block.)
     public func channelConfiguration(_ channel: String) async throws -> ChannelConfiguration {
         try await onAnyPeer { client, peer in
-            let newest = try await client.fetchBlock(channelID: channel, position: .newest, from: peer)
+            // Each block fetch is bounded by the query deadline: a frozen peer costs that, then the next peer is asked.
+            let newest = try await client.fetchBlock(channelID: channel, position: .newest, from: peer, timeout: queryTimeout)
             if newest.header.number == 0 { return try ChannelConfiguration(configBlock: newest) }
-            return try await client.channelConfiguration(channelID: channel, from: peer)
+            return try await client.channelConfiguration(channelID: channel, from: peer, timeout: queryTimeout)
         }
     }
 

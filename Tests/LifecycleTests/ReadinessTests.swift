@@ -32,3 +32,28 @@ struct ReadinessTests {
         }
     }
 }
+
+/// A peer that accepts calls but never answers (fabric-sim's latency fault, as a frozen process
+/// looks) costs a bounded wait per peer: GET /api/v1/channels/{channel} answers 504 within the
+/// query deadline per peer (5 s each here), not after the TCP stack gives up.
+@Suite("a frozen peer is a bounded wait", .serialized, .timeLimit(.minutes(3)))
+struct FrozenPeerTests {
+    @Test("GET /api/v1/channels/mychannel answers 504 within the per-peer deadlines when every peer hangs")
+    func channelWithFrozenPeers() async throws {
+        try await LifecycleFixture.run { f in
+            let control = HTTPTestClient(port: f.controlPort)
+            for peer in ["peer0.org1.example.com", "peer0.org2.example.com"] {
+                let r = try await control.post("/nodes/\(peer)/faults", ["latencyMs": 120_000])
+                #expect(r.status == 200, "\(r.text)")
+            }
+            let started = ContinuousClock.now
+            let r = try await f.viewer.get(SeedScenario.channel)
+            let took = ContinuousClock.now - started
+            #expect(r.status == 504 && SeedScenario.errorCode(r) == "peer_timeout", "\(r.text)")
+            #expect(took < .seconds(20), "two peers at 5 s each, not the fault's 120 s: took \(took)")
+            for peer in ["peer0.org1.example.com", "peer0.org2.example.com"] {
+                _ = try await control.post("/nodes/\(peer)/faults", [String: Any]())
+            }
+        }
+    }
+}

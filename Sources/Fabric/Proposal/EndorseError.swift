@@ -63,6 +63,15 @@ extension NodeFailuresError {
     public var description: String { ([message] + details.map(\.description)).joined(separator: "; ") }
 }
 
+/// A call to a node did not finish within its deadline (the node may be frozen).
+public struct DeadlineExceededError: TransportFailure, CustomStringConvertible, Sendable {
+    public var operation: String
+    public var after: Duration
+    public init(operation: String, after: Duration) { (self.operation, self.after) = (operation, after) }
+    public var transportFailureKind: TransportFailureKind { .deadlineExceeded }
+    public var description: String { "\(operation): no answer within \(after)" }
+}
+
 /// Endorsement failed: a peer refused or errored, or responses could not form a transaction.
 /// `message` is a stable summary (e.g. `ProposalResponsePayloads do not match`); `details` per peer.
 public struct EndorseError: NodeFailuresError, Sendable, Hashable {
