@@ -81,6 +81,8 @@ extension HTTPConnection {
             x.admitted = value
             perform(machine.admitted(now: Sys.monotonicNanos()))
             processInput() // body bytes that arrived with the head or meanwhile
+            // The client had already shut down its side: nothing more comes (a partial body closes).
+            if machine.inputEnded && !closed { perform(machine.inputEnded(eof: true)) }
         case .refuse(let response):
             startResponse(response)
         }

@@ -82,7 +82,14 @@ extension HTTPConnectionStateMachine {
             case .receiving:
                 return .close(failStream: eof ? Self.clientClosedMidBody : nil)
             case .awaitingAdmission:
-                return .close(failStream: nil)
+                // The whole body may be in the buffer already (sent, then `shutdown(SHUT_WR)`):
+                // the check goes on, and once admitted the owner parses what is buffered and
+                // reports the end again (`inputEnded` is set): a body cut short then closes.
+                guard !x.inputEnded else { return .none }
+                x.inputEnded = true
+                x.closeAfterResponse = true
+                state = .exchange(x)
+                return .stopReading
             case .complete:
                 break
             }

@@ -207,9 +207,14 @@ import Testing
         #expect(!m.acceptsInput, "the body is not parsed")
         #expect(describe(m.admitted(now: 2)) == "none", "a late admission changes nothing")
         #expect(describe(m.outputDrained(now: 3)) == "complete linger")
-        // The client giving up while the check runs closes the connection.
+        // The client shutting down its side while the check runs: the body may be buffered
+        // whole, so the check goes on; admitted, a body cut short closes the connection.
         var (c, _) = Self.machine(Self.post(.contentLength(10)), plan: Self.admitted)
-        #expect(describe(c.inputEnded(eof: true)) == "close")
+        #expect(describe(c.inputEnded(eof: true)) == "stopReading")
+        #expect(c.inputDemand == .none && c.awaitsAdmission)
+        #expect(describe(c.admitted(now: 1)) == "none")
+        #expect(describe(c.receivedBody(count: 4, now: 1)) == "buffer")
+        #expect(describe(c.inputEnded(eof: true)) == "close 400 client_closed")
     }
 
     static let rated = Machine.Timeouts(header: 10, body: 60, idle: 100, linger: 2, minBodyRate: .init(bytes: 1024, window: 10))

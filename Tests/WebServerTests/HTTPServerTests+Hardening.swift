@@ -52,6 +52,17 @@ extension HTTPServerTests {
             let eager = try TestClient(port: fx.port)
             try eager.send("POST /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: let-me-in\r\nContent-Length: 3\r\n\r\nabc")
             #expect(try eager.readResponse().text == #"{"admitted":"caller-0","bytes":3}"#)
+            // Sent whole, then half-closed while the check runs: still answered (RFC 9112 §9.6).
+            let halfClosed = try TestClient(port: fx.port)
+            try halfClosed.send("POST /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: let-me-in\r\nContent-Length: 3\r\n\r\nxyz")
+            Glibc.shutdown(halfClosed.fd, Int32(SHUT_WR))
+            #expect(try halfClosed.readResponse().text == #"{"admitted":"caller-0","bytes":3}"#)
+            #expect(halfClosed.isClosedByServer())
+            // Cut short, then half-closed: the connection closes without an answer to a partial request.
+            let cut = try TestClient(port: fx.port)
+            try cut.send("POST /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: let-me-in\r\nContent-Length: 30\r\n\r\nxyz")
+            Glibc.shutdown(cut.fd, Int32(SHUT_WR))
+            #expect(throws: TestClient.Closed.self) { try cut.readResponse() }
         }
     }
 
