@@ -113,7 +113,7 @@ extension NetworkError {
             return NetworkError(.transactionInvalid(e.validationCode), "transaction \(e.transactionID) was not committed as valid",
                                 peer: peer, org: org, fabricMessage: e.message)
         case let e as SignerUnavailableError:
-            return NetworkError(.signerUnavailable, "cannot sign for \(org ?? "the organization"): \(e.message)", org: org)
+            return NetworkError(.signerUnavailable, "cannot sign" + (org.map { " for \($0)" } ?? "") + ": \(e.message)", org: org)
         case let e as DefinitionValidationError:
             return NetworkError(.invalidDefinition, e.description)
         case let e as PolicyParseError:
