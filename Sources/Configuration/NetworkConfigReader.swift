@@ -65,7 +65,12 @@ struct NetworkConfigReader {
             throw base.fail(key + ".pin", "must be 'env:NAME' or 'file:PATH': a PIN is never written in the configuration")
         }
         let keyLabel = try base.optionalString(m["keyLabel"], key + ".keyLabel")
-        let keyID = try base.optionalString(m["keyId"], key + ".keyId").map { text in
+        // The scalar's text as written: unquoted `01` or `0x1f` would otherwise be read as integers.
+        let keyID = try m["keyId"].flatMap { node -> String? in
+            guard !ConfigurationReader.isNull(node) else { return nil }
+            guard case .scalar(let scalar) = node else { throw base.fail(key + ".keyId", "must be a string") }
+            return scalar.string
+        }.map { text in
             guard let bytes = Self.hexBytes(text) else { throw base.fail(key + ".keyId", "'\(text)' is not hexadecimal bytes") }
             return bytes
         }
