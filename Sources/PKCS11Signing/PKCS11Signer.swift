@@ -46,6 +46,12 @@ public final class PKCS11Signer: Signer {
         }
     }
 
+    deinit {
+        state.withLock { c in
+            for session in c.idle { library.closeSession(session) }
+        }
+    }
+
     public func sign(digest: [UInt8]) throws -> [UInt8] {
         // A second attempt after a reconnect: a logged-out token or a closed session recovers at once.
         for attempt in 0..<2 {

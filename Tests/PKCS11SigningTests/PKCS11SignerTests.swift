@@ -77,6 +77,37 @@ struct PKCS11SignerTests {
         }
     }
 
+    @Test("Python's cryptography verifies the signatures with the certificate and finds them low-S")
+    func verifiedByPython() throws {
+        let token = try Token()
+        let signer = try token.signer()
+        var lines: [String] = []
+        for i in 0..<20 {
+            let digest = SHA256.hash(Array("message \(i)".utf8))
+            let signature = try signer.sign(digest: digest)
+            lines.append(digest.map { String(format: "%02x", $0) }.joined() + " " + signature.map { String(format: "%02x", $0) }.joined())
+        }
+        let script = """
+            import sys
+            from cryptography import x509
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric import ec, utils
+            cert = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+            key = cert.public_key()
+            half = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551 // 2
+            n = 0
+            for line in sys.stdin:
+                digest, sig = (bytes.fromhex(x) for x in line.split())
+                key.verify(sig, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+                assert utils.decode_dss_signature(sig)[1] <= half, "high S"
+                n += 1
+            print(f"verified {n}")
+            """
+        let result = try runCommand([pythonInterpreter(), "-c", script, token.certFile], stdin: Array(lines.joined(separator: "\n").utf8),
+                                    standardError: .capture)
+        #expect(result.status == 0 && result.text == "verified 20\n", "\(result.text) \(result.errorText)")
+    }
+
     @Test("the key is found by ID, or by label and ID")
     func findsByID() throws {
         let token = try Token()

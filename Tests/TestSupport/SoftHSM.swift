@@ -14,7 +14,7 @@ public final class SoftHSM: Sendable {
     public static let library = "/usr/lib/softhsm/libsofthsm2.so"
 
     /// The tokens made up front: enough for every test of one process.
-    public static let tokenCount = 12
+    public static let tokenCount = 16
     /// Every token's user PIN.
     public static let pin = "4321"
 
