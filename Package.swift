@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "chaincode-gateway", targets: ["Gateway"]),
         // For Benchmarks/grpc-bench (a separate package depending on this one by path).
         .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
+        // For Benchmarks/sign-bench (software vs PKCS#11 signatures per second).
+        .library(name: "PKCS11Signing", targets: ["PKCS11Signing", "Fabric", "TLSCrypto"]),
     ],
     // Exact versions: an executable's builds and images must be reproducible without a lock file
     // (Package.resolved is not tracked). Change a version here, deliberately, to upgrade.

@@ -40,10 +40,14 @@ public final class PKCS11Signer: Signer {
         library = try PKCS11Library.shared(path: location.library)
         try state.withLock { try connect(&$0) }
         let probe = SecureRandom.bytes(32)
-        let signature = try sign(digest: probe)
-        guard publicKey.isValidSignature(signature, forDigest: probe) else {
-            throw PKCS11Error("\(location.keyName) does not match the certificate '\(certificateName)'")
+        let mismatch = PKCS11Error("\(location.keyName) does not match the certificate '\(certificateName)'")
+        let signature: [UInt8]
+        do {
+            signature = try sign(digest: probe)
+        } catch let error as PKCS11Error where error.call == nil {
+            throw mismatch  // a signature of another curve's size: another key
         }
+        guard publicKey.isValidSignature(signature, forDigest: probe) else { throw mismatch }
     }
 
     deinit {

@@ -152,6 +152,12 @@ struct PKCS11SignerTests {
             _ = try PKCS11Signer(location: token.location(), certificate: other.certificate, certificateName: other.certFile)
         }
         #expect(mismatch == "key 'admin' on PKCS#11 token '\(token.label)' does not match the certificate '\(other.certFile)'", "\(mismatch)")
+        // A key of another curve (P-384 in the token, a P-256 certificate): the same message.
+        let p384 = try Token(curve: "secp384r1")
+        let otherCurve = Self.failure {
+            _ = try PKCS11Signer(location: p384.location(), certificate: token.certificate, certificateName: token.certFile)
+        }
+        #expect(otherCurve == "key 'admin' on PKCS#11 token '\(p384.label)' does not match the certificate '\(token.certFile)'", "\(otherCurve)")
     }
 
     @Test("logged out at run time: the next signature logs in again")
