@@ -211,7 +211,7 @@ def wait_operation(gw, op_id, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         op = gw.call("GET", f"/api/v1/operations/{op_id}")
-        if op["state"] not in ("pending", "running"):
+        if op["state"] not in ("queued", "running"):
             return op
         time.sleep(0.2)
     raise AssertionError(f"operation {op_id} still running after {timeout} s")
