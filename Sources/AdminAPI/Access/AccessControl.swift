@@ -81,7 +81,11 @@ struct AccessControl: Sendable {
             }
             let c = APIContext(request: request, principal: principal ?? .anonymous)
             ctx = c
-            response = try await api.handler(c)
+            if let limit = api.deadline {
+                response = try await RouteDeadline.run("\(api.method) \(api.path)", within: limit) { try await api.handler(c) }
+            } else {
+                response = try await api.handler(c)
+            }
         } catch {
             response = errorResponse(error, request)
         }
