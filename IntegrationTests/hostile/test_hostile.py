@@ -4,6 +4,7 @@ unauthenticated flood, a second instance on the same data directory, and 1,000 s
 connections beside /healthz traffic. Raw sockets; every test is bounded by its own deadlines
 and stops what it started. Timeouts are shortened with the gateway's own flags."""
 import random
+import re
 import socket
 import string
 import subprocess
@@ -256,3 +257,22 @@ def test_a_thousand_slow_connections_leave_healthz_throughput():
         assert max(ratios) >= 0.9, f"/healthz throughput with 1,000 slow connections / without: {ratios}"
     finally:
         g.stop()
+
+
+def test_the_access_log_loses_nothing_on_a_graceful_stop():
+    # Lines are written in batches on a 100 ms timer; stopping right after the last response
+    # must still write every one of them.
+    g = Gateway(access_log=True).wait_listening()
+    s = g.connect()
+    for i in range(200):
+        s.sendall(f"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-ID: log-probe-{i}\r\n\r\n".encode())
+        assert read_response(s)[0] == 200
+    s.close()
+    g.stop()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and "stopped" not in g.log_text():
+        time.sleep(0.05)  # the harness's reader thread reads the output to its end
+    lines = [l for l in "".join(g.lines).splitlines() if "GET /healthz 200" in l and "request-id=log-probe-" in l]
+    assert len(lines) == 200, f"{len(lines)} of 200 access-log lines"
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ info http : GET /healthz 200 \d+B \d+\.\d{3}ms "
+                    r"request-id=log-probe-0 client=127\.0\.0\.1$", lines[0]), lines[0]
