@@ -40,6 +40,11 @@ public struct NetworkConfig: Sendable, Equatable {
     public var organizations: [Organization]
     public var orderers: [Node]
     public var channels: [String]
+    /// Addresses to dial instead of those peers and orderers advertise through discovery, for
+    /// networks behind NAT or inside Docker (the SDKs' `asLocalhost`): `host:port` -> `host:port`,
+    /// or `host` -> `host` (the advertised port kept) or `host:port`. Configured nodes are dialled
+    /// at their configured address.
+    public var addressRewrites: [String: String] = [:]
 
     public var peers: [Node] { organizations.flatMap(\.peers) }
 

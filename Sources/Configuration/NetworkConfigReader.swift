@@ -18,7 +18,8 @@ struct NetworkConfigReader {
         let channels = try base.list(m["channels"], "network.channels", required: false).enumerated().map { i, v in
             try base.string(try base.mapping(v, "network.channels[\(i)]")["name"], "network.channels[\(i)].name")
         }
-        var config = NetworkConfig(organizations: orgs, orderers: orderers, channels: channels)
+        var config = NetworkConfig(organizations: orgs, orderers: orderers, channels: channels,
+                                   addressRewrites: try addressRewrites(m["addressRewrites"], "network.addressRewrites"))
         if let profilePath {
             let resolved = URL(fileURLWithPath: profilePath, relativeTo: URL(fileURLWithPath: base.file).deletingLastPathComponent()).path
             config = try ConnectionProfileReader.load(path: resolved, checkFiles: base.checkFiles).merged(with: config)
@@ -120,6 +121,39 @@ struct NetworkConfigReader {
             serverNameOverride: try base.optionalString(m["serverNameOverride"], key + ".serverNameOverride"),
             clientCertFile: try clientCert.map { try base.existing($0, key + ".clientCertFile") },
             clientKeyFile: try clientKey.map { try base.existing($0, key + ".clientKeyFile") })
+    }
+
+    /// `addressRewrites:` — a mapping from an advertised `host` or `host:port` to the address to
+    /// dial; a `host:port` key needs a `host:port` value (the port cannot be inherited).
+    func addressRewrites(_ value: Yams.Node?, _ key: String) throws -> [String: String] {
+        guard let value, !ConfigurationReader.isNull(value) else { return [:] }
+        var rewrites: [String: String] = [:]
+        for (from, node) in try base.mapping(value, key).entries {
+            let entryKey = "\(key).\(from)"
+            let to = try base.string(node, entryKey)
+            for (text, what) in [(from, "advertised address"), (to, "address")] {
+                guard !text.isEmpty, !text.contains(where: { $0 == "/" || $0.isWhitespace }) else {
+                    throw base.fail(entryKey, "'\(text)' is not a host or host:port \(what)")
+                }
+            }
+            for text in [from, to] where Self.hasPort(text) {
+                guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+                      let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+                    throw base.fail(entryKey, "'\(text)' has no valid port")
+                }
+            }
+            if Self.hasPort(from) && !Self.hasPort(to) {
+                throw base.fail(entryKey, "'\(from)' names a port, so the rewrite must be host:port too, not '\(to)'")
+            }
+            rewrites[from] = to
+        }
+        return rewrites
+    }
+
+    /// `host:port` rather than a bare host (an IPv6 host is written in brackets: `[::1]:7051`).
+    static func hasPort(_ address: String) -> Bool {
+        guard let colon = address.lastIndex(of: ":") else { return false }
+        return !address.hasPrefix("[") || address[..<colon].hasSuffix("]")
     }
 
     func checkUnique(_ c: NetworkConfig) throws {
