@@ -26,10 +26,12 @@ struct PKCS11SignerTests {
             certFile = dir.path("cert.pem")
             let key = ECPrivateKey(generating: curve == "secp384r1" ? .p384 : .p256)
             try Data(key.pkcs8PEM.utf8).write(to: URL(fileURLWithPath: keyFile))
-            _ = try runCommand(["openssl", "req", "-x509", "-new", "-key", keyFile, "-subj", "/CN=Admin@org1.example.com/O=Org1",
-                            "-days", "2", "-out", certFile], standardError: .capture).checked()
+            // One child process for both steps (fewer Process/Pipe teardowns, see SoftHSM).
+            _ = try runCommand(["SOFTHSM2_CONF=\(SoftHSM.shared.configFile)", "sh", "-c",
+                                "openssl req -x509 -new -key \(keyFile) -subj /CN=Admin@org1.example.com/O=Org1 -days 2 -out \(certFile)"
+                                + " && softhsm2-util --import \(keyFile) --token \(label) --pin \(pin) --label admin --id a1b2 >/dev/null"],
+                               standardError: .capture).checked()
             certificate = try X509Certificate(pem: String(contentsOfFile: certFile, encoding: .utf8))
-            try SoftHSM.shared.importKey(pemFile: keyFile, token: label, pin: pin, keyLabel: "admin", keyID: "a1b2")
         }
 
         func location(pin: String? = nil, keyLabel: String? = "admin", keyID: [UInt8]? = nil, token: String? = nil,
