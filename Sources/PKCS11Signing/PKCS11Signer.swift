@@ -5,7 +5,7 @@ import TLSCrypto
 
 /// A `Signer` whose EC private key stays in a PKCS#11 token: `CKM_ECDSA` over the SHA-256 digest,
 /// the token's raw `r || s` turned into low-S DER exactly as `PrivateKeySigner` does
-/// (bccsp/pkcs11/ecdsa.go `signP11ECDSA` then `utils.SignatureToLowS`).
+/// (Fabric's bccsp/pkcs11/pkcs11.go `signECDSA`: `signP11ECDSA`, `utils.ToLowS`, `utils.MarshalECDSASignature`).
 ///
 /// Sessions come from a small pool (one per concurrent signer, reused). When the token goes away
 /// or logs out, the next signature drops every session, finds the token by label again, logs in
