@@ -176,6 +176,31 @@ struct PKCS11SignerTests {
         #expect(try token.publicKey().isValidSignature(try signer.sign(digest: digest), forDigest: digest))
     }
 
+    @Test("the PIN refused at run time: 503 once, then no further login is tried until a restart")
+    func pinRefusedAtRunTime() throws {
+        let token = try Token()
+        let signer = try token.signer()
+        let digest = SHA256.hash(Array("d".utf8))
+        _ = try signer.sign(digest: digest)
+        let library = try PKCS11Library.shared(path: SoftHSM.library)
+        let session = try library.openSession(slot: try #require(try library.slot(tokenLabel: token.label)), readWrite: true)
+        defer { library.closeSession(session) }
+        try library.setPIN(session, old: token.pin, new: "8642")
+        try library.logout(session)
+        let first = #expect(throws: SignerUnavailableError.self) { try signer.sign(digest: digest) }
+        #expect(first?.message == "key 'admin' on PKCS#11 token '\(token.label)' is unavailable: cannot log in to PKCS#11 token '\(token.label)':"
+                + " CKR_PIN_INCORRECT (check the PIN reference)", "\(String(describing: first))")
+        // The PIN back as the signer knows it: still refused, since the signer tries no login again.
+        try library.login(session, pin: "8642")
+        try library.setPIN(session, old: "8642", new: token.pin)
+        try library.logout(session)
+        let second = #expect(throws: SignerUnavailableError.self) { try signer.sign(digest: digest) }
+        #expect(second?.message.hasSuffix("no further login is tried (a token locks its PIN after a few wrong ones): restart the gateway with the right PIN")
+                == true, "\(String(describing: second))")
+        // A new signer (a restart) works.
+        #expect(try token.publicKey().isValidSignature(try token.signer().sign(digest: digest), forDigest: digest))
+    }
+
     /// Removes every key object of `token` (what a token leaves behind when taken out, as far as
     /// this process's sessions can tell).
     static func removeKeys(_ token: Token) throws {
