@@ -30,7 +30,8 @@ def schemathesis(gw, token, max_time, *selection, request_timeout=70):
     if os.environ.get("SCHEMATHESIS_SEED"):
         args += ["--seed", os.environ["SCHEMATHESIS_SEED"]]
     print("+", " ".join(a if "Bearer" not in a else "Authorization: Bearer ***" for a in args), flush=True)
-    return subprocess.run(args, env=dict(os.environ, SCHEMATHESIS_WAIT_FOR_SCHEMA="10")).returncode
+    # From test-output/: its example database (.schemathesis/) stays out of the tree.
+    return subprocess.run(args, cwd=report, env=dict(os.environ, SCHEMATHESIS_WAIT_FOR_SCHEMA="10")).returncode
 
 
 def main():
