@@ -31,7 +31,10 @@ def schemathesis(gw, token, max_time, *selection, request_timeout=70):
         args += ["--seed", os.environ["SCHEMATHESIS_SEED"]]
     print("+", " ".join(a if "Bearer" not in a else "Authorization: Bearer ***" for a in args), flush=True)
     # From test-output/: its example database (.schemathesis/) stays out of the tree.
-    return subprocess.run(args, cwd=report, env=dict(os.environ, SCHEMATHESIS_WAIT_FOR_SCHEMA="10")).returncode
+    hooks = str(pathlib.Path(__file__).resolve().parent)
+    env = dict(os.environ, SCHEMATHESIS_WAIT_FOR_SCHEMA="10", SCHEMATHESIS_HOOKS="cgw_schemathesis_hooks",
+               PYTHONPATH=os.pathsep.join(filter(None, [hooks, os.environ.get("PYTHONPATH")])))
+    return subprocess.run(args, cwd=report, env=env).returncode
 
 
 def main():
