@@ -3,7 +3,7 @@ import FabricAccess
 import JSON
 import WebServer
 
-/// `GET /api/v1/operations[/{operationId}]`.
+/// `GET /api/v1/operations[/{operationId}]` (the latter with `?wait` long-polling).
 enum OperationRoutes {
     static let maxLimit = 500
 
@@ -21,7 +21,14 @@ enum OperationRoutes {
             },
             APIRoute("GET", "/api/v1/operations/{operationId}", .read) { ctx in
                 let id = ctx.pathParameter("operationId")
-                guard let op = try await lc().operations.find(id) else { throw LifecycleError.notFound("operation", "no operation with ID '\(id)'") }
+                // ?wait=30s[&until=...]: long-polling, the request parked until the operation changes.
+                let found: GatewayOperation?
+                if let poll = try LongPoll(ctx.request) {
+                    found = try await lc().operations.wait(id, timeout: poll.timeout, until: poll.until)
+                } else {
+                    found = try await lc().operations.find(id)
+                }
+                guard let op = found else { throw LifecycleError.notFound("operation", "no operation with ID '\(id)'") }
                 return .json(op.json)
             },
         ]

@@ -1,0 +1,52 @@
+import EventLoop
+import Foundation
+import JSON
+
+extension OperationService {
+    /// Long-polling (`GET /operations/{id}?wait=30s[&until=succeeded,failed]`): returns the
+    /// operation once it changes (any recorded change: state, a step, the phase), or, with
+    /// `until`, once its state is one of those; else when `timeout` ends. Returns at once when
+    /// the state already is one of `until`. nil when there is no such operation.
+    ///
+    /// Holds no thread: the caller's task is suspended on the event hub's stream, which the
+    /// operation's own `save` feeds (`events.publish("operation", ...)`), so the answer leaves as
+    /// soon as the change is recorded.
+    public func wait(_ id: String, timeout: Duration, until: Set<GatewayOperation.State>?) async throws -> GatewayOperation? {
+        // Subscribed before the first read: a change recorded in between is not missed.
+        let stream = events.subscribe(after: nil)
+        guard let current = try await find(id) else { return nil }
+        if let until, until.contains(current.state) { return current }
+        if current.state == .succeeded || current.state == .failed, until == nil { return current }
+        let seen = current.updatedAt
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in stream where event.name == "operation" {
+                    guard let change = Self.change(event.data), change.id == id, change.updatedAt != seen else { continue }
+                    if let until, !until.contains(change.state) { continue }
+                    return
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return try await find(id)
+    }
+
+    /// The ID, state and update time an `operation` event carries (its `json`).
+    static func change(_ data: [UInt8]) -> (id: String, state: GatewayOperation.State, updatedAt: String)? {
+        // The hub's own payload: one that does not parse names no operation to wake for.
+        guard case .object(let members)? = try? JSONParser.parse(data) else { return nil }
+        var id: String?, state: GatewayOperation.State?, updatedAt = ""
+        for (k, v) in members {
+            switch (k, v) {
+            case ("id", .string(let s)): id = s
+            case ("state", .string(let s)): state = GatewayOperation.State(rawValue: s)
+            case ("updatedAt", .string(let s)): updatedAt = s
+            default: continue
+            }
+        }
+        guard let id, let state else { return nil }
+        return (id, state, updatedAt)
+    }
+}
