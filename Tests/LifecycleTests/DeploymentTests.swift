@@ -154,22 +154,29 @@ struct DeploymentTests {
         }
     }
 
+    /// What a long-poll answer must change: the state, the phase and each step's state and message.
+    static func progress(_ op: [String: Any]) -> String {
+        let steps = (op["steps"] as? [[String: Any]] ?? []).map { "\($0["state"] ?? "")/\($0["message"] ?? "")" }
+        return "\(op["state"] ?? "") \(op["phase"] ?? "") \(steps)"
+    }
+
     @Test("long-polling answers as soon as the operation changes, before the wait ends")
     func longPollReturnsOnChange() async throws {
         try await LifecycleFixture.run { f in
             let started = try await Self.putYAML(f.admin, "polled", Self.spec(version: "1.0"))
             let op = try #require(started.json["operation"] as? [String: Any], "\(started.text)")
             let id = try #require(op["id"] as? String)
-            // Each answer is a change (its updatedAt moves) until the end; none waits out the 60 s.
-            var seen = op["updatedAt"] as? String ?? ""
+            // Each answer is a change (steps, state or phase differ from the last answer) until the end;
+            // none waits out the 60 s.
+            var seen = Self.progress(op)
             var states: [String] = []
             for _ in 0..<40 {
                 let clock = ContinuousClock.now
                 let next = try await f.admin.request("GET", "/api/v1/operations/\(id)?wait=60s", timeoutSeconds: 70).json
                 #expect(ContinuousClock.now - clock < .seconds(30), "the wait ended instead of a change: \(next)")
-                let updated = next["updatedAt"] as? String ?? ""
-                #expect(updated != seen || ["succeeded", "failed"].contains(next["state"] as? String), "\(next)")
-                seen = updated
+                let now = Self.progress(next)
+                #expect(now != seen || ["succeeded", "failed"].contains(next["state"] as? String), "\(next)")
+                seen = now
                 states.append(next["state"] as? String ?? "")
                 if states.last == "succeeded" || states.last == "failed" { break }
             }

@@ -38,7 +38,16 @@ struct DeploymentRunner: Sendable {
         var nothingToDo = false
         /// The commit step committed (in this run or, recorded in the step, before a restart).
         var committed = false
+        /// The init call is due after the commit: Fabric records which definition version was
+        /// initialized (core/chaincode/chaincode_support.go, CheckInvocation: the "initialized" key
+        /// holds the version; init is refused when it equals the definition's), so a new version,
+        /// or init newly required, needs it; a policy change does not.
+        var initNeeded = false
     }
+
+    /// Ends the define step's message when init is due (read back when a restarted run resumes).
+    static let initDue = "; init due"
+
 
     struct Superseded: Error { var by: String? }
     struct StepFailed: Error { var message: String; var detail: String? }
@@ -56,6 +65,7 @@ struct DeploymentRunner: Sendable {
         var progress = Progress()
         // A commit recorded before a restart still calls for the init step.
         progress.committed = op.steps.contains { $0.name == "commit" && $0.state == .succeeded && $0.message.hasPrefix("sequence") }
+        progress.initNeeded = op.steps.contains { $0.name == "define" && $0.state == .succeeded && $0.message.hasSuffix(Self.initDue) }
         do {
             for i in op.steps.indices where op.steps[i].state != .succeeded || op.steps[i].name == "define" {
                 try await checkCurrent(op)
@@ -132,7 +142,8 @@ struct DeploymentRunner: Sendable {
             let message = try await commitStep(&op, sequence: progress.sequence)
             progress.committed = true
             return message
-        case "init": return progress.committed ? try await initStep() : "nothing to initialize (no new commit)"
+        case "init":
+            return progress.committed && progress.initNeeded ? try await initStep() : "nothing to initialize (version \(spec.version) is initialized)"
         default: return progress.nothingToDo ? "up to date at sequence \(progress.sequence)" : "sequence \(progress.sequence) committed"
         }
     }
@@ -202,7 +213,9 @@ struct DeploymentRunner: Sendable {
         input.autoCommit = false
         _ = try await service.definitions.saveDraft(channel: channel, name: name, input: input, by: "deployment")
         let why = observed.committed == nil ? "first definition" : observed.definitionDifferences.map(\.field).joined(separator: ", ") + " differ"
-        return "sequence \(sequence) (\(why))"
+        let before = observed.committed
+        progress.initNeeded = spec.initCall != nil && (before == nil || before?.version != spec.version || before?.initRequired == false)
+        return "sequence \(sequence) (\(why))" + (progress.initNeeded ? Self.initDue : "")
     }
 
     /// Approves for each planned org whose approval at `sequence` is missing or different (asked

@@ -17,11 +17,12 @@ extension OperationService {
         guard let current = try await find(id) else { return nil }
         if let until, until.contains(current.state) { return current }
         if current.state == .succeeded || current.state == .failed, until == nil { return current }
-        let seen = current.updatedAt
+        // `updatedAt` has whole seconds: a change is an event whose operation differs from what was read.
+        let seen = current.json.encoded()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in stream where event.name == "operation" {
-                    guard let change = Self.change(event.data), change.id == id, change.updatedAt != seen else { continue }
+                    guard let change = Self.change(event.data), change.id == id, event.data != seen else { continue }
                     if let until, !until.contains(change.state) { continue }
                     return
                 }
@@ -33,20 +34,19 @@ extension OperationService {
         return try await find(id)
     }
 
-    /// The ID, state and update time an `operation` event carries (its `json`).
-    static func change(_ data: [UInt8]) -> (id: String, state: GatewayOperation.State, updatedAt: String)? {
+    /// The ID and state an `operation` event carries (its `json`).
+    static func change(_ data: [UInt8]) -> (id: String, state: GatewayOperation.State)? {
         // The hub's own payload: one that does not parse names no operation to wake for.
         guard case .object(let members)? = try? JSONParser.parse(data) else { return nil }
-        var id: String?, state: GatewayOperation.State?, updatedAt = ""
+        var id: String?, state: GatewayOperation.State?
         for (k, v) in members {
             switch (k, v) {
             case ("id", .string(let s)): id = s
             case ("state", .string(let s)): state = GatewayOperation.State(rawValue: s)
-            case ("updatedAt", .string(let s)): updatedAt = s
             default: continue
             }
         }
         guard let id, let state else { return nil }
-        return (id, state, updatedAt)
+        return (id, state)
     }
 }
