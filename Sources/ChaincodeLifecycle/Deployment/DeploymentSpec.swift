@@ -36,7 +36,7 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
     /// One source for every org (key "*"), or one per MSP ID.
     public var packages: [String: Package]
     public var endorsementPolicy: String?
-    /// The peer CLI's collections JSON (canonical encoding); nil or "[]" = none.
+    /// The peer CLI's collections JSON (canonical encoding); nil = unchanged (none for a new chaincode), "[]" = none.
     public var collections: String?
     public var initRequired: Bool
     /// nil = every org the gateway may act for (with an admin identity).
@@ -108,7 +108,7 @@ extension DeploymentSpec {
         endorsementPolicy = try Self.string(m["endorsementPolicy"], "endorsementPolicy")
         switch m["collections"] {
         case nil, .null: collections = nil
-        case .array(let items): collections = items.isEmpty ? nil : String(decoding: JSONValue.array(items).encoded(), as: UTF8.self)
+        case .array(let items): collections = String(decoding: JSONValue.array(items).encoded(), as: UTF8.self)
         default: throw LifecycleError.invalid("collections", "must be an array (peer CLI collections JSON)")
         }
         initRequired = try Self.bool(m["initRequired"], "initRequired") ?? false
