@@ -17,10 +17,7 @@ enum DeploymentRoutes {
                 let s = try lc()
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 // ?wait: first long-poll the deployment's operation, then observe.
-                if let wait = try LongPoll(ctx.request),
-                   case .object(let m)? = try await s.deployments.state(channel: channel, name: name),
-                   case .object(let op)? = m.first(where: { $0.0 == "operation" })?.1,
-                   case .string(let id)? = op.first(where: { $0.0 == "id" })?.1 {
+                if let wait = try LongPoll(ctx.request), let id = try await s.deployments.operationID(channel: channel, name: name) {
                     _ = try await s.operations.wait(id, timeout: wait.timeout, until: wait.until)
                 }
                 guard let state = try await s.deployments.state(channel: channel, name: name) else {

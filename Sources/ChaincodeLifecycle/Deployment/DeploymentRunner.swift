@@ -28,9 +28,11 @@ struct DeploymentRunner: Sendable {
         var firstPause: Duration = .milliseconds(500)
     }
 
-    /// How often a waiting deployment looks again without any event (events cover the usual
-    /// case; this bounds what a missed one costs).
-    static let recheck: Duration = .seconds(30)
+    /// How often a waiting deployment looks again without any event. Events (an approval the
+    /// block tracker saw, a commit, a newer spec) cover the usual case, but the peer answering
+    /// CheckCommitReadiness may get a block after the tracker announced it; one readiness query
+    /// per deployment every 5 s bounds what that costs.
+    static let recheck: Duration = .seconds(5)
 
     /// What the steps learn as they go: the sequence the spec takes, and whether the network already matches it.
     struct Progress: Sendable {
@@ -58,8 +60,19 @@ struct DeploymentRunner: Sendable {
     let spec: DeploymentSpec
     let plan: DeploymentPlan
 
-    func run(_ operation: GatewayOperation) async {
+    /// How long a deployment waits for the one it supersedes to reach its safe point (the end of
+    /// the step under way: an approve or a commit awaited in a block takes seconds) before it starts.
+    static let predecessorWait: Duration = .seconds(120)
+
+    /// Runs the steps; first, when it supersedes `predecessor`, waits for that one to stop so the
+    /// two never submit for the same chaincode at once.
+    func run(_ operation: GatewayOperation, after predecessor: String? = nil) async {
         var op = operation
+        if let predecessor {
+            (op.steps[0].state, op.steps[0].message) = (.queued, "waiting for operation \(predecessor) to stop at its next safe point")
+            op = await service.operations.record(op)
+            _ = try? await service.operations.wait(predecessor, timeout: Self.predecessorWait, until: [.succeeded, .failed])
+        }
         op.state = .running
         op = await service.operations.record(op)
         var progress = Progress()
@@ -238,12 +251,20 @@ struct DeploymentRunner: Sendable {
     /// Commits once the LifecycleEndorsement policy is satisfied (`whenReady`), or waits for a
     /// commit made by someone else (`manual`); meanwhile the operation's phase says what it waits for.
     private func commitStep(_ op: inout GatewayOperation, sequence: Int64) async throws -> String {
+        var reapproved = false
         while true {
             // Subscribed before looking, so an approval landing in between still wakes the wait.
             let stream = service.events.subscribe(after: nil)
             let committed = try await service.definitions.committed(channel: channel, name: name)?.definition.sequence ?? 0
             if committed >= sequence { return "sequence \(sequence) committed" }
             let status = try await service.definitions.approvalStatus(channel: channel, name: name)
+            // One of this deployment's own orgs no longer approves it (someone approved another
+            // definition for it meanwhile): approve again, once per commit step.
+            if !reapproved, status.missing.contains(where: plan.orgs.contains) {
+                reapproved = true
+                _ = try await approveStep(sequence)
+                continue
+            }
             if status.ready, spec.commit == .whenReady {
                 do {
                     let result = try await service.definitions.commit(channel: channel, name: name, actor: "deployment",

@@ -59,14 +59,19 @@ public struct DeploymentService: Sendable {
         // Wakes a superseded deployment waiting for approvals.
         events.publish("deployment", .object([("channel", .string(channel)), ("name", .string(name)), ("operationId", .string(op.id))]))
         let runner = DeploymentRunner(service: self, channel: channel, name: name, spec: spec, plan: plan)
-        let queued = op
-        guard background.start("deployment \(op.id)", cancelOnDrain: true, { await runner.run(queued) }) else { throw await operations.notStarted(op) }
+        let (queued, predecessor) = (op, running?.id)
+        guard background.start("deployment \(op.id)", cancelOnDrain: true, { await runner.run(queued, after: predecessor) }) else { throw await operations.notStarted(op) }
         return .started(op)
     }
 
     private func record(_ spec: DeploymentSpec, channel: String, name: String, operationID: String?, by actor: String) async throws {
         let r = DeploymentRepository.Record(channel: channel, name: name, spec: spec, operationID: operationID, updatedAt: Timestamp.now(), updatedBy: actor)
         try await queue.write { try DeploymentRepository($0).save(r) }
+    }
+
+    /// The ID of the operation reconciling the chaincode's recorded spec, if any (one database read).
+    public func operationID(channel: String, name: String) async throws -> String? {
+        try await queue.read { try DeploymentRepository($0).find(channel: channel, name: name) }?.operationID
     }
 
     /// The recorded spec, its operation, and what the network holds for it; nil without a spec.
