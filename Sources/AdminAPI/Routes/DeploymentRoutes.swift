@@ -10,9 +10,12 @@ enum DeploymentRoutes {
 
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         [
-            APIRoute("PUT", path, .operateOrgs, audit: "chaincode.deploy") { ctx in
+            // The PUT observes the network (installed, approved, committed) before answering.
+            APIRoute("PUT", path, .operateOrgs, audit: "chaincode.deploy", deadline: RouteDeadline.composite) { ctx in
                 try await apply(ctx, lc())
             },
+            // No route deadline: a long-poll may hold the request 60 s; the observation after it
+            // has the composite bound of its own.
             APIRoute("GET", path, .read) { ctx in
                 let s = try lc()
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
@@ -20,7 +23,10 @@ enum DeploymentRoutes {
                 if let wait = try LongPoll(ctx.request), let id = try await s.deployments.operationID(channel: channel, name: name) {
                     _ = try await s.operations.wait(id, timeout: wait.timeout, until: wait.until)
                 }
-                guard let state = try await s.deployments.state(channel: channel, name: name) else {
+                let observed = try await RouteDeadline.run("GET \(path)", within: RouteDeadline.composite) {
+                    try await s.deployments.state(channel: channel, name: name)
+                }
+                guard let state = observed else {
                     throw LifecycleError.notFound("deployment", "no deployment spec for chaincode '\(name)' on channel '\(channel)'; PUT one first")
                 }
                 return .json(state)
