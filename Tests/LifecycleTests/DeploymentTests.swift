@@ -138,6 +138,33 @@ struct DeploymentTests {
         return [:]
     }
 
+    @Test("a chaincode deployed with another tool: the spec that describes it is up to date at once, and GET observes it")
+    func deployedElsewhereIsUpToDate() async throws {
+        try await LifecycleFixture.run { f in
+            let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
+            let sim = f.directory.appendingPathComponent("sim").path
+            let out = try await onThread {
+                try runCommand([LifecycleFixture.python, script, sim, "elsewhere", "--label", "elsewhere_1.0"], standardError: .capture).checked()
+            }
+            let packageID = try #require((try JSONSerialization.jsonObject(with: Data(out.output)) as? [String: Any])?["packageId"] as? String)
+            let before = try await Self.height(f)
+            let spec = try await f.admin.put(Self.path("elsewhere"), ["version": "1.0", "package": ["packageId": packageID]])
+            #expect(spec.status == 200, "\(spec.text)")
+            #expect(spec.json["upToDate"] as? Bool == true, "\(spec.text)")
+            #expect(try await Self.height(f) == before, "nothing submitted")
+            let state = try await f.admin.get(Self.path("elsewhere")).json
+            #expect(state["upToDate"] as? Bool == true && state["observedError"] == nil, "\(state)")
+            #expect(state["operation"] is NSNull, "\(state)")
+            // A spec naming a package the peers do not have is not up to date: the diff says what to install.
+            let other = try await f.admin.put(Self.path("elsewhere"), ["version": "1.0", "package": ["packageId": "nope:00"], "commit": "manual"])
+            #expect(other.status == 202, "\(other.text)")
+            let id = try #require((other.json["operation"] as? [String: Any])?["id"] as? String)
+            let failed = try await Self.poll(f.admin, id)
+            #expect(failed["state"] as? String == "failed", "\(failed)")
+            #expect((failed["error"] as? String)?.contains("nope:00") == true, "\(failed)")
+        }
+    }
+
     @Test("a peer that stays down: the install step retries with backoff, then the operation fails with the error")
     func retriesThenFails() async throws {
         try await LifecycleFixture.run { f in

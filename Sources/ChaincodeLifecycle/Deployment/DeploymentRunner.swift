@@ -92,6 +92,7 @@ struct DeploymentRunner: Sendable {
                 op = await service.operations.record(op)
             }
             op.settle()
+            // The result only shows the committed definition: a peer not answering now leaves it out, nothing more.
             if let committed = try? await service.definitions.committed(channel: channel, name: name) {
                 op.result = JSONValue.object([("sequence", .int(Int(committed.definition.sequence))),
                                               ("definition", DefinitionJSON.definition(committed.definition, approvals: committed.approvals))]).jsonText
@@ -100,26 +101,28 @@ struct DeploymentRunner: Sendable {
             // Shutdown: the operation stays running, and the next start resumes it (`resume`).
             return
         } catch let s as Superseded {
-            OperationReconciler.failUnfinished(&op, "superseded by " + (s.by.map { "operation \($0)" } ?? "a newer spec"))
+            let message = "superseded by " + (s.by.map { "operation \($0)" } ?? "a newer spec")
+            OperationReconciler.failUnfinished(&op, message)
+            op.error = message
             op.settle()
         } catch let f as StepFailed {
-            if let i = op.steps.firstIndex(where: { $0.state == .running }) {
-                (op.steps[i].state, op.steps[i].message, op.steps[i].detail) = (.failed, f.message, f.detail)
-            }
-            OperationReconciler.failUnfinished(&op, "not reached")
-            op.error = f.message + (f.detail.map { ": \($0)" } ?? "")
-            op.settle()
+            Self.fail(&op, f.message, detail: f.detail)
         } catch {
             let e = NetworkError.classify(error)
-            if let i = op.steps.firstIndex(where: { $0.state == .running }) {
-                (op.steps[i].state, op.steps[i].message, op.steps[i].detail) = (.failed, e.message, e.fabricMessage)
-            }
-            OperationReconciler.failUnfinished(&op, "not reached")
-            op.error = e.message + (e.fabricMessage.map { ": \($0)" } ?? "")
-            op.settle()
+            Self.fail(&op, e.message, detail: e.fabricMessage)
         }
         op.phase = nil
         _ = await service.operations.record(op)
+    }
+
+    /// Fails the running step with `message` (and Fabric's words in `detail`), and the steps after it.
+    static func fail(_ op: inout GatewayOperation, _ message: String, detail: String?) {
+        if let i = op.steps.firstIndex(where: { $0.state == .running }) {
+            (op.steps[i].state, op.steps[i].message, op.steps[i].detail) = (.failed, message, detail)
+        }
+        OperationReconciler.failUnfinished(&op, "not reached")
+        op.error = message + (detail.map { ": \($0)" } ?? "")
+        op.settle()
     }
 
     /// Stops (Superseded) when a newer spec replaced this operation's.

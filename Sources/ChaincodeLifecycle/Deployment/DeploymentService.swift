@@ -81,7 +81,10 @@ public struct DeploymentService: Sendable {
         var fields: [(String, JSONValue)] = [("channel", .string(channel)), ("name", .string(name)), ("spec", record.spec.json),
                                              ("updatedAt", .string(record.updatedAt)), ("updatedBy", .string(record.updatedBy)),
                                              ("operation", op?.json ?? .null)]
-        let orgs = record.spec.orgs ?? (try? DeploymentRunner.Input.decode(op?.input))?.orgs ?? []
+        // The orgs named by the spec, else those its operation acted for, else every org this
+        // gateway holds an admin identity of (a spec found up to date at once has no operation).
+        let orgs = record.spec.orgs ?? (try? DeploymentRunner.Input.decode(op?.input))?.orgs
+            ?? network.config.organizations.map(\.mspID).filter { network.adminClient($0) != nil }
         do {
             let plan = try DeploymentPlan(spec: record.spec, network: network, actingOrgs: orgs)
             if case .object(let o) = try await observe(record.spec, plan: plan, channel: channel, name: name).json { fields += o }
