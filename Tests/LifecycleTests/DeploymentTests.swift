@@ -190,8 +190,14 @@ struct DeploymentTests {
     @Test("long-polling answers as soon as the operation changes, before the wait ends")
     func longPollReturnsOnChange() async throws {
         try await LifecycleFixture.run { f in
+            // The list long-polls too: parked before the PUT, answered by the deployment's first change.
+            let admin = f.admin
+            let listing = Task { try await admin.request("GET", "/api/v1/operations?kind=deployment&wait=60s", timeoutSeconds: 70) }
+            try await Task.sleep(for: .milliseconds(300))  // lets the list request reach the server first (not a synchronisation: either order passes)
             let started = try await Self.putYAML(f.admin, "polled", Self.spec(version: "1.0"))
             let op = try #require(started.json["operation"] as? [String: Any], "\(started.text)")
+            let page = try await listing.value.json
+            #expect((page["items"] as? [[String: Any]])?.first?["id"] as? String == op["id"] as? String, "\(page)")
             let id = try #require(op["id"] as? String)
             // Each answer is a change (steps, state or phase differ from the last answer) until the end;
             // none waits out the 60 s.

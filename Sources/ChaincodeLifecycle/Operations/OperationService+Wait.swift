@@ -34,19 +34,40 @@ extension OperationService {
         return try await find(id)
     }
 
-    /// The ID and state an `operation` event carries (its `json`).
-    static func change(_ data: [UInt8]) -> (id: String, state: GatewayOperation.State)? {
+    /// Long-polling the list (`GET /operations?wait=30s`): returns at the next recorded change of
+    /// any operation of `kind` (any kind when nil) whose new state is one of `until` (any when
+    /// nil), or when `timeout` ends.
+    public func waitForChange(kind: GatewayOperation.Kind?, timeout: Duration, until: Set<GatewayOperation.State>?) async {
+        let stream = events.subscribe(after: nil)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in stream where event.name == "operation" {
+                    guard let change = Self.change(event.data) else { continue }
+                    if let kind, change.kind != kind { continue }
+                    if let until, !until.contains(change.state) { continue }
+                    return
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// The ID, kind and state an `operation` event carries (its `json`).
+    static func change(_ data: [UInt8]) -> (id: String, kind: GatewayOperation.Kind?, state: GatewayOperation.State)? {
         // The hub's own payload: one that does not parse names no operation to wake for.
         guard case .object(let members)? = try? JSONParser.parse(data) else { return nil }
-        var id: String?, state: GatewayOperation.State?
+        var id: String?, kind: GatewayOperation.Kind?, state: GatewayOperation.State?
         for (k, v) in members {
             switch (k, v) {
             case ("id", .string(let s)): id = s
+            case ("kind", .string(let s)): kind = GatewayOperation.Kind(rawValue: s)
             case ("state", .string(let s)): state = GatewayOperation.State(rawValue: s)
             default: continue
             }
         }
         guard let id, let state else { return nil }
-        return (id, state)
+        return (id, kind, state)
     }
 }
