@@ -165,6 +165,27 @@ struct DeploymentTests {
         }
     }
 
+    @Test("commit: manual approves, then waits for a commit made otherwise, and finishes once it is on the chain")
+    func manualCommit() async throws {
+        try await LifecycleFixture.run { f in
+            let yaml = Self.spec(version: "1.0").replacingOccurrences(of: "commit: whenReady", with: "commit: manual")
+            let started = try await Self.putYAML(f.admin, "manualcc", yaml)
+            let id = try #require((started.json["operation"] as? [String: Any])?["id"] as? String, "\(started.text)")
+            var op: [String: Any] = [:]
+            for _ in 0..<20 where op["phase"] as? String != "waiting-for-commit" {
+                op = try await f.admin.request("GET", "/api/v1/operations/\(id)?wait=10s", timeoutSeconds: 20).json
+            }
+            #expect(op["phase"] as? String == "waiting-for-commit", "\(op)")
+            #expect(op["state"] as? String == "running")
+            let committed = try await f.admin.post("/api/v1/channels/\(Self.channel)/chaincodes/manualcc/commit")
+            #expect(committed.status == 200, "\(committed.text)")
+            let done = try await Self.poll(f.admin, id)
+            #expect(done["state"] as? String == "succeeded", "\(done)")
+            let commitStep = (done["steps"] as? [[String: Any]])?.first { $0["name"] as? String == "commit" }
+            #expect(commitStep?["message"] as? String == "sequence 1 committed", "\(done)")
+        }
+    }
+
     @Test("a peer that stays down: the install step retries with backoff, then the operation fails with the error")
     func retriesThenFails() async throws {
         try await LifecycleFixture.run { f in
