@@ -21,10 +21,12 @@ public struct NetworkConfig: Sendable, Equatable {
         public var tls: TLS?
     }
 
-    /// Either an MSP folder (`signcerts/` + `keystore/`) or a certificate and key file.
+    /// An MSP folder (`signcerts/` + `keystore/`), a certificate and key file, or a
+    /// certificate whose key is in a PKCS#11 token.
     public enum IdentitySource: Sendable, Equatable {
         case mspDirectory(String)
         case files(certificate: String, key: String)
+        case pkcs11(certificate: String, PKCS11Settings)
     }
 
     public struct Organization: Sendable, Equatable {

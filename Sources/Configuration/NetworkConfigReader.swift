@@ -45,11 +45,55 @@ struct NetworkConfigReader {
         if let dir = try base.optionalString(m["mspDir"], key + ".mspDir") {
             return .mspDirectory(try base.existing(dir, key + ".mspDir"))
         }
+        if let hsm = m["pkcs11"] {
+            let cert = try base.string(m["certFile"], key + ".certFile")
+            guard m["keyFile"] == nil else { throw base.fail(key, "'keyFile' and 'pkcs11' exclude each other") }
+            return .pkcs11(certificate: try base.existing(cert, key + ".certFile"), try pkcs11(hsm, key + ".pkcs11"))
+        }
         guard let cert = try base.optionalString(m["certFile"], key + ".certFile"),
               let keyFile = try base.optionalString(m["keyFile"], key + ".keyFile") else {
-            throw base.fail(key, "needs 'mspDir', or both 'certFile' and 'keyFile'")
+            throw base.fail(key, "needs 'mspDir', or 'certFile' with 'keyFile' or 'pkcs11'")
         }
         return .files(certificate: try base.existing(cert, key + ".certFile"), key: try base.existing(keyFile, key + ".keyFile"))
+    }
+
+    /// `pkcs11: {library, label, pin: env:NAME | file:PATH, keyLabel | keyId (hex)}`.
+    func pkcs11(_ value: Yams.Node, _ key: String) throws -> PKCS11Settings {
+        let m = try base.mapping(value, key)
+        let pinText = try base.string(m["pin"], key + ".pin")
+        guard let pin = SecretReference(pinText) else {
+            // Not echoed: the value may be the PIN itself.
+            throw base.fail(key + ".pin", "must be 'env:NAME' or 'file:PATH': a PIN is never written in the configuration")
+        }
+        let keyLabel = try base.optionalString(m["keyLabel"], key + ".keyLabel")
+        // The scalar's text as written: unquoted `01` or `0x1f` would otherwise be read as integers.
+        let keyID = try m["keyId"].flatMap { node -> String? in
+            guard !ConfigurationReader.isNull(node) else { return nil }
+            guard case .scalar(let scalar) = node else { throw base.fail(key + ".keyId", "must be a string") }
+            return scalar.string
+        }.map { text in
+            guard let bytes = Self.hexBytes(text) else { throw base.fail(key + ".keyId", "'\(text)' is not hexadecimal bytes") }
+            return bytes
+        }
+        guard keyLabel != nil || keyID != nil else { throw base.fail(key, "needs 'keyLabel' or 'keyId'") }
+        return PKCS11Settings(library: try base.existing(try base.string(m["library"], key + ".library"), key + ".library"),
+                              tokenLabel: try base.string(m["label"], key + ".label"), pin: pin, keyLabel: keyLabel, keyID: keyID)
+    }
+
+    /// `0a1B..` (optionally `0x`-prefixed, `:` separated) as bytes; nil when not an even count of hex digits.
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        var digits = Substring(text.replacingOccurrences(of: ":", with: ""))
+        if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var i = digits.startIndex
+        while i < digits.endIndex {
+            let j = digits.index(i, offsetBy: 2)
+            guard let b = UInt8(digits[i..<j], radix: 16) else { return nil }
+            bytes.append(b)
+            i = j
+        }
+        return bytes
     }
 
     func node(_ value: Yams.Node, _ key: String, mspID: String?) throws -> NetworkConfig.Node {

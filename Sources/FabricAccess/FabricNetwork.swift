@@ -127,6 +127,7 @@ public final class FabricNetwork: Sendable {
             switch source {
             case .mspDirectory(let dir): return try SigningIdentity.loadMSP(directory: dir, mspID: mspID)
             case .files(let cert, let key): return try SigningIdentity.load(certificateFile: cert, keyFile: key, mspID: mspID)
+            case .pkcs11(let cert, let settings): return try loadPKCS11(certificateFile: cert, settings, mspID: mspID)
             }
         } catch {
             throw NetworkError(.identityUnreadable, "cannot load the \(what) of \(mspID): \(error)")

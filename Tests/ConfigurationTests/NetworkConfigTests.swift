@@ -21,7 +21,7 @@ struct NetworkConfigTests {
         #expect(problem("network:\n  organizations:\n  - mspId: A\n    adminIdentity:\n      mspDir: /nonexistent/msp\n")
             == "config file '/etc/g.yaml': key 'network.organizations[0].adminIdentity.mspDir': '/nonexistent/msp' does not exist")
         #expect(problem("network:\n  organizations:\n  - mspId: A\n    adminIdentity: {certFile: /etc/hostname}\n")
-            == "config file '/etc/g.yaml': key 'network.organizations[0].adminIdentity': needs 'mspDir', or both 'certFile' and 'keyFile'")
+            == "config file '/etc/g.yaml': key 'network.organizations[0].adminIdentity': needs 'mspDir', or 'certFile' with 'keyFile' or 'pkcs11'")
         #expect(problem("network: [1") .hasPrefix("config file '/etc/g.yaml': not valid YAML"))
     }
 

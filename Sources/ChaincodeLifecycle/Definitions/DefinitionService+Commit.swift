@@ -33,6 +33,19 @@ extension DefinitionService {
         return draft
     }
 
+    /// A retried commit that raced an earlier attempt (a client that timed out, a gateway killed
+    /// after broadcasting): the peers refuse the sequence once it is committed ("requested
+    /// sequence is N, but new definition must be sequence N+1", core/chaincode/lifecycle/lifecycle.go
+    /// `CommitChaincodeDefinition`), or both land in one block and this one is an MVCC conflict.
+    /// When the committed definition is this one, the answer is 409 `already_committed`, not the refusal.
+    func landedEarlier(_ definition: ChaincodeDefinition, channel: String, refusal: NetworkError, error: any Error) async -> LifecycleError? {
+        guard refusal.isRejection || (error as? CommitError)?.validationCode == .mvccReadConflict,
+              let committed = try? await committed(channel: channel, name: definition.name)?.definition,
+              committed.sequence == definition.sequence, ApprovalStatus.differences(definition, committed).isEmpty else { return nil }
+        return LifecycleError(.alreadyCommitted, "sequence \(committed.sequence) of chaincode '\(definition.name)' is already committed "
+                              + "on channel '\(channel)' (an earlier attempt landed); save a new draft")
+    }
+
     /// The refusal of a commit that would leave every org without a package.
     static func wouldStop(_ status: ApprovalStatus, draft: DefinitionDraft, definitions: DefinitionService) async throws -> PackageMissingError {
         let committed = try await definitions.committed(channel: draft.channel, name: draft.name)?.definition.sequence ?? 0
@@ -72,6 +85,12 @@ extension DefinitionService {
             return result
         } catch {
             let e = NetworkError.classify(error, org: submitter)
+            if let done = await landedEarlier(definition, channel: channel, refusal: e, error: error) {
+                (op.steps[0].state, op.steps[0].message) = (.failed, done.message)
+                op.settle()
+                _ = await operations.record(op)
+                throw done
+            }
             (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
             op.settle()
             _ = await operations.record(op)
