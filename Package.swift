@@ -45,7 +45,7 @@ let package = Package(
         // JSON values, the strict parser and the writer; no dependencies.
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
-            "SystemIO", "EventLoop", "HTTP1", "JSON", .product(name: "Logging", package: "swift-log"),
+            "SystemIO", "EventLoop", "HTTP1", "JSON", "TLSCrypto", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "TLSCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "GRPCClient", dependencies: [
@@ -91,7 +91,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO",
+            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO", "TLSCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
+        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO", "TLSCrypto"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricAccess", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),

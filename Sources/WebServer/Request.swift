@@ -14,6 +14,8 @@ public struct Request: Sendable {
     /// The matched route's pattern (for logs and metrics), or nil for static files.
     public internal(set) var routePattern: String?
     public internal(set) var body: RequestBody
+    /// The verified certificate the client presented over TLS (nil over plain HTTP or without one).
+    public var clientCertificate: ClientCertificate?
 
     public init(method: String, path: String, rawQuery: String, headers: HTTPHeaders, requestID: String,
                 remoteAddress: String, body: RequestBody = .none) {
