@@ -9,8 +9,8 @@ import TLSCrypto
 /// openssl s_client against a fresh test PKI.
 @Suite(.timeLimit(.minutes(3))) struct TLSServerTests {
     func withTLSServer(clientAuth: TLSServerConfiguration.ClientAuth = .none, handshakeTimeoutNanos: UInt64? = nil,
-                       _ body: @escaping @Sendable (ServerFixture, TLSFixture, TLSCertificateReloader) throws -> Void) async throws {
-        let tls = try TLSFixture()
+                       _ body: @escaping @Sendable (ServerFixture, TestPKI, TLSCertificateReloader) throws -> Void) async throws {
+        let tls = try TestPKI()
         let reloader = try tls.reloader(clientAuth: clientAuth)
         let fx = try ServerFixture { config in
             config.tls = reloader.provider
