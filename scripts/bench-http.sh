@@ -10,7 +10,8 @@
 # HTTPS (gateway and nginx, the same ECDSA P-256 certificate, made with openssl): GET /healthz
 # over TLS keep-alive connections (64 conns) and with a new connection, so a full handshake,
 # per request (16 conns, `Connection: close`; wrk does not resume sessions): requests/s and
-# CPU per request, i.e. per handshake in the second run.
+# CPU per request, i.e. per handshake in the handshake run; and the 20 KB file over TLS
+# keep-alive (the gateway cannot use sendfile(2) there: compare with the plain file run).
 #
 # Usage: scripts/bench-http.sh [--duration SECONDS] [--only gateway|hummingbird|nginx[,...]]
 #                              [--skip-build] [--access-log] [--no-tls | --tls-only]
@@ -295,6 +296,12 @@ bench_tls_server() {
     line="$(run_wrk "$url" 64 2 "$DURATION")"
     after="$(cpu_ticks "$SERVER_PID")"
     record "$name" tls-keepalive 64 "$line" $((after - before))
+    # The 20 KB file over TLS: no sendfile(2) here, the bytes are read and encrypted.
+    log "$name TLS /file20k.bin keep-alive: 64 connections, ${DURATION}s"
+    before="$(cpu_ticks "$SERVER_PID")"
+    line="$(run_wrk "https://127.0.0.1:$port/file20k.bin" 64 2 "$DURATION")"
+    after="$(cpu_ticks "$SERVER_PID")"
+    record "$name" tls-file20k 64 "$line" $((after - before))
     log "$name TLS handshake per request: $TLS_HANDSHAKE_CONNS connections, ${DURATION}s"
     before="$(cpu_ticks "$SERVER_PID")"
     line="$(run_wrk "$url" "$TLS_HANDSHAKE_CONNS" 2 "$DURATION" -H "Connection: close")"
@@ -373,6 +380,7 @@ print_ratios() {
         echo
         echo "Gateway over TLS relative to nginx (same certificate, same run):"
         ratio_line "TLS keep-alive CPU/request" tls-keepalive 64 nginx "$TARGET_TLS_CPU_VS_NGINX"
+        ratio_line "TLS /file20k.bin CPU/request" tls-file20k 64 nginx ""
         ratio_line "TLS CPU/handshake" tls-handshake "$TLS_HANDSHAKE_CONNS" nginx ""
         local g n
         g="$(lookup gateway tls-handshake "$TLS_HANDSHAKE_CONNS")"; n="$(lookup nginx tls-handshake "$TLS_HANDSHAKE_CONNS")"

@@ -84,17 +84,21 @@ struct ServeCommand: AsyncParsableCommand {
     /// The TLS context from `server.tls`'s files; a file that cannot be read or a certificate
     /// that does not work exits 2, like any configuration problem.
     static func certificateReloader(_ tls: TLSSettings, logger: Logger) throws -> TLSCertificateReloader {
-        let files = TLSCertificateReloader.Files(
-            certFile: tls.certFile, keyFile: tls.keyFile, clientCAFile: tls.clientCAFile,
-            clientAuth: TLSServerConfiguration.ClientAuth(rawValue: tls.clientAuth) ?? .none,
-            minVersion: TLSServerConfiguration.ProtocolVersion(rawValue: tls.minVersion) ?? .tls12,
-            ciphers: tls.ciphers, cipherSuites: tls.cipherSuites)
         do {
-            return try TLSCertificateReloader(files: files, logger: Logger(label: "tls"))
+            return try TLSCertificateReloader(files: tlsFiles(tls), logger: Logger(label: "tls"))
         } catch {
             logger.critical("cannot serve TLS: \(error)")
             throw ExitCode(2)
         }
+    }
+
+    /// `server.tls` as the files the reloader reads (values were validated when set).
+    static func tlsFiles(_ tls: TLSSettings) -> TLSCertificateReloader.Files {
+        TLSCertificateReloader.Files(
+            certFile: tls.certFile, keyFile: tls.keyFile, clientCAFile: tls.clientCAFile,
+            clientAuth: TLSServerConfiguration.ClientAuth(rawValue: tls.clientAuth) ?? .none,
+            minVersion: TLSServerConfiguration.ProtocolVersion(rawValue: tls.minVersion) ?? .tls12,
+            ciphers: tls.ciphers, cipherSuites: tls.cipherSuites)
     }
 
     /// The optional plain-HTTP operations listener (`server.operationsListen`).
