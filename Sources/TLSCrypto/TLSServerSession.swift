@@ -64,6 +64,8 @@ public final class TLSServerSession {
         if rc == 1 {
             isHandshakeComplete = true
             if let peer = SSL_get0_peer_certificate(ssl) {
+                // OpenSSL parsed and verified it already; a certificate our parser cannot read
+                // (an unreadable validity period) simply gives no identity (no binding matches).
                 peerCertificate = try? X509Certificate(der: TLSServerContext.der(peer))
             }
             return true
@@ -91,14 +93,15 @@ public final class TLSServerSession {
         SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) }
     }
 
-    /// Decrypts everything available, appending it to `buffer`. Returns false once the client
-    /// sent close_notify.
-    public func readPlaintext(appendingTo buffer: inout [UInt8]) throws(TLSError) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+    /// Decrypts everything available through `scratch` (the caller's reusable buffer: nothing
+    /// is allocated per read), appending it to `buffer`. Returns false once the client sent
+    /// close_notify.
+    public func readPlaintext(appendingTo buffer: inout [UInt8], scratch: UnsafeMutableRawBufferPointer) throws(TLSError) -> Bool {
+        precondition(scratch.count > 0, "empty scratch buffer")
         while true {
-            let rc = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            let rc = SSL_read(ssl, scratch.baseAddress, Int32(clamping: scratch.count))
             if rc > 0 {
-                buffer.append(contentsOf: chunk[0..<Int(rc)])
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<Int(rc)]))
                 continue
             }
             switch SSL_get_error(ssl, rc) {

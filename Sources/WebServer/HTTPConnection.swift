@@ -171,14 +171,10 @@ final class HTTPConnection: IOHandler {
         let before = readBuffer.count
         let received: TLSTransport.Received
         do {
-            received = try owner.scratch.withUnsafeBytes { raw in
-                try tls.receive(UnsafeRawBufferPointer(rebasing: raw[0..<count]), into: &readBuffer)
-            }
-        } catch let error as TLSError {
+            received = try tls.receive(count, in: &owner.scratch, into: &readBuffer)
+        } catch {
             tlsFailed(error)
             return nil
-        } catch {
-            preconditionFailure("TLSTransport.receive threw a non-TLSError: \(error)")
         }
         if readBuffer.count > before { machine.bytesRead(now: Sys.monotonicNanos(), bufferWasEmpty: before == 0) }
         // Handshake messages, session tickets and alerts go out as they are produced.

@@ -14,6 +14,7 @@ final class TLSTransport {
     /// Plaintext bytes are encrypted in pieces of at most this size: one TLS record's payload
     /// (16 KiB, RFC 8446 §5.1) times four keeps the pending ciphertext small.
     static let plaintextPiece = 64 << 10
+    static let keptCiphertextCapacity = 4 << 10
 
     init(session: TLSServerSession, acceptedAt: UInt64) {
         self.session = session
@@ -30,11 +31,12 @@ final class TLSTransport {
         case closeNotify
     }
 
-    /// Feeds ciphertext read from the socket: advances the handshake, then decrypts into
-    /// `plaintext`. Throws `TLSError` when the client is refused or the stream is broken; any
-    /// alert is pending ciphertext by then (worth one best-effort write).
-    func receive(_ bytes: UnsafeRawBufferPointer, into plaintext: inout [UInt8]) throws(TLSError) -> Received {
-        session.receiveCiphertext(bytes)
+    /// Feeds the first `count` bytes of `scratch` (ciphertext read from the socket): advances the
+    /// handshake, then decrypts into `plaintext`, reusing `scratch` once its ciphertext is in the
+    /// session. Throws `TLSError` when the client is refused or the stream is broken; any alert
+    /// is pending ciphertext by then (worth one best-effort write).
+    func receive(_ count: Int, in scratch: inout [UInt8], into plaintext: inout [UInt8]) throws(TLSError) -> Received {
+        scratch.withUnsafeBytes { session.receiveCiphertext(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         defer { session.takeCiphertext(appendingTo: &ciphertext) }
         if !session.isHandshakeComplete {
             do {
@@ -44,7 +46,11 @@ final class TLSTransport {
                 throw error
             }
         }
-        return try session.readPlaintext(appendingTo: &plaintext) ? .data : .closeNotify
+        // withUnsafeMutableBytes rethrows untyped: the outcome crosses it as a Result.
+        let outcome = scratch.withUnsafeMutableBytes { raw in
+            Result { () throws(TLSError) -> Bool in try session.readPlaintext(appendingTo: &plaintext, scratch: raw) }
+        }
+        return try outcome.get() ? .data : .closeNotify
     }
 
     /// Encrypts `bytes` (all of them: memory BIOs take everything once the handshake is done).
@@ -71,7 +77,9 @@ final class TLSTransport {
             guard case .processed(let n) = r else { return false }
             written += n
         }
-        ciphertext.removeAll(keepingCapacity: ciphertext.capacity <= Self.plaintextPiece * 2)
+        // An idle keep-alive connection keeps at most a small buffer (a large download's
+        // ~64 KiB would otherwise stay allocated for every connection that ever had one).
+        ciphertext.removeAll(keepingCapacity: ciphertext.capacity <= Self.keptCiphertextCapacity)
         written = 0
         return true
     }
