@@ -80,6 +80,32 @@ def test_ccaas_form_builds_a_package_and_shows_the_chaincode_id(browser, gateway
     screenshot(browser, "06-ccaas-built")
 
 
+def test_package_page_shows_kubernetes_and_compose_manifests_with_a_copy_button(browser, gateway):
+    status, pkg = gateway.request("POST", "/api/v1/packages/ccaas", {"label": "served_1.0", "address": "served-cc:9999"})
+    assert status == 201
+    open_view(browser, "packages")
+    browser.find_element(By.LINK_TEXT, "served_1.0").click()
+    wait_text(browser, "#detail-package-id", "served_1.0:")
+    find(browser, "#manifest-image").send_keys("registry.example.com/served-cc:1.0")
+    find(browser, "#manifest-channel").send_keys("mychannel")
+    find(browser, "#manifest-show").click()
+    text = wait_text(browser, "#manifest-text", "kind: Deployment").text
+    assert "kind: Service" in text and f'value: "{pkg["packageId"]}"' in text and "chaincode-gateway/channel: mychannel" in text
+    assert find(browser, "#manifest-result button[title='Copy to clipboard']").text == "Copy manifests"
+    screenshot(browser, "07-package-manifests")
+    Select(find(browser, "#manifest-format")).select_by_value("compose")
+    assert not find(browser, "#manifest-namespace").is_displayed()
+    find(browser, "#manifest-show").click()
+    text = wait_text(browser, "#manifest-text", "services:").text
+    assert "served-cc:" in text and "external: true" in text
+    assert find(browser, "#manifest-result button[title='Copy to clipboard']").text == "Copy compose file"
+    find(browser, "#manifest-image").clear()
+    find(browser, "#manifest-image").send_keys("bad image")
+    find(browser, "#manifest-show").click()
+    assert "invalid_parameter" in wait_text(browser, "#manifest-error", "400").text
+    gateway.request("DELETE", f"/api/v1/packages/{pkg['packageId']}")
+
+
 def test_delete_from_the_detail_page(browser, gateway):
     status, _ = gateway.request("POST", "/api/v1/packages/ccaas", {"label": "doomed_1.0", "address": "doomed:7052"})
     assert status == 201

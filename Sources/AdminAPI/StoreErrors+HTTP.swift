@@ -21,3 +21,16 @@ extension PackageError: HTTPErrorConvertible {
 extension DatabaseError: HTTPErrorConvertible {
     public var httpError: HTTPError { HTTPError(status: 500, code: "database", message: "database error (see the gateway log)") }
 }
+
+/// Manifest generation: a bad parameter is 400; a package that names no chaincode server, or
+/// whose connection.json address the manifests cannot serve, is 409 (the package's state, not
+/// the request, is at odds with what was asked).
+extension ManifestError: HTTPErrorConvertible {
+    public var httpError: HTTPError {
+        switch kind {
+        case .invalidParameter:
+            HTTPError(status: 400, code: kind.rawValue, message: message, details: parameter.map { [("parameter", .string($0))] } ?? [])
+        case .notChaincodeServer, .addressMismatch: HTTPError(status: 409, code: kind.rawValue, message: message)
+        }
+    }
+}

@@ -9,6 +9,15 @@ public struct ServerSettings: Sendable, Equatable {
     public var publicDir: String? = nil
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var accessLog = true
+    /// Minimum request-body rate: at least `minBodyBytes` per `minBodyRateWindow` seconds once a
+    /// body has been read for one window, else 408 (`HTTPServerConfiguration.minBodyBytes`
+    /// says why); `minBodyBytes: 0` turns it off.
+    public var minBodyBytes = 1024
+    public var minBodyRateWindow = 10
+    /// Seconds for a request head to arrive (408 beyond), and for a keep-alive connection to
+    /// stay open without a request (`HTTPServerConfiguration` says why the defaults).
+    public var headerTimeout = 10
+    public var idleTimeout = 60
     /// `server.tls`: serve HTTPS (nil: plain HTTP).
     public var tls: TLSSettings?
     /// A second, plain-HTTP listener for `/healthz`, `/readyz` and `/metrics` only (as Fabric's
@@ -22,6 +31,9 @@ public struct ServerSettings: Sendable, Equatable {
     /// Environment variable -> setting. `accessLog` has none (`--no-access-log` or the file).
     public static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
                                          "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads",
+                                         "GATEWAY_MIN_BODY_BYTES": "minBodyBytes",
+                                         "GATEWAY_MIN_BODY_RATE_WINDOW": "minBodyRateWindow",
+                                         "GATEWAY_HEADER_TIMEOUT": "headerTimeout", "GATEWAY_IDLE_TIMEOUT": "idleTimeout",
                                          "GATEWAY_OPERATIONS_LISTEN": "operationsListen"]
         .merging(TLSSettings.environmentKeys.mapValues { "tls." + $0 }) { a, _ in a }
 
@@ -46,6 +58,18 @@ public struct ServerSettings: Sendable, Equatable {
             guard let n = Int(value), (1...256).contains(n) else { throw fail("threads must be 1...256") }
             threads = n
         case "accessLog": accessLog = value == "true"
+        case "minBodyBytes":
+            guard let n = Int(value), (0...(1 << 30)).contains(n) else { throw fail("minBodyBytes must be 0...1073741824 bytes") }
+            minBodyBytes = n
+        case "minBodyRateWindow":
+            guard let n = Int(value), (1...3600).contains(n) else { throw fail("minBodyRateWindow must be 1...3600 seconds") }
+            minBodyRateWindow = n
+        case "headerTimeout":
+            guard let n = Int(value), (1...3600).contains(n) else { throw fail("headerTimeout must be 1...3600 seconds") }
+            headerTimeout = n
+        case "idleTimeout":
+            guard let n = Int(value), (1...86400).contains(n) else { throw fail("idleTimeout must be 1...86400 seconds") }
+            idleTimeout = n
         case "operationsListen":
             guard Self.splitListen(value) != nil else { throw fail("'\(value)' is not host:port") }
             operationsListen = value

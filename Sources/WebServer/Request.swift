@@ -16,6 +16,9 @@ public struct Request: Sendable {
     public internal(set) var body: RequestBody
     /// The verified certificate the client presented over TLS (nil over plain HTTP or without one).
     public var clientCertificate: ClientCertificate?
+    /// What the route's admission check returned for a request with a body (`AdmissionResult.admit`);
+    /// nil when no check ran (no body, or no admission on the route).
+    public internal(set) var admitted: (any Sendable)?
 
     public init(method: String, path: String, rawQuery: String, headers: HTTPHeaders, requestID: String,
                 remoteAddress: String, body: RequestBody = .none) {

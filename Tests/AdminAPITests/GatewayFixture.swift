@@ -89,6 +89,10 @@ final class GatewayFixture: Sendable {
         config.port = 0
         config.threads = 1
         config.accessLog = true
+        let recorder = logs
+        config.accessLogSink = AccessLogSink { batch in
+            for line in batch.split(separator: 0x0a) { recorder.append(String(decoding: line, as: UTF8.self)) }
+        }
         if let tls {
             let pki = try TestPKI()
             let files = TLSCertificateReloader.Files(certFile: pki.path("server.pem"), keyFile: pki.path("server-key.pem"),

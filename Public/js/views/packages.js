@@ -1,6 +1,7 @@
 // Packages: upload (drag and drop or file picker, real progress), ccaas builder, list, detail.
 import { get, api, seg, upload, download } from '../api.js';
 import { h, replace, card, table, errorSlot, busy, fmtBytes, fmtTime, copyButton, field, pretty, dl, badge } from '../ui.js';
+import { runServerCard } from './run-server.js';
 
 const TAR_TYPES = { 0: 'file', '': 'file', 1: 'hard link', 2: 'symlink', 5: 'directory' };
 
@@ -147,6 +148,7 @@ async function renderDetail(main, ctx, id) {
       p.warnings?.length ? ['Warnings', h('ul', {}, p.warnings.map((w) => h('li', {}, badge('warn', 'warning'), ' ', w)))] : null,
     ]), h('h3', {}, 'metadata.json'), pretty(p.metadata)),
     p.connection ? card('connection.json', pretty(p.connection)) : null,
+    p.connection ? runServerCard(p) : null,
     card('Files', p.entries?.length ? table(['Name', 'Size', 'Mode', 'Type', 'Flags'], p.entries.map((e) =>
       [h('code', {}, e.name), fmtBytes(e.size), e.mode, TAR_TYPES[e.type] || e.type, (e.flags || []).join(', ')]), { class: 'files', caption: 'Files in the package' })
       : h('p', { class: 'muted' }, 'No file listing.')));

@@ -6,7 +6,7 @@ import Store
 import WebServer
 
 /// `/api/v1/packages`: upload (raw or multipart, streamed to disk), build ccaas, list, inspect,
-/// download, delete.
+/// download, delete; manifests for a ccaas package's server (PackageManifestRoute).
 enum PackageRoutes {
     static func routes(store: PackageStore) -> [APIRoute] {
         let uploadLimit = Int(store.limits.maxPackageBytes) + 64 * 1024 // multipart framing overhead
@@ -55,6 +55,7 @@ enum PackageRoutes {
                 headers.add("Content-Disposition", "attachment; filename=\"\(fileName).tar.gz\"")
                 return Response(status: 200, headers: headers, body: .file(OpenFile(fd: fd, size: Int(d.record.size))))
             },
+            PackageManifestRoute.route(store: store),
             APIRoute("DELETE", "/api/v1/packages/{packageId}", .managePackages, audit: "package.delete") { ctx in
                 let id = ctx.pathParameter("packageId")
                 ctx.auditTarget = id
