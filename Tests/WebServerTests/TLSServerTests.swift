@@ -30,6 +30,7 @@ import TLSCrypto
             #expect(r13["version"] as? String == "TLSv1.3")
             #expect(r13["alpn"] as? String == "http/1.1")
             #expect(r13["peer"] as? String == "server-a")
+            #expect(r13["hsts"] as? String == "max-age=31536000", "a TLS listener sends Strict-Transport-Security")
             let r12 = try tls.get(port: fx.port, "/hello", extra: ["--tls12"])
             #expect(r12["status"] as? Int == 200, "\(r12)")
             #expect(r12["version"] as? String == "TLSv1.2")

@@ -53,7 +53,8 @@ def get(args):
         conn.request("GET", args.path)
         r = conn.getresponse()
         body = r.read()
-        info.update(status=r.status, length=len(body), sha256=hashlib.sha256(body).hexdigest(), body=body[:200].decode("latin-1"))
+        info.update(status=r.status, length=len(body), sha256=hashlib.sha256(body).hexdigest(), body=body[:200].decode("latin-1"),
+                    hsts=r.getheader("Strict-Transport-Security"))
         return info
     except (ssl.SSLError, OSError, http.client.HTTPException) as e:
         return {"error": f"{type(e).__name__}: {e}"}
