@@ -127,17 +127,25 @@ if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
     gw2_pid=$!
     wait_for 60 "$gw2_pid" "$tmp/gw2.log" grep -q "listening on http://" "$tmp/gw2.log"
     url2="http://127.0.0.1:$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw2.log" | head -1)"
-    "$python" "$helper" catchup "$url2" "$token" "$last_block" 1800 "$launched"
+    c0=$(ticks "$gw2_pid")
+    base_catchup="$("$python" "$helper" catchup "$url2" "$token" "$last_block" 1800 "$launched")"
+    base_cpu="$(awk -v t=$(( $(ticks "$gw2_pid") - c0 )) -v n="$last_block" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')"
+    echo "$base_catchup gateway_cpu_us_per_block=$base_cpu (this build: $catchup_cpu)"
     "$python" "$helper" seed "$url2" "$token" "$definitions"
     echo "== listing, alternating baseline / this build, ${BENCH_ROUNDS:-3} rounds of 200 requests"
-    declare -a base50 base99 this50 this99
+    declare -a base50 base99 this50 this99 basecpu thiscpu
     for r in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+        l0=$(ticks "$gw2_pid")
         b="$("$python" "$helper" listing "$url2" "$token" 200 | grep '^RESULT')"
+        l1=$(ticks "$gw2_pid"); l2=$(ticks "$gw_pid")
         t="$("$python" "$helper" listing "$url" "$token" 200 | grep '^RESULT')"
+        l3=$(ticks "$gw_pid")
+        basecpu+=("$(awk -v t=$(( l1 - l0 )) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz * 1e3 / 200 }')")
+        thiscpu+=("$(awk -v t=$(( l3 - l2 )) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz * 1e3 / 200 }')")
         [[ "$(field "$b" bytes)" == "$(field "$t" bytes)" ]] || echo "note: the two listings differ in size ($(field "$b" bytes) vs $(field "$t" bytes) bytes)"
         base50+=("$(field "$b" p50_ms)"); base99+=("$(field "$b" p99_ms)")
         this50+=("$(field "$t" p50_ms)"); this99+=("$(field "$t" p99_ms)")
-        echo "round $r: baseline p50 ${base50[-1]} / p99 ${base99[-1]} ms; this build p50 ${this50[-1]} / p99 ${this99[-1]} ms"
+        echo "round $r: baseline p50 ${base50[-1]} / p99 ${base99[-1]} ms, CPU ${basecpu[-1]} ms/request; this build p50 ${this50[-1]} / p99 ${this99[-1]} ms, CPU ${thiscpu[-1]} ms/request"
     done
 fi
 
@@ -152,5 +160,6 @@ c1="$(awk '{print $1}' <<<"$client_counts")"
 awk -v p="${p99[$c1]}" -v c="$c1" 'BEGIN { printf "target: status p99 < 20 ms at %s client(s): %.3f ms %s\n", c, p, (p < 20 ? "MET" : "MISSED") }'
 echo "target: catch-up of $last_block blocks completed: MET"
 if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
-    echo "listing, same run, alternating: baseline p50 ${base50[*]} / p99 ${base99[*]} ms; this build p50 ${this50[*]} / p99 ${this99[*]} ms"
+    echo "listing, same run, alternating: baseline p50 ${base50[*]} / p99 ${base99[*]} ms, gateway CPU ${basecpu[*]} ms/request; this build p50 ${this50[*]} / p99 ${this99[*]} ms, gateway CPU ${thiscpu[*]} ms/request"
+    echo "catch-up gateway CPU: baseline $base_cpu us/block, this build $catchup_cpu us/block"
 fi

@@ -64,4 +64,17 @@ struct JSONParserTests {
         let v = try JSONParser.parse(Array(text.utf8))
         #expect(try JSONParser.parse(v.encoded()) == v)
     }
+
+    @Test("strings encode with RFC 8259 escapes between plain runs, at the start, the end and alone")
+    func stringEscapes() throws {
+        let cases: [(String, String)] = [
+            ("plain", #""plain""#), ("", #""""#), ("\"", #""\"""#), ("a\\b", #""a\\b""#),
+            ("\nx\t", #""\nx\t""#), ("\r\u{01}\u{1f}", #""\r\u0001\u001f""#), ("é漢 \"q\" end", #""é漢 \"q\" end""#),
+        ]
+        for (value, json) in cases {
+            let encoded = JSONValue.string(value).encoded()
+            #expect(String(decoding: encoded, as: UTF8.self) == json)
+            #expect(try JSONParser.parse(encoded) == .string(value))
+        }
+    }
 }

@@ -46,6 +46,8 @@ struct CommitEndorsersTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let definition = try #require(pending?.referenceDefinition, "the three approvals were not tracked")
+            // Discovery's membership is cached with Org1's peer alive, then that peer stops.
+            #expect(try await g.services.lifecycle!.network.peerOfEach(Self.three, channel: "mychannel").count == 3)
             try await g.control("peer0.org1.example.com", "stop")
             // Before: a peer of every approving org was asked, so Org1's absence failed the commit.
             let status = try await definitions.commit(definition, channel: "mychannel", approving: Self.three, submitter: "Org2MSP", by: "test")

@@ -53,13 +53,21 @@ import Testing
         }
 
         /// Deploys with the Python client, as another tool would: every org approves and commits.
-        /// `commit: false` stops after every org approved; `collections`: peer CLI's collections config JSON.
-        func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP", commit: Bool = true,
-                    collections: String? = nil) throws {
+        /// Installs on `orgs`, approves for `approveOrgs` (default: the same); `commit: false` stops
+        /// after the approvals; `collections`: peer CLI's collections config JSON.
+        func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP", approveOrgs: String? = nil,
+                    commit: Bool = true, collections: String? = nil) throws {
             let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
             _ = try runCommand([LifecycleFixture.python, script, simDir, name, "--orgs", orgs] + (policy.map { ["--policy", $0] } ?? [])
-                               + (commit ? [] : ["--no-commit"]) + (collections.map { ["--collections", $0] } ?? []),
-                               standardError: .capture).checked()
+                               + (approveOrgs.map { ["--approve-orgs", $0] } ?? []) + (commit ? [] : ["--no-commit"])
+                               + (collections.map { ["--collections", $0] } ?? []), standardError: .capture).checked()
+        }
+
+        /// Another one-organization gateway on the same simulator: `msp`'s identities and peer only.
+        func services(of msp: String) async throws -> GatewayServices {
+            var network = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
+            network.organizations = network.organizations.filter { $0.mspID == msp }
+            return try await LifecycleFixture.openServices(dir.appendingPathComponent("data-\(msp)"), network: network)
         }
 
         func control(_ node: String, _ action: String) async throws {
@@ -84,7 +92,7 @@ import Testing
         InvokeService.Call(function: function, arguments: args.map { Array($0.utf8) }, transient: [:], isInit: false)
     }
 
-    @Test("an Org2-only gateway submits and evaluates VALID under AND, OR, MAJORITY and OutOf(2) policies")
+    @Test("each organization's own gateway submits and evaluates VALID under AND, OR, MAJORITY and OutOf(2) policies")
     func policies() async throws {
         try await Org2Gateway.run { g in
             let cases: [(String, String?)] = [
@@ -93,13 +101,23 @@ import Testing
                 ("cc-majority", nil),
                 ("cc-outof", "OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"),
             ]
-            for (name, policy) in cases {
-                try g.deploy(name, policy: policy)
-                let (_, status) = try await g.invoke.submit(Self.call("CreateAsset", ["a1", "blue", "5", "tom", "100"]),
-                                                            channel: "mychannel", name: name)
-                #expect(status.validationCode == .valid, "\(name)")
-                let read = try await g.invoke.evaluate(Self.call("ReadAsset", ["a1"]), channel: "mychannel", name: name)
-                #expect(String(decoding: read, as: UTF8.self).contains("blue"), "\(name)")
+            for (name, policy) in cases { try g.deploy(name, policy: policy) }
+            for msp in ["Org2MSP", "Org1MSP", "Org3MSP"] {
+                let services = msp == "Org2MSP" ? g.services : try await g.services(of: msp)
+                do {
+                    let invoke = services.lifecycle!.invocations
+                    for (name, _) in cases {
+                        let (_, status) = try await invoke.submit(Self.call("CreateAsset", ["a-\(msp)", "blue", "5", "tom", "100"]),
+                                                                  channel: "mychannel", name: name)
+                        #expect(status.validationCode == .valid, "\(msp) \(name)")
+                        let read = try await invoke.evaluate(Self.call("ReadAsset", ["a-\(msp)"]), channel: "mychannel", name: name)
+                        #expect(String(decoding: read, as: UTF8.self).contains("blue"), "\(msp) \(name)")
+                    }
+                } catch {
+                    if msp != "Org2MSP" { await services.close() }
+                    throw error
+                }
+                if msp != "Org2MSP" { await services.close() }
             }
         }
     }

@@ -149,7 +149,7 @@ final class BlockListener: Sendable {
         }
         let inserted = try await queue.write { [channel, decoded] db in
             let repo = TrackingRepository(db)
-            return try decoded.flatMap { try repo.process(channel: channel, block: $0.number, records: $0.records) }
+            return try repo.process(channel: channel, blocks: decoded)
         }
         if config { configurations.invalidate(channel) }
         // A config block or a _lifecycle approval/commit changes who may and can endorse.

@@ -22,6 +22,19 @@ public struct TrackingRepository {
     /// transaction (`DatabaseQueue.write`). Returns the records actually inserted (a block seen
     /// before inserts nothing).
     func process(channel: String, block: UInt64, records: [LifecycleRecord]) throws -> [LifecycleRecord] {
+        try process(channel: channel, blocks: [(block, records)])
+    }
+
+    /// `process` for consecutive blocks in one transaction; the state of each chaincode they
+    /// touch (`refreshState`) is recomputed once, after the last (a catch-up writes batches).
+    func process(channel: String, blocks: [(number: UInt64, records: [LifecycleRecord])]) throws -> [LifecycleRecord] {
+        var inserted: [LifecycleRecord] = []
+        for block in blocks { inserted += try insertBlock(channel: channel, block: block.number, records: block.records) }
+        for name in Set(inserted.map(\.definition.name)) { try refreshState(channel: channel, name: name) }
+        return inserted
+    }
+
+    private func insertBlock(channel: String, block: UInt64, records: [LifecycleRecord]) throws -> [LifecycleRecord] {
         precondition(!connection.isAutocommit, "process a block inside a transaction")
         if let last = try checkpoint(channel: channel), last >= block { return [] }
         var inserted: [LifecycleRecord] = []
@@ -29,7 +42,6 @@ public struct TrackingRepository {
             try insert(r)
             if connection.changes > 0 { inserted.append(r) }
         }
-        for name in Set(inserted.map(\.definition.name)) { try refreshState(channel: channel, name: name) }
         try connection.execute("""
             INSERT INTO block_checkpoints (channel, last_block, updated_at) VALUES (?, ?, ?)
             ON CONFLICT (channel) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at

@@ -75,8 +75,11 @@ public struct FabricClient: Sendable {
     /// their responses and `collected`, responses already received for the same proposal.
     public func endorse(_ proposal: Proposal, on peers: [FabricEndpoint], adding collected: [EndorsementResponse],
                         timeout: Duration? = nil) async throws -> Transaction {
-        let more = peers.isEmpty ? [] : try await endorsements(proposal, on: peers, timeout: timeout ?? timeouts.endorse)
-        return try Transaction(proposal: proposal, responses: collected + more)
+        // An if, not `try await` inside a conditional expression: Swift 6.3.1's optimizer crashed
+        // splitting that coroutine (signal 11 in LLVM's CoroSplit, release builds only).
+        var responses = collected
+        if !peers.isEmpty { responses += try await endorsements(proposal, on: peers, timeout: timeout ?? timeouts.endorse) }
+        return try Transaction(proposal: proposal, responses: responses)
     }
 
     /// Signs (if needed) and submits `transaction`, then waits for its validation code.
