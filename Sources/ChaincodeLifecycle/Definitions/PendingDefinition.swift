@@ -93,21 +93,41 @@ public struct PendingDefinition: Sendable {
     }
 
     public var json: JSONValue {
-        .object([
-            ("sequence", .int(Int(sequence))),
-            ("reference", reference.map { .int($0) } ?? .null), ("referenceSource", .string(referenceSource)),
-            ("definition", referenceDefinition.map { DefinitionJSON.definition($0, approvals: nil) } ?? .null),
-            ("orgs", .array(orgs.map { o in
-                var f: [(String, JSONValue)] = [("mspId", .string(o.mspID)), ("state", .string(o.state)),
-                                                ("variant", o.variant.map { .int($0) } ?? .null)]
-                if let r = o.record {
-                    f += [("packageId", .optional(r.packageID)), ("txId", .string(r.txID)), ("blockNumber", .int(Int(r.blockNumber)))]
-                }
-                return .object(f)
-            })),
-            ("variants", .array(variants.map { v in
-                .object([("definition", DefinitionJSON.definition(v.definition, approvals: nil)), ("orgs", .strings(v.orgs))])
-            })),
-        ])
+        var w = JSONWriter(reservingCapacity: 1024)
+        var policyTexts: [[UInt8]: String] = [:]
+        write(to: &w, policyTexts: &policyTexts)
+        return .raw(w.bytes)
+    }
+
+    /// The object `json` is, written in place (the channel listing writes 200 of these).
+    func write(to w: inout JSONWriter, policyTexts: inout [[UInt8]: String]) {
+        w.beginObject()
+        w.member("sequence", Int(sequence))
+        w.member("reference", reference); w.member("referenceSource", referenceSource)
+        w.key("definition")
+        if let d = referenceDefinition {
+            w.beginObject(); DefinitionJSON.writeFields(d, approvals: nil, to: &w, policyTexts: &policyTexts); w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("orgs"); w.beginArray()
+        for o in orgs {
+            w.beginObject()
+            w.member("mspId", o.mspID); w.member("state", o.state); w.member("variant", o.variant)
+            if let r = o.record {
+                w.member("packageId", r.packageID); w.member("txId", r.txID); w.member("blockNumber", Int(r.blockNumber))
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("variants"); w.beginArray()
+        for v in variants {
+            w.beginObject()
+            w.key("definition"); w.beginObject(); DefinitionJSON.writeFields(v.definition, approvals: nil, to: &w, policyTexts: &policyTexts); w.endObject()
+            w.key("orgs"); w.beginArray(); for msp in v.orgs { w.value(msp) }; w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 }
