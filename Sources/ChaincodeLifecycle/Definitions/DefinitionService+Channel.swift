@@ -66,9 +66,10 @@ extension DefinitionService {
             byName[d.name] = ChannelChaincode(name: d.name, committed: committed)
         }
         for name in states.keys where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
+        let orgIndex = PendingDefinition.orgIndex(orgs)
         for (name, pending) in variants.pending where !pending.isEmpty {
             let draft = try drafts[name]?.definition()
-            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: pending, channelOrgs: orgs, draft: draft)
+            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: pending, channelOrgs: orgs, orgIndex: orgIndex, draft: draft)
         }
         return byName.values.sorted { $0.name < $1.name }
     }

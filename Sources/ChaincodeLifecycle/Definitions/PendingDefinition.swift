@@ -61,22 +61,38 @@ public struct PendingDefinition: Sendable {
     }
 
     /// From variants already grouped (`TrackingRepository.approvalVariants`, first approved
-    /// first): the channel list's summary, without each org's transaction.
-    init(variants grouped: [Variant], channelOrgs: [String], draft: ChaincodeDefinition?) {
+    /// first): the channel list's summary, without each org's transaction. `orgIndex` maps each
+    /// of `channelOrgs` to its position (built once for the whole listing).
+    init(variants grouped: [Variant], channelOrgs: [String], orgIndex: [String: Int], draft: ChaincodeDefinition?) {
         sequence = grouped.map(\.definition.sequence).max() ?? 0
         let top = sequence
         let sorted = grouped.filter { $0.definition.sequence == top }.enumerated()
             .sorted { ($1.element.orgs.count, $0.offset) < ($0.element.orgs.count, $1.offset) }.map(\.element)
         let (chosen, source) = Self.reference(sorted, draft: draft, sequence: top)
         (variants, reference, referenceSource) = (sorted, chosen, source)
-        // Each org's variant by a dictionary: 200 chaincodes x 50 orgs must not scan every variant's list per org.
-        var variantOf: [String: Int] = [:]
-        for (i, v) in sorted.enumerated() { for msp in v.orgs where variantOf[msp] == nil { variantOf[msp] = i } }
-        let reference = chosen
-        orgs = (channelOrgs + Set(variantOf.keys).subtracting(channelOrgs).sorted()).map { msp in
-            guard let v = variantOf[msp] else { return Org(mspID: msp, state: "not-approved", variant: nil, record: nil) }
-            return Org(mspID: msp, state: v == reference ? "approved" : "approved-different", variant: v, record: nil)
+        // Each org's (first) variant by position: 200 chaincodes x 50 orgs must not scan every
+        // variant's list per org, nor hash each name more than once.
+        var variantAt = [Int?](repeating: nil, count: channelOrgs.count)
+        var others: [String: Int] = [:]
+        for (i, v) in sorted.enumerated() {
+            for msp in v.orgs {
+                if let k = orgIndex[msp] {
+                    if variantAt[k] == nil { variantAt[k] = i }
+                } else if others[msp] == nil {
+                    others[msp] = i
+                }
+            }
         }
+        func org(_ msp: String, _ v: Int?) -> Org {
+            guard let v else { return Org(mspID: msp, state: "not-approved", variant: nil, record: nil) }
+            return Org(mspID: msp, state: v == chosen ? "approved" : "approved-different", variant: v, record: nil)
+        }
+        orgs = channelOrgs.indices.map { org(channelOrgs[$0], variantAt[$0]) } + others.keys.sorted().map { org($0, others[$0]) }
+    }
+
+    /// `orgIndex` for `init(variants:channelOrgs:orgIndex:draft:)` (MSP IDs are unique in a channel's configuration).
+    static func orgIndex(_ channelOrgs: [String]) -> [String: Int] {
+        Dictionary(channelOrgs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func reference(_ variants: [Variant], draft: ChaincodeDefinition?, sequence: Int64) -> (Int?, String) {
