@@ -72,8 +72,8 @@ build_target_modules() {
     package)
       build_module Archive "" "$F" $(product_sources Archive)
       build_module TLSCrypto "" "$F" $(product_sources TLSCrypto)
-      # Everything but the package store (it needs Store/SQLite and is not on the inspection path).
-      build_module ChaincodePackages "Archive TLSCrypto" "$F" $(product_sources ChaincodePackages | grep -vE '/(PackageStore|StoredPackage)')
+      # Everything but what needs the package store (Store/SQLite; not on the inspection path).
+      build_module ChaincodePackages "Archive TLSCrypto" "$F" $(product_sources ChaincodePackages | grep -vE '/(PackageStore|StoredPackage|ChaincodeServerManifests)')
       ;;
     block)
       # SwiftProtobuf is a SwiftPM dependency: its sources come from .build/checkouts (the
