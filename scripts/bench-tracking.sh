@@ -26,7 +26,7 @@
 #      generated, never started simulator directory: it is copied), BENCH_KEEP=1 keeps the temp dir,
 #      BENCH_BASELINE_BIN (another build, e.g. main's: it follows the same simulator with its own
 #      database and embedded migrations, then the listing is measured on both binaries alternately,
-#      BENCH_ROUNDS (3) rounds of 200 requests each).
+#      BENCH_ROUNDS (3) rounds of 200 requests each; a note when the two bodies differ by sha256).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
