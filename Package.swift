@@ -49,7 +49,7 @@ let package = Package(
         // JSON values, the strict parser and the writer; no dependencies.
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "WebServer", dependencies: [
-            "SystemIO", "EventLoop", "HTTP1", "JSON", .product(name: "Logging", package: "swift-log"),
+            "SystemIO", "EventLoop", "HTTP1", "JSON", "TLSCrypto", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "TLSCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "GRPCClient", dependencies: [
@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO", "FabricAccess",
+            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO", "FabricAccess", "TLSCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "SystemIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO"]),
+        .testTarget(name: "WebServerTests", dependencies: ["TestSupport", "JSON", "WebServer", "HTTP1", "EventLoop", "SystemIO", "TLSCrypto"]),
         .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricAccess", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration", "FabricAccess"]),
         .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop", "FabricAccess", "GRPCClient", "ChaincodeLifecycle"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", "TLSCrypto", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EmbeddedAssetsTests", dependencies: ["TestSupport", "EmbeddedAssets", "Store"]),
         // Runs the built chaincode-gateway executable as a user would (copied elsewhere, any directory).
         .testTarget(name: "GatewayTests", dependencies: ["TestSupport", "Store"]),

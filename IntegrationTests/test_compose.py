@@ -112,6 +112,15 @@ def test_cryptogen_layout_covers_the_network():
     assert entities["ordererOrganizations/example.com/orderers/orderer.example.com"] == "node"
     assert entities["peerOrganizations/org1.example.com/users/User1@org1.example.com"] == "user"
     assert entities["peerOrganizations/org2.example.com/peers/peer0.org2.example.com"] == "node"
+    # The gateway's own HTTPS certificate (not a Fabric node).
+    assert entities["peerOrganizations/org1.example.com/peers/gateway.org1.example.com"] == "node"
+
+
+def test_gateway_health_check_uses_the_plain_operations_listener(compose):
+    # The main port serves HTTPS only; the image's probe speaks plain HTTP (deploy/docker/healthcheck.sh).
+    env = environment(compose["services"]["gateway"])
+    ops = yaml.safe_load((ROOT / "deploy/gateway/gateway.yaml").read_text())["server"]["operationsListen"]
+    assert env["HEALTHCHECK_PORT"] == ops.rsplit(":", 1)[1]
 
 
 # ---------------------------------------------------------------- YAML and compose references
@@ -289,7 +298,14 @@ def test_configtx_paths_are_generated_by_cryptogen():
 def test_gateway_config_has_the_network_config_shape():
     cfg = load(GATEWAY_CONFIG)
     assert set(cfg) <= {"server", "network"}
-    assert set(cfg.get("server", {})) <= {"listen", "dataDir", "publicDir", "threads", "accessLog"}
+    server = cfg.get("server", {})
+    assert set(server) <= {"listen", "dataDir", "publicDir", "threads", "accessLog", "tls", "operationsListen"}
+    # HTTPS with the certificate the crypto step makes; health checks on loopback plain HTTP.
+    assert set(server["tls"]) == {"certFile", "keyFile"}
+    for key in ("certFile", "keyFile"):
+        assert server["tls"][key].startswith(CRYPTO_ROOT + "/")
+        assert_cryptogen_path(server["tls"][key], "gateway.yaml server.tls")
+    assert server["operationsListen"].startswith("127.0.0.1:")
     net = cfg["network"]
     assert set(net) == {"organizations", "orderers", "channels"}
     paths = []
@@ -579,7 +595,8 @@ case "$(basename "$0") $1 $2" in
   "cryptogen generate "*)
     out=$(echo "$*" | sed -n 's/.*--output=\([^ ]*\).*/\1/p')
     mkdir -p "$out/ordererOrganizations" "$out/peerOrganizations/org1.example.com/users/Admin@org1.example.com" \
-      "$out/peerOrganizations/org2.example.com/users/Admin@org2.example.com" ;;
+      "$out/peerOrganizations/org2.example.com/users/Admin@org2.example.com" \
+      "$out/peerOrganizations/org1.example.com/peers/gateway.org1.example.com/tls" ;;
   "configtxgen -configPath "*)
     out=$(echo "$*" | sed -n 's/.*-outputBlock \([^ ]*\).*/\1/p'); echo block >"$out" ;;
   "osnadmin channel list")

@@ -7,13 +7,21 @@
 # request: (utime+stime of the server process tree from /proc, after minus before) / requests.
 # Then it prints the gateway's CPU/request ratios against the references and the targets.
 #
+# HTTPS (gateway and nginx, the same ECDSA P-256 certificate, made with openssl): GET /healthz
+# over TLS keep-alive connections (64 conns) and with a new connection, so a full handshake,
+# per request (16 conns, `Connection: close`; wrk does not resume sessions): requests/s and
+# CPU per request, i.e. per handshake in the handshake run; and the 20 KB file over TLS
+# keep-alive (the gateway cannot use sendfile(2) there: compare with the plain file run).
+#
 # Usage: scripts/bench-http.sh [--duration SECONDS] [--only gateway|hummingbird|nginx[,...]]
 #                              [--skip-build] [--access-log] [--access-log-cost [ROUNDS]]
+#                              [--no-tls | --tls-only]
 #   --access-log  keep the gateway's per-request access log on (default: --no-access-log,
 #                 like the references)
 #   --access-log-cost  only the gateway, on /healthz, without and with its access log (written
 #                 to a file), alternating ROUNDS times (default 3) in the same run; prints the
 #                 median CPU the log adds per request (target <= 1.5 us, issue 20 item 14)
+#   --no-tls      skip the HTTPS runs; --tls-only: only them
 # Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
 # Needs: swift, wrk, nginx (Debian nginx-light), curl, python3. Installs wrk/nginx-light with
 # apt-get when missing and running as root.
@@ -22,6 +30,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HB_PACKAGE="$ROOT/Benchmarks/hummingbird-ref"
 NGINX_TEMPLATE="$ROOT/Benchmarks/nginx.conf"
+NGINX_TLS_TEMPLATE="$ROOT/Benchmarks/nginx-tls.conf"
 WRK_SCRIPT="$ROOT/Benchmarks/wrk-report.lua"
 
 DURATION=10            # seconds per wrk run
@@ -43,6 +52,12 @@ START_TIMEOUT=30       # seconds a server gets to accept connections
 TARGET_HEALTHZ_VS_HB=0.5
 TARGET_FILE_VS_NGINX=1.5
 TARGET_P99_MS=5
+# Targets over TLS: CPU per keep-alive request <= 1.5x nginx's; handshakes/s >= 0.8x nginx's.
+TARGET_TLS_CPU_VS_NGINX=1.5
+TARGET_TLS_HANDSHAKES_VS_NGINX=0.8
+PLAIN_RUNS=1
+TLS_RUNS=1
+TLS_HANDSHAKE_CONNS=16
 
 die() { echo "bench-http: error: $*" >&2; exit 1; }
 log() { echo "bench-http: $*" >&2; }
@@ -59,6 +74,8 @@ while [[ $# -gt 0 ]]; do
         --only=*) IFS=',' read -r -a SERVERS <<< "${1#*=}"; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --access-log) GATEWAY_EXTRA_ARGS=(); shift ;;
+        --no-tls) TLS_RUNS=0; shift ;;
+        --tls-only) PLAIN_RUNS=0; shift ;;
         --access-log-cost)
             LOG_COST_ROUNDS=3; shift
             if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then LOG_COST_ROUNDS="$1"; shift; fi ;;
@@ -91,7 +108,7 @@ ensure_tools() {
             || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null; } \
             || die "apt-get install ${missing[*]} failed"
     fi
-    for t in curl python3; do command -v "$t" >/dev/null || die "$t is required"; done
+    for t in curl python3 openssl; do command -v "$t" >/dev/null || die "$t is required"; done
     CLK_TCK="$(getconf CLK_TCK)"
 }
 
@@ -116,6 +133,16 @@ mkdir -p "$PUBLIC"
 chmod 755 "$WORK" "$PUBLIC"
 head -c "$FILE_BYTES" /dev/urandom > "$PUBLIC/file20k.bin"
 chmod 644 "$PUBLIC/file20k.bin"
+
+# One certificate for both HTTPS servers (self-signed ECDSA P-256, like a typical deployment's).
+TLS_CERT="$WORK/tls-cert.pem"
+TLS_KEY="$WORK/tls-key.pem"
+make_certificate() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TLS_KEY" -out "$TLS_CERT" \
+        -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1 \
+        || die "openssl could not make the benchmark certificate"
+    chmod 644 "$TLS_CERT" "$TLS_KEY"
+}
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -149,9 +176,17 @@ build_all() {
 
 # ---------------------------------------------------------------------------------- servers
 
-# start_server NAME PORT: starts the server in the background, sets SERVER_PID, waits for it.
+# start_server NAME PORT [tls]: starts the server in the background, sets SERVER_PID, waits for it.
 start_server() {
-    local name="$1" port="$2" logf="$WORK/$1.log"
+    local name="$1" port="$2" logf="$WORK/$1.log" tls="${3:-}"
+    local -a tls_args=()
+    local template="$NGINX_TEMPLATE"
+    SCHEME=http
+    if [[ -n "$tls" ]]; then
+        tls_args=(--tls-cert-file "$TLS_CERT" --tls-key-file "$TLS_KEY")
+        template="$NGINX_TLS_TEMPLATE"
+        SCHEME=https
+    fi
     case "$name" in
         gateway|gateway+log)
             mkdir -p "$WORK/gateway-data"
@@ -160,7 +195,7 @@ start_server() {
             # The migrations are compiled into the binary; the working directory does not matter.
             (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="$ADMIN_TOKEN" exec "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
-                --threads "$GATEWAY_THREADS" "${extra[@]}" >"$logf" 2>&1) &
+                --threads "$GATEWAY_THREADS" "${extra[@]}" "${tls_args[@]}" >"$logf" 2>&1) &
             ;;
         hummingbird)
             "$HB_BIN" "$port" "$PUBLIC" 127.0.0.1 >"$logf" 2>&1 &
@@ -170,7 +205,7 @@ start_server() {
             mkdir -p "$prefix/tmp"
             ln -sfn "$PUBLIC" "$prefix/public"
             sed -e "s/@PORT@/$port/" -e "s/@USER@/$(id -un)/" -e "s/@GROUP@/$(id -gn)/" \
-                "$NGINX_TEMPLATE" > "$prefix/nginx.conf"
+                -e "s|@CERT@|$TLS_CERT|" -e "s|@KEY@|$TLS_KEY|" "$template" > "$prefix/nginx.conf"
             "$NGINX_BIN" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$logf" 2>&1 &
             ;;
     esac
@@ -187,7 +222,7 @@ wait_for_port() {
             SERVER_PID=""
             die "$name exited during start-up (log above)"
         fi
-        if curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" 2>/dev/null; then
+        if curl -fsSk -o /dev/null --max-time 1 "$SCHEME://127.0.0.1:$port/healthz" 2>/dev/null; then
             return 0
         fi
         sleep 0.1
@@ -231,10 +266,10 @@ cpu_ticks() {
 
 RESULTS=()   # "server route conns rps p50_us p99_us cpu_us_per_req errors"
 
-# run_wrk URL CONNS THREADS SECONDS -> prints the WRK line
+# run_wrk URL CONNS THREADS SECONDS [wrk options...] -> prints the WRK line
 run_wrk() {
     local out
-    out="$(wrk -t"$3" -c"$2" -d"$4"s --latency -s "$WRK_SCRIPT" "$1" 2>&1)" \
+    out="$(wrk -t"$3" -c"$2" -d"$4"s --latency -s "$WRK_SCRIPT" "${@:5}" "$1" 2>&1)" \
         || { echo "$out" >&2; die "wrk failed against $1"; }
     grep '^WRK ' <<< "$out" || { echo "$out" >&2; die "wrk printed no report for $1"; }
 }
@@ -262,6 +297,34 @@ bench_server() {
     stop_server
 }
 
+# The HTTPS runs: keep-alive requests, then one handshake per request.
+bench_tls_server() {
+    local name="$1" port url before after line
+    port="$(free_port)"
+    log "starting $name (TLS) on 127.0.0.1:$port"
+    start_server "$name" "$port" tls
+    url="https://127.0.0.1:$port/healthz"
+    curl -fsSk -o /dev/null "$url" || die "$name: GET /healthz over TLS failed"
+    run_wrk "$url" 16 2 "$WARMUP" >/dev/null
+    log "$name TLS keep-alive: 64 connections, ${DURATION}s"
+    before="$(cpu_ticks "$SERVER_PID")"
+    line="$(run_wrk "$url" 64 2 "$DURATION")"
+    after="$(cpu_ticks "$SERVER_PID")"
+    record "$name" tls-keepalive 64 "$line" $((after - before))
+    # The 20 KB file over TLS: no sendfile(2) here, the bytes are read and encrypted.
+    log "$name TLS /file20k.bin keep-alive: 64 connections, ${DURATION}s"
+    before="$(cpu_ticks "$SERVER_PID")"
+    line="$(run_wrk "https://127.0.0.1:$port/file20k.bin" 64 2 "$DURATION")"
+    after="$(cpu_ticks "$SERVER_PID")"
+    record "$name" tls-file20k 64 "$line" $((after - before))
+    log "$name TLS handshake per request: $TLS_HANDSHAKE_CONNS connections, ${DURATION}s"
+    before="$(cpu_ticks "$SERVER_PID")"
+    line="$(run_wrk "$url" "$TLS_HANDSHAKE_CONNS" 2 "$DURATION" -H "Connection: close")"
+    after="$(cpu_ticks "$SERVER_PID")"
+    record "$name" tls-handshake "$TLS_HANDSHAKE_CONNS" "$line" $((after - before))
+    stop_server
+}
+
 record() {
     local name="$1" route="$2" conns="$3" line="$4" ticks="$5" req dur err serr
     req="$(field requests "$line")"; dur="$(field duration_us "$line")"
@@ -279,6 +342,7 @@ lookup() {  # lookup SERVER ROUTE CONNS -> the result line's fields, or nothing
     for r in "${RESULTS[@]}"; do
         [[ "$r" == "$1 $2 $3 "* ]] && { echo "$r"; return; }
     done
+    return 0  # not measured (e.g. --only): an empty answer, not a failure under set -e
 }
 
 print_table() {
@@ -328,19 +392,34 @@ print_ratios() {
             ratio_line "/file20k.bin vs nginx" /file20k.bin "$c" nginx "$TARGET_FILE_VS_NGINX"
         done
     fi
+    if has_server gateway && has_server nginx && [[ $TLS_RUNS == 1 ]]; then
+        echo
+        echo "Gateway over TLS relative to nginx (same certificate, same run):"
+        ratio_line "TLS keep-alive CPU/request" tls-keepalive 64 nginx "$TARGET_TLS_CPU_VS_NGINX"
+        ratio_line "TLS /file20k.bin CPU/request" tls-file20k 64 nginx ""
+        ratio_line "TLS CPU/handshake" tls-handshake "$TLS_HANDSHAKE_CONNS" nginx ""
+        local g n
+        g="$(lookup gateway tls-handshake "$TLS_HANDSHAKE_CONNS")"; n="$(lookup nginx tls-handshake "$TLS_HANDSHAKE_CONNS")"
+        if [[ -n "$g" && -n "$n" ]]; then
+            awk -v g="$(cut -d' ' -f4 <<< "$g")" -v r="$(cut -d' ' -f4 <<< "$n")" -v t="$TARGET_TLS_HANDSHAKES_VS_NGINX" -v c="$TLS_HANDSHAKE_CONNS" \
+                'BEGIN { ratio = (r > 0) ? g / r : 0
+                         printf "  %-32s %3s conns  %6.2fx  target >= %.1fx   %s\n", "TLS handshakes/s", c, ratio, t, (ratio >= t ? "PASS" : "FAIL") }'
+        fi
+    fi
     echo
     echo "p99 at 64 connections (target < ${TARGET_P99_MS} ms for the gateway):"
     local r
     for r in "${RESULTS[@]}"; do
         read -r s route c _ _ p99 _ _ <<< "$r"
-        [[ "$c" == 64 ]] || continue
+        [[ "$c" == 64 && "$route" != tls-* ]] || continue
         awk -v s="$s" -v route="$route" -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN {
             verdict = (s != "gateway") ? "(reference)" : (p / 1000 < t ? "PASS" : "FAIL")
             printf "  %-12s %-13s %8.3f ms  %s\n", s, route, p / 1000, verdict
         }'
     done
     echo
-    echo "Targets: /healthz CPU/req <= ${TARGET_HEALTHZ_VS_HB}x Hummingbird; 20 KB file CPU/req <= ${TARGET_FILE_VS_NGINX}x nginx; p99 < ${TARGET_P99_MS} ms at 64 connections."
+    echo "Targets: /healthz CPU/req <= ${TARGET_HEALTHZ_VS_HB}x Hummingbird; 20 KB file CPU/req <= ${TARGET_FILE_VS_NGINX}x nginx; p99 < ${TARGET_P99_MS} ms at 64 connections;"
+    echo "         over TLS: keep-alive CPU/req <= ${TARGET_TLS_CPU_VS_NGINX}x nginx, handshakes/s >= ${TARGET_TLS_HANDSHAKES_VS_NGINX}x nginx."
 }
 
 # ---------------------------------------------------------------------------------- main
@@ -377,6 +456,12 @@ if [[ $LOG_COST_ROUNDS -gt 0 ]]; then
     print_log_cost
     exit 0
 fi
-for s in "${SERVERS[@]}"; do bench_server "$s"; done
+if [[ $PLAIN_RUNS == 1 ]]; then
+    for s in "${SERVERS[@]}"; do bench_server "$s"; done
+fi
+if [[ $TLS_RUNS == 1 ]]; then
+    make_certificate
+    for s in "${SERVERS[@]}"; do [[ "$s" == hummingbird ]] || bench_tls_server "$s"; done
+fi
 print_table
 print_ratios

@@ -25,7 +25,7 @@ ALLOWED = {
     "Store": {"CSQLite"},
     "Configuration": {"Yams", "JSON"},
     "EventLoop": {"SystemIO"},
-    "WebServer": {"SystemIO", "EventLoop", "HTTP1", "JSON", "Logging"},
+    "WebServer": {"SystemIO", "EventLoop", "HTTP1", "JSON", "TLSCrypto", "Logging"},
     "GRPCClient": {"CNGHTTP2", "TLSCrypto", "SystemIO", "EventLoop", "Logging"},
     "FabricProtos": {"SwiftProtobuf"},
     "Fabric": {"FabricProtos", "TLSCrypto", "SwiftProtobuf", "Logging"},
@@ -41,6 +41,7 @@ ALLOWED = {
     "AdminAPI": {"ChaincodeLifecycle", "FabricAccess", "Fabric", "JSON", "WebServer", "HTTP1", "Store", "ChaincodePackages",
                  "EmbeddedAssets", "Configuration", "TLSCrypto", "EventLoop", "SystemIO", "Telemetry", "Logging"},
     "Gateway": {"AdminAPI", "WebServer", "Store", "ChaincodePackages", "Configuration", "EmbeddedAssets", "SystemIO", "FabricAccess",
+                "TLSCrypto",
                 "Logging", "ArgumentParser"},
 }
 C_SHIMS = {"CLinux", "COpenSSL", "CNGHTTP2", "CSQLite", "CZlib", "CPKCS11"}

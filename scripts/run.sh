@@ -2,7 +2,8 @@
 # Installs what running needs (scripts/setup.sh), builds the gateway (release) and runs it on its
 # embedded default: the simulated two-org Fabric network (tools/fabric-sim, TLS on, under
 # ./data/sim) and the gateway configured for it, with its SQLite database and packages under
-# ./data and the dashboard on http://127.0.0.1:8080. Ctrl-C stops both; so does the gateway
+# ./data and the dashboard on http://127.0.0.1:8080 (plain HTTP on loopback; README "Security"
+# for serving TLS). Ctrl-C stops both; so does the gateway
 # exiting by itself (e.g. its port is taken): nothing this script started is left running.
 #
 # scripts/run.sh --per-org: one gateway per organization (README, "Consortium: one gateway per

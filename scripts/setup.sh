@@ -13,9 +13,10 @@ if [ "${1:-}" = "--test" ]; then test_tools=1; shift; fi
 packages=(libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv)
 if [ "$test_tools" = 1 ]; then
   # ShellCheck and busybox: the compose tests lint the external builder and run it under busybox sh.
-  # openssl: TLS test fixtures. chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
+  # openssl and curl: TLS test fixtures, and the HTTPS listener's tests talk to it with both (plus
+  # Python's ssl module: the test PKI is made with the venv's cryptography). chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
   # softhsm2: a PKCS#11 token in a temp directory for the HSM signer's tests (organization keys in an HSM).
-  packages+=(shellcheck busybox openssl softhsm2 chromium chromium-driver)
+  packages+=(shellcheck busybox openssl curl softhsm2 chromium chromium-driver)
 fi
 need=()
 # shellcheck disable=SC2206  # EXTRA_APT_PACKAGES is a space-separated list

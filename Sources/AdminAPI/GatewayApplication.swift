@@ -131,6 +131,12 @@ public struct GatewayApplication: Sendable {
         httpApplication(staticFiles: try publicDirectory.map { try StaticFiles(root: $0) }, logger: logger)
     }
 
+    /// The operations listener's application: `/healthz`, `/readyz` and `/metrics` only, no
+    /// dashboard and no API (as Fabric's operations service, it is meant for probes and scrapers).
+    public func operationsApplication(logger: Logger) -> HTTPApplication {
+        HTTPApplication(router: Router(systemRoutes), staticFiles: nil, logger: logger)
+    }
+
     /// As above, with the static files already made (e.g. the dashboard held in memory).
     public func httpApplication(staticFiles files: StaticFiles?, logger: Logger) -> HTTPApplication {
         HTTPApplication(router: Router(routes), staticFiles: files, logger: logger,

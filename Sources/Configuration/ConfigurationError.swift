@@ -12,6 +12,8 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
         case environment(String)
         /// A command-line flag, e.g. `--listen`.
         case flag(String)
+        /// The settings as resolved from every source together (a combination is invalid).
+        case resolvedSettings
 
         public var description: String {
             switch self {
@@ -19,6 +21,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
             case .connectionProfile(let path): "connection profile '\(path)'"
             case .environment(let name): "environment variable \(name)"
             case .flag(let name): name
+            case .resolvedSettings: "server settings"
             }
         }
 
@@ -26,7 +29,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
         public var path: String? {
             switch self {
             case .configFile(let path), .connectionProfile(let path): path
-            case .environment, .flag: nil
+            case .environment, .flag, .resolvedSettings: nil
             }
         }
     }

@@ -18,6 +18,13 @@ public struct ServerSettings: Sendable, Equatable {
     /// stay open without a request (`HTTPServerConfiguration` says why the defaults).
     public var headerTimeout = 10
     public var idleTimeout = 60
+    /// `server.tls`: serve HTTPS (nil: plain HTTP).
+    public var tls: TLSSettings?
+    /// A second, plain-HTTP listener for `/healthz`, `/readyz` and `/metrics` only (as Fabric's
+    /// operations service); nil: none. Loopback unless `operationsListenAnyAddress`.
+    public var operationsListen: String?
+    /// Lets `operationsListen` bind a non-loopback address (it serves without authentication).
+    public var operationsListenAnyAddress = false
 
     public init() {}
 
@@ -26,7 +33,9 @@ public struct ServerSettings: Sendable, Equatable {
                                          "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads",
                                          "GATEWAY_MIN_BODY_BYTES": "minBodyBytes",
                                          "GATEWAY_MIN_BODY_RATE_WINDOW": "minBodyRateWindow",
-                                         "GATEWAY_HEADER_TIMEOUT": "headerTimeout", "GATEWAY_IDLE_TIMEOUT": "idleTimeout"]
+                                         "GATEWAY_HEADER_TIMEOUT": "headerTimeout", "GATEWAY_IDLE_TIMEOUT": "idleTimeout",
+                                         "GATEWAY_OPERATIONS_LISTEN": "operationsListen"]
+        .merging(TLSSettings.environmentKeys.mapValues { "tls." + $0 }) { a, _ in a }
 
     public mutating func apply(environment: [String: String]) throws {
         for (env, key) in Self.environmentKeys {
@@ -61,6 +70,17 @@ public struct ServerSettings: Sendable, Equatable {
         case "idleTimeout":
             guard let n = Int(value), (1...86400).contains(n) else { throw fail("idleTimeout must be 1...86400 seconds") }
             idleTimeout = n
+        case "operationsListen":
+            guard Self.splitListen(value) != nil else { throw fail("'\(value)' is not host:port") }
+            operationsListen = value
+        case "operationsListenAnyAddress": operationsListenAnyAddress = value == "true"
+        case _ where setting.hasPrefix("tls."):
+            var t = tls ?? TLSSettings()
+            switch t.set(String(setting.dropFirst(4)), to: value) {
+            case .accepted: tls = t
+            case .invalid(let problem): throw fail(problem)
+            case .unknown: throw fail("unknown setting")
+            }
         default: throw fail("unknown setting")
         }
     }
@@ -70,8 +90,31 @@ public struct ServerSettings: Sendable, Equatable {
     mutating func apply(section: YAMLMapping, reader: ConfigurationReader) throws {
         for setting in section.keys {
             guard let value = section[setting] else { continue }
+            if setting == "tls" {
+                let tlsSection = try reader.mapping(value, "server.tls")
+                for name in tlsSection.keys {
+                    guard let v = tlsSection[name] else { continue }
+                    try set("tls." + name, to: String(describing: v.any), from: reader.source, key: "server.tls.\(name)")
+                }
+                continue
+            }
             try set(setting, to: String(describing: value.any), from: reader.source, key: "server.\(setting)")
         }
+    }
+
+    /// Settings that are valid one by one but not together; `serve` and `check-config` call it
+    /// once every source is applied.
+    public func validate() throws {
+        if let problem = tls?.problem { throw ConfigurationError(source: .resolvedSettings, key: "server.tls", problem: problem) }
+        if let ops = operationsListen, let (host, _) = Self.splitListen(ops), !operationsListenAnyAddress && !Self.isLoopback(host) {
+            throw ConfigurationError(source: .resolvedSettings, key: "server.operationsListen",
+                                     problem: "'\(ops)' is not a loopback address (it serves without authentication; "
+                                         + "set operationsListenAnyAddress: true to allow it)")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// "host:port" or "[v6]:port" into parts.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import FabricAccess
 import Foundation
+import WebServer
 
 /// Validates a configuration file with the gateway's own parser and exits non-zero with the
 /// file, key and problem when it is wrong (CI checks the compose setup's file with it). Unless
@@ -17,7 +18,11 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         do {
-            guard let network = try GatewayConfiguration.load(path: config, checkFiles: !syntaxOnly).network else {
+            let loaded = try GatewayConfiguration.load(path: config, checkFiles: !syntaxOnly)
+            try loaded.server.validate()
+            // With the files at hand, the TLS certificate and key must make a working context.
+            if !syntaxOnly, let tls = loaded.server.tls { _ = try ServeCommand.tlsFiles(tls).loadContext() }
+            guard let network = loaded.network else {
                 print("ok: \(config): server settings only (no network section)")
                 return
             }

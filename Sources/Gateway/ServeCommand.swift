@@ -6,6 +6,7 @@ import EmbeddedAssets
 import Foundation
 import Logging
 import SystemIO
+import TLSCrypto
 import WebServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -26,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory of the SQL migrations and their manifest.sha256 (default: the migrations embedded in the binary).")
     var migrationsDir: String?
     @Option(help: "Largest accepted chaincode package in bytes (default 100 MiB, the peer's gRPC limit).") var maxPackageBytes: Int64?
+    @Option(help: "Serve HTTPS with this certificate (PEM, leaf first); needs --tls-key-file.") var tlsCertFile: String?
+    @Option(help: "The TLS certificate's private key (PEM).") var tlsKeyFile: String?
+    @Option(help: "CA certificates (PEM) that sign accepted client certificates.") var tlsClientCaFile: String?
+    @Option(help: "Client certificates: none, optional or required.") var tlsClientAuth: String?
+    @Option(help: "Lowest TLS version: TLS1.2 (default) or TLS1.3.") var tlsMinVersion: String?
+    @Option(help: "A plain-HTTP listener (host:port, loopback) for /healthz, /readyz and /metrics only.") var operationsListen: String?
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -49,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.minBodyRateWindowNanos = UInt64(settings.minBodyRateWindow) * 1_000_000_000
         serverConfig.headerTimeoutNanos = UInt64(settings.headerTimeout) * 1_000_000_000
         serverConfig.idleTimeoutNanos = UInt64(settings.idleTimeout) * 1_000_000_000
+        let reloader = try settings.tls.map { try Self.certificateReloader($0, logger: logger) }
+        serverConfig.tls = reloader?.provider
 
         let services = try await openServices(settings: settings, network: network, logger: logger)
         try await bootstrapToken(services, logger: logger)
@@ -65,14 +74,60 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
+        let operations = try startOperationsListener(settings, app: app, logger: logger)
         let dashboard = settings.publicDir.map { "from '\($0)'" } ?? "embedded"
         let migrations = migrationsDir.map { "from '\($0)'" } ?? "embedded"
-        logger.info("listening on http://\(host):\(server.port) (\(settings.threads) threads, dashboard \(dashboard), migrations \(migrations))")
+        let scheme = reloader == nil ? "http" : "https"
+        logger.info("listening on \(scheme)://\(host):\(server.port) (\(settings.threads) threads, dashboard \(dashboard), migrations \(migrations))")
+        if let reloader {
+            reloader.watch()
+            SignalWaiter.onHangup { reloader.reload() }
+        }
         await SignalWaiter.waitForTermination()
         logger.info("shutting down: finishing in-flight requests")
+        reloader?.stopWatching()
+        await operations?.shutdown()
         await server.shutdown()
         await services.close()
         logger.info("stopped")
+    }
+
+    /// The TLS context from `server.tls`'s files; a file that cannot be read or a certificate
+    /// that does not work exits 2, like any configuration problem.
+    static func certificateReloader(_ tls: TLSSettings, logger: Logger) throws -> TLSCertificateReloader {
+        do {
+            return try TLSCertificateReloader(files: tlsFiles(tls), logger: Logger(label: "tls"))
+        } catch {
+            logger.critical("cannot serve TLS: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// `server.tls` as the files the reloader reads (values were validated when set).
+    static func tlsFiles(_ tls: TLSSettings) -> TLSCertificateReloader.Files {
+        TLSCertificateReloader.Files(
+            certFile: tls.certFile, keyFile: tls.keyFile, clientCAFile: tls.clientCAFile,
+            clientAuth: TLSServerConfiguration.ClientAuth(rawValue: tls.clientAuth) ?? .none,
+            minVersion: TLSServerConfiguration.ProtocolVersion(rawValue: tls.minVersion) ?? .tls12,
+            ciphers: tls.ciphers, cipherSuites: tls.cipherSuites)
+    }
+
+    /// The optional plain-HTTP operations listener (`server.operationsListen`).
+    func startOperationsListener(_ settings: ServerSettings, app: GatewayApplication, logger: Logger) throws -> HTTPServer? {
+        guard let listen = settings.operationsListen, let (host, port) = ServerSettings.splitListen(listen) else { return nil }
+        var config = HTTPServerConfiguration()
+        config.host = host
+        config.port = port
+        config.threads = 1
+        config.accessLog = false  // probes and scrapers every few seconds would drown the access log
+        do {
+            let server = try HTTPServer(config: config, app: app.operationsApplication(logger: Logger(label: "operations")))
+            logger.info("operations listener on http://\(host):\(server.port) (/healthz, /readyz, /metrics)")
+            return server
+        } catch {
+            logger.critical("cannot listen on \(listen) (operationsListen): \(error)")
+            throw ExitCode(1)
+        }
     }
 
     /// The database, packages and Fabric services; a refused migration exits 2, anything else 1.
@@ -134,6 +189,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let v = minBodyRateWindow { try s.set("minBodyRateWindow", to: String(v), from: .flag("--min-body-rate-window")) }
         if let v = headerTimeout { try s.set("headerTimeout", to: String(v), from: .flag("--header-timeout")) }
         if let v = idleTimeout { try s.set("idleTimeout", to: String(v), from: .flag("--idle-timeout")) }
+        let tlsFlags = [("certFile", tlsCertFile, "--tls-cert-file"), ("keyFile", tlsKeyFile, "--tls-key-file"),
+                        ("clientCAFile", tlsClientCaFile, "--tls-client-ca-file"), ("clientAuth", tlsClientAuth, "--tls-client-auth"),
+                        ("minVersion", tlsMinVersion, "--tls-min-version"), ("operationsListen", operationsListen, "--operations-listen")]
+        for (setting, value, flag) in tlsFlags {
+            guard let value else { continue }
+            try s.set(setting == "operationsListen" ? setting : "tls." + setting, to: value, from: .flag(flag))
+        }
+        try s.validate()
         return (s, file?.network)
     }
 

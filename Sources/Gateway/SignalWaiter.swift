@@ -18,6 +18,16 @@ enum SignalWaiter {
         }
     }
 
+    /// Runs `action` on every SIGHUP (e.g. reload the TLS certificate) for the process lifetime.
+    /// Main task only, like `waitForTermination`.
+    static func onHangup(_ action: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "sighup"))
+        source.setEventHandler(handler: action)
+        source.resume()
+        Sources.keep.append(source)
+    }
+
     /// Keeps signal sources alive for the process lifetime (touched only on the main task).
     private enum Sources { nonisolated(unsafe) static var keep: [any DispatchSourceSignal] = [] }
 

@@ -51,6 +51,12 @@ public enum Sys {
         return r
     }
 
+    /// Reads from `offset` without moving the file position (the TLS path copies a file through
+    /// user space: sendfile cannot encrypt).
+    public static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int) throws -> IOResult<Int> {
+        try retrying("pread") { Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
+    }
+
     /// Opens (creating, mode 0600) a file for reading and writing, close-on-exec.
     public static func openReadWrite(_ path: String) throws -> Int32 {
         let r = try retrying("open(\(path))") { Int(Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) }

@@ -54,3 +54,21 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: UnsafeBufferPointer(start: out, count: Int(n)), as: UTF8.self)
     }
 }
+
+extension DistinguishedName {
+    /// RFC 4514 text: least significant first (`CN=ci,O=Org1,C=US`), with `,+"\<>;` and leading
+    /// `#`/space and trailing space escaped by a backslash (RFC 4514 §2.4).
+    public var rfc4514: String {
+        attributes.reversed().map { "\($0.type)=\(Self.escape($0.value))" }.joined(separator: ",")
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for (i, ch) in value.enumerated() {
+            let first = i == 0, last = i == value.count - 1
+            if ",+\"\\<>;".contains(ch) || (first && (ch == "#" || ch == " ")) || (last && ch == " ") { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+}

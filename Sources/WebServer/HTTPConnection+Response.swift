@@ -55,6 +55,7 @@ extension HTTPConnection {
                         remoteAddress: clientHost, body: body)
         r.pathParameters = x.params
         r.routePattern = x.routePattern
+        r.clientCertificate = clientCertificate
         r.admitted = x.admitted
         return r
     }
@@ -235,7 +236,11 @@ extension HTTPConnection {
         guard !closed else { return }
         let result: OutputQueue.FlushResult
         do {
-            result = try output.flush(to: socket, budget: owner.config.maxWriteBytesPerWakeup)
+            if let tls {
+                result = try output.flush(through: tls, to: socket, budget: owner.config.maxWriteBytesPerWakeup)
+            } else {
+                result = try output.flush(to: socket, budget: owner.config.maxWriteBytesPerWakeup)
+            }
         } catch {
             close()
             return
@@ -262,6 +267,12 @@ extension HTTPConnection {
     /// Half-closes and drains unread input for a while so the client reads our response
     /// instead of a TCP reset (RFC 9112 §9.6).
     private func beginLinger() {
+        if let tls {
+            tls.queueCloseNotify()
+            // Best effort: a client that misses close_notify still sees the TCP FIN after the
+            // complete response (HTTP/1.1 framing, not the alert, says the response is whole).
+            _ = try? tls.writePending(to: socket)
+        }
         socket.shutdownWrite()
         readBuffer = []
         updateInterest()

@@ -2,6 +2,7 @@ import EventLoop
 import HTTP1
 import Logging
 import SystemIO
+import TLSCrypto
 
 /// One client connection: owns the socket, the input buffer, the output queue and the event-loop
 /// interest. What happens (bytes read, parser events, handler completions, drained output, the
@@ -43,6 +44,10 @@ final class HTTPConnection: IOHandler {
     private var parser: HTTPRequestParser
     var readBuffer: [UInt8] = []
     var output = OutputQueue()
+    /// The TLS layer on a TLS listener (nil on a plain one).
+    let tls: TLSTransport?
+    /// The verified client certificate, read once after the handshake.
+    private(set) lazy var clientCertificate: ClientCertificate? = tls?.session.peerCertificate.map(ClientCertificate.init)
     var inFlight: InFlight?
     /// Set while `processInput` runs, so completions inside it do not re-enter it.
     private var processing = false
@@ -55,9 +60,10 @@ final class HTTPConnection: IOHandler {
     /// Above this many pending output bytes, streaming writers wait.
     static let outputHighWater = 64 << 10
 
-    init(socket: Socket, owner: ServerLoop) {
+    init(socket: Socket, owner: ServerLoop, tls: TLSTransport? = nil) {
         self.socket = socket
         self.owner = owner
+        self.tls = tls
         self.parser = HTTPRequestParser(limits: owner.config.parserLimits)
         let c = owner.config
         let timeouts = HTTPConnectionStateMachine.Timeouts(header: c.headerTimeoutNanos, body: c.bodyTimeoutNanos,
@@ -102,7 +108,7 @@ final class HTTPConnection: IOHandler {
         case .none:
             break
         }
-        if !output.isEmpty { i.insert(.write) }
+        if hasPendingOutput { i.insert(.write) }
         guard let reg = registration else {
             if !i.isEmpty { register(i) }
             return
@@ -117,6 +123,8 @@ final class HTTPConnection: IOHandler {
             owner.loop.setInterest(reg, i)
         }
     }
+
+    var hasPendingOutput: Bool { !output.isEmpty || tls?.hasPendingCiphertext == true }
 
     private func register(_ i: IOInterest) {
         do {
@@ -145,13 +153,47 @@ final class HTTPConnection: IOHandler {
                 if machine.discardedWhileLingering(n) { close(); return }
                 continue // draining and discarding
             }
-            machine.bytesRead(now: Sys.monotonicNanos(), bufferWasEmpty: readBuffer.isEmpty)
-            readBuffer.append(contentsOf: owner.scratch[0..<n])
+            if let tls {
+                guard let ended = receiveThroughTLS(tls, count: n) else { return }
+                if ended { sawEOF = true; break }
+            } else {
+                machine.bytesRead(now: Sys.monotonicNanos(), bufferWasEmpty: readBuffer.isEmpty)
+                readBuffer.append(contentsOf: owner.scratch[0..<n])
+            }
             if n < owner.scratch.count { break }
         }
         // Bytes read before the end are a request too (a client may send it and shut down).
         if !machine.isLingering && !closed { processInput() }
         if sawEOF && !closed { perform(machine.inputEnded(eof: true)) }
+    }
+
+    /// Feeds `count` ciphertext bytes from the scratch buffer through TLS into `readBuffer`.
+    /// Returns whether the client ended the stream (close_notify), or nil when the connection was
+    /// closed (a refused handshake or a broken record stream).
+    private func receiveThroughTLS(_ tls: TLSTransport, count: Int) -> Bool? {
+        let before = readBuffer.count
+        let received: TLSTransport.Received
+        do {
+            received = try tls.receive(count, in: &owner.scratch, into: &readBuffer)
+        } catch {
+            tlsFailed(error)
+            return nil
+        }
+        if readBuffer.count > before { machine.bytesRead(now: Sys.monotonicNanos(), bufferWasEmpty: before == 0) }
+        // Handshake messages, session tickets and alerts go out as they are produced.
+        if tls.hasPendingCiphertext { flush() }
+        return received == .closeNotify
+    }
+
+    /// A refused handshake or a broken TLS stream: the alert goes out (best effort), then the
+    /// connection closes. A refused client certificate is logged; other failures (scanners,
+    /// plain HTTP on the TLS port) only at debug level.
+    private func tlsFailed(_ error: TLSError) {
+        let level: Logger.Level = error.kind == .certificateVerification ? .notice : .debug
+        owner.app.logger.log(level: level, "TLS connection refused", metadata: ["client": "\(clientHost)", "error": "\(error)"])
+        // Best effort: the client learns why only if the alert fits in the socket buffer now.
+        _ = try? tls?.writePending(to: socket)
+        close()
     }
 
     // MARK: Parsing
@@ -247,6 +289,12 @@ final class HTTPConnection: IOHandler {
 
     /// Called by the loop's sweep: enforces the header, body, idle and linger timeouts.
     func checkTimeouts(now: UInt64) {
+        if let tls, !tls.isHandshakeComplete, now &- tls.acceptedAt > owner.config.tlsHandshakeTimeoutNanos {
+            // A stalled handshake: close without a response (there is no channel to send one on).
+            owner.app.logger.debug("TLS handshake timed out", metadata: ["client": "\(clientHost)"])
+            close()
+            return
+        }
         perform(machine.checkTimeouts(now: now, inputBuffered: !readBuffer.isEmpty, draining: owner.draining))
     }
 }

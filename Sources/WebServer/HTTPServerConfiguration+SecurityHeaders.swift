@@ -8,8 +8,8 @@ extension HTTPServerConfiguration {
     /// - `Referrer-Policy: no-referrer`: dashboard URLs (package and operation IDs) stay here.
     /// - `Cross-Origin-Opener-Policy: same-origin`: a page that opens the dashboard gets no handle
     ///   on its window.
-    /// - `Strict-Transport-Security` only when the listener serves TLS (`servesTLS`): over plain
-    ///   HTTP browsers ignore it (RFC 6797 §8.1), and it would pin a name to HTTPS that serves none.
+    /// - `Strict-Transport-Security` only when the listener serves TLS (`tls`, or `servesTLS`
+    ///   behind a TLS-terminating proxy): over plain HTTP browsers ignore it (RFC 6797 §8.1), and it would pin a name to HTTPS that serves none.
     public var securityHeaders: [(String, String)] {
         var fields = [
             ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"),
@@ -19,7 +19,7 @@ extension HTTPServerConfiguration {
         ]
         // One year, the value browsers' preload lists ask for; no includeSubDomains: the gateway
         // speaks for its own host only.
-        if servesTLS { fields.append(("Strict-Transport-Security", "max-age=31536000")) }
+        if servesTLS || tls != nil { fields.append(("Strict-Transport-Security", "max-age=31536000")) }
         return fields
     }
 }

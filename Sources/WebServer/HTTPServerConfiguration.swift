@@ -35,11 +35,18 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxAcceptsPerWakeup = 64
     /// Graceful shutdown waits this long for in-flight requests, then closes everything.
     public var shutdownGraceNanos: UInt64 = 10_000_000_000
+    /// Serve TLS with this provider's current context (nil: plain HTTP).
+    public var tls: TLSContextProvider?
+    /// A TLS handshake not finished this long after the accept closes the connection. 10 s, like
+    /// the header timeout: a full handshake is two round trips, and the idle and slow-header
+    /// timeouts keep counting from the accept as well.
+    public var tlsHandshakeTimeoutNanos: UInt64 = 10_000_000_000
     /// One access-log line per request, written in batches per loop (`AccessLog`).
     public var accessLog = true
     /// Where the access log goes (tests capture it).
     public var accessLogSink = AccessLogSink.standardError
-    /// The listener serves TLS: responses also carry `Strict-Transport-Security` (`securityHeaders`).
+    /// The listener's clients reach it over TLS (set `tls`, or this behind a TLS-terminating
+    /// proxy): responses also carry `Strict-Transport-Security` (`securityHeaders`).
     public var servesTLS = false
 
     public init() {}

@@ -7,10 +7,11 @@ struct OutputQueue {
         case file(OpenFile, offset: Int, end: Int)
     }
 
-    private(set) var items: [Item] = []
-    private var head = 0
+    // Not private: the TLS flush (OutputQueue+TLS.swift) consumes items the same way.
+    var items: [Item] = []
+    var head = 0
     /// Pending bytes held in memory (files do not count: they are not in memory).
-    private(set) var bufferedBytes = 0
+    var bufferedBytes = 0
 
     var isEmpty: Bool { head == items.count }
 

@@ -14,6 +14,8 @@ public struct Request: Sendable {
     /// The matched route's pattern (for logs and metrics), or nil for static files.
     public internal(set) var routePattern: String?
     public internal(set) var body: RequestBody
+    /// The verified certificate the client presented over TLS (nil over plain HTTP or without one).
+    public var clientCertificate: ClientCertificate?
     /// What the route's admission check returned for a request with a body (`AdmissionResult.admit`);
     /// nil when no check ran (no body, or no admission on the route).
     public internal(set) var admitted: (any Sendable)?

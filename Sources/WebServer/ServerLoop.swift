@@ -4,6 +4,7 @@ import HTTP1
 import Logging
 import Synchronization
 import SystemIO
+import TLSCrypto
 
 /// Shared across loops: the connection count behind the connection cap.
 final class ConnectionCounter: Sendable {
@@ -68,7 +69,8 @@ final class ServerLoop: IOHandler {
 
     private func scheduleSweep() {
         // A quarter of the shortest timeout (at most 1 s) keeps enforcement within 25 %.
-        let shortest = min(config.headerTimeoutNanos, config.idleTimeoutNanos, config.bodyTimeoutNanos, config.lingerTimeoutNanos)
+        var shortest = min(config.headerTimeoutNanos, config.idleTimeoutNanos, config.bodyTimeoutNanos, config.lingerTimeoutNanos)
+        if config.tls != nil { shortest = min(shortest, config.tlsHandshakeTimeoutNanos) }
         let interval = max(min(shortest / 4, 1_000_000_000), 5_000_000)
         loop.scheduleTimer(afterNanos: interval) { [weak self] in
             guard let self else { return }
@@ -91,14 +93,28 @@ final class ServerLoop: IOHandler {
             }
             guard case .processed(let socket) = result else { return }
             guard counter.tryAcquire(max: config.maxConnections) else {
-                // Best effort: the connection is refused and closed whether the 503 got out or not.
-                _ = Self.serviceUnavailable.withUnsafeBytes { try? socket.write(from: $0) }
+                // Best effort: the connection is refused and closed whether the 503 got out or not
+                // (a TLS client could not read a plain 503: it only sees the close).
+                if config.tls == nil { _ = Self.serviceUnavailable.withUnsafeBytes { try? socket.write(from: $0) } }
                 socket.close()
                 continue
             }
             // Best effort: without TCP_NODELAY responses only wait for Nagle; the connection works.
             try? socket.setNoDelay()
-            let conn = HTTPConnection(socket: socket, owner: self)
+            let conn: HTTPConnection
+            if let provider = config.tls {
+                do {
+                    let session = try TLSServerSession(context: provider.current)
+                    conn = HTTPConnection(socket: socket, owner: self, tls: TLSTransport(session: session, acceptedAt: Sys.monotonicNanos()))
+                } catch {
+                    app.logger.error("cannot start a TLS session", metadata: ["error": "\(error)"])
+                    counter.release()
+                    socket.close()
+                    continue
+                }
+            } else {
+                conn = HTTPConnection(socket: socket, owner: self)
+            }
             do {
                 conn.registration = try loop.register(fd: socket.fd, interest: .read, handler: conn)
                 connections[ObjectIdentifier(conn)] = conn

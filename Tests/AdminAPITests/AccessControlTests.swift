@@ -15,10 +15,13 @@ import WebServer
         "viewer": ["read"],
     ]
 
-    @Test("admin, operator (Org1MSP) and viewer against every API route: allowed, 403 naming the permission, 401 without a token")
-    func roleMatrix() async throws {
+    /// Over plain HTTP and over HTTPS (through a TLS proxy, with client certificates optional):
+    /// the same probes, the same answers.
+    @Test("admin, operator (Org1MSP) and viewer against every API route: allowed, 403 naming the permission, 401 without a token",
+          arguments: [false, true])
+    func roleMatrix(overTLS: Bool) async throws {
         // Every anonymous probe must see its 401, not the limiter's 429.
-        try await withGateway(maxFailedAuthentications: 10_000) { fx in
+        try await withGateway(maxFailedAuthentications: 10_000, tls: overTLS ? .optional : nil) { fx in
             // The probes cover the whole route table with the permission it declares.
             let table = Set(fx.application.apiRoutes.map { "\($0.method) \($0.path) \($0.permission.rawValue)" })
             #expect(Set(Self.probes.map { "\($0.method) \($0.route) \($0.permission)" }) == table)

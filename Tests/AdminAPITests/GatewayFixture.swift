@@ -6,6 +6,7 @@ import Logging
 import Store
 import Synchronization
 import Testing
+import TLSCrypto
 import TestSupport
 import WebServer
 
@@ -66,8 +67,16 @@ final class GatewayFixture: Sendable {
     }
 
     var port: Int { server.port }
+    /// With TLS: the test PKI and the plain -> TLS proxy that `request` goes through.
+    let pki: TestPKI?
+    private let proxy: (ChildProcess, Int)?
+    /// The port `request` connects to: the server's, or its TLS proxy's.
+    var clientPort: Int { proxy?.1 ?? server.port }
 
-    init(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil, maxFailedAuthentications: Int = 10) async throws {
+    /// `tls`: serve HTTPS with this client-certificate mode (requests then go through a proxy
+    /// that speaks TLS to the server without a client certificate).
+    init(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil, maxFailedAuthentications: Int = 10,
+         tls: TLSServerConfiguration.ClientAuth? = nil) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("adminapi-\(UUID().uuidString)").path
         services = try await GatewayServices.open(dataDirectory: dataDirectory, migrationsDirectory: migrationsDirectory, limits: limits,
                                                   network: network)
@@ -84,10 +93,26 @@ final class GatewayFixture: Sendable {
         config.accessLogSink = AccessLogSink { batch in
             for line in batch.split(separator: 0x0a) { recorder.append(String(decoding: line, as: UTF8.self)) }
         }
+        if let tls {
+            let pki = try TestPKI()
+            let files = TLSCertificateReloader.Files(certFile: pki.path("server.pem"), keyFile: pki.path("server-key.pem"),
+                                                     clientCAFile: tls == .none ? nil : pki.path("ca.pem"), clientAuth: tls)
+            config.tls = try TLSCertificateReloader(files: files, logger: logs.logger("tls")).provider
+            self.pki = pki
+        } else {
+            pki = nil
+        }
         server = try HTTPServer(config: config, app: try application.httpApplication(publicDirectory: nil, logger: logs.logger("http")))
+        do {
+            proxy = try await pki?.startProxy(to: server.port)
+        } catch {
+            await server.shutdown()
+            throw error
+        }
     }
 
     func stop() async {
+        await proxy?.0.stop()
         await server.shutdown()
         await services.lifecycle?.network.close()
         try? FileManager.default.removeItem(atPath: dataDirectory)
@@ -99,11 +124,12 @@ final class GatewayFixture: Sendable {
     /// One request. `token` is sent as a bearer token; `recordBody: false` for the one response
     /// allowed to carry a secret (token creation).
     func request(_ method: String, _ path: String, token: String? = nil, contentType: String? = nil,
-                 body: [UInt8]? = nil, headers extra: [(String, String)] = [], recordBody: Bool = true) async throws -> TestClient.Response {
+                 body: [UInt8]? = nil, headers extra: [(String, String)] = [], recordBody: Bool = true,
+                 via proxyPort: Int? = nil) async throws -> TestClient.Response {
         var headers = extra
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if let contentType { headers.append(("Content-Type", contentType)) }
-        let port = self.port
+        let port = proxyPort ?? clientPort
         let h = headers
         let response = try await onThread { try TestClient.request(port: port, method: method, path: path, headers: h, body: body) }
         if recordBody { bodies.withLock { $0.append(response.text) } }
@@ -178,8 +204,8 @@ final class GatewayFixture: Sendable {
 
 /// Runs `body` against a fresh gateway, then checks that no secret leaked, and stops it.
 func withGateway(limits: PackageLimits = PackageLimits(), network: NetworkConfig? = nil, maxFailedAuthentications: Int = 10,
-                 _ body: (GatewayFixture) async throws -> Void) async throws {
-    let fx = try await GatewayFixture(limits: limits, network: network, maxFailedAuthentications: maxFailedAuthentications)
+                 tls: TLSServerConfiguration.ClientAuth? = nil, _ body: (GatewayFixture) async throws -> Void) async throws {
+    let fx = try await GatewayFixture(limits: limits, network: network, maxFailedAuthentications: maxFailedAuthentications, tls: tls)
     do {
         try await body(fx)
     } catch {

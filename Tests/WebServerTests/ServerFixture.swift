@@ -1,7 +1,9 @@
 import Foundation
+import Glibc
 import JSON
 import Logging
 import SystemIO
+import TLSCrypto
 @testable import WebServer
 
 /// Starts a server on 127.0.0.1:0 with test routes; `stop()` shuts it down.
@@ -12,7 +14,7 @@ struct ServerFixture {
 
     let gate = Gate()
 
-    static func routes(gate: Gate) -> [Route] {
+    static func routes(gate: Gate, publicDir: String) -> [Route] {
         [
             Route("GET", "/hello", handler: .inline { _ in Response.json(.object([("hello", "world")])) }),
             Route("GET", "/items/{id}", handler: .async { req in
@@ -34,6 +36,26 @@ struct ServerFixture {
                     if total % (4 << 20) < chunk.count { try await Task.sleep(for: .milliseconds(5)) }
                 }
                 return Response.json(.object([("received", .int(total))]))
+            }),
+            // The SHA-256 of a streamed body (byte-for-byte checks of large uploads).
+            Route("PUT", "/digest", body: .stream(limit: 256 << 20), handler: .async { req in
+                guard case .stream(let s) = req.body else { throw HTTPError.badRequest("no stream") }
+                var hasher = SHA256()
+                var total = 0
+                for try await chunk in s {
+                    hasher.update(chunk)
+                    total += chunk.count
+                }
+                return Response.json(.object([("received", .int(total)), ("sha256", .string(hasher.finalize().hexString))]))
+            }),
+            // A file body (sendfile on plain connections), from the public directory.
+            Route("GET", "/download/{name}", handler: .async { req in
+                let path = publicDir + "/" + (req.pathParameters["name"] ?? "")
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw HTTPError.notFound("no such file") }
+                var st = stat()
+                fstat(fd, &st)
+                return Response(status: 200, body: .file(OpenFile(fd: fd, size: Int(st.st_size))))
             }),
             Route("GET", "/events", handler: .async { _ in
                 Response(status: 200, headers: .init([("Content-Type", "text/event-stream")]), body: .stream { w in
@@ -70,7 +92,7 @@ struct ServerFixture {
         publicDir = dir
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let app = HTTPApplication(router: Router(Self.routes(gate: gate)), staticFiles: try StaticFiles(root: dir), logger: logger)
+        let app = HTTPApplication(router: Router(Self.routes(gate: gate, publicDir: dir)), staticFiles: try StaticFiles(root: dir), logger: logger)
         server = try HTTPServer(config: config, app: app)
     }
 

@@ -58,6 +58,8 @@ generate_crypto() {
   for users in "$CRYPTO_DIR"/peerOrganizations/*/users; do
     chown -R "$GATEWAY_UID" "$users"
   done
+  # ...and serves HTTPS with its own TLS key (crypto-config.yaml's gateway.org1.example.com).
+  chown -R "$GATEWAY_UID" "$CRYPTO_DIR/peerOrganizations/org1.example.com/peers/gateway.org1.example.com/tls"
 }
 
 generate_block() {

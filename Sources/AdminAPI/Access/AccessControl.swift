@@ -109,6 +109,13 @@ struct AccessControl: Sendable {
             limiter.recordFailure(key)
             return unauthorized
         }
+        // A bearer token, when present, is the identity; else a verified client certificate.
+        if header == nil, let certificate = request.clientCertificate {
+            guard let p = try await tokens.authenticate(certificate: certificate) else {
+                throw refusal(Self.unauthorized("client certificate '\(certificate.subject)' is not bound to a role", error: "invalid_token"))
+            }
+            return p
+        }
         guard header != nil else {
             throw refusal(Self.unauthorized("missing bearer token", error: nil))
         }

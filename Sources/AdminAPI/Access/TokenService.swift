@@ -37,12 +37,7 @@ public final class TokenService: Sendable {
         guard name.lowercased() != Principal.anonymous.name else {
             throw HTTPError(status: 422, code: "invalid_token_request", message: "token name 'anonymous' is reserved")
         }
-        if role == .operator && orgs.isEmpty {
-            throw HTTPError(status: 422, code: "invalid_token_request", message: "an operator token must be bound to at least one organization (MSP ID)")
-        }
-        if role != .operator && !orgs.isEmpty {
-            throw HTTPError(status: 422, code: "invalid_token_request", message: "only operator tokens are bound to organizations")
-        }
+        try Self.checkRole(role, orgs: orgs)
         let token = supplied ?? Self.generate()
         if let s = supplied, s.count < 32 {
             throw HTTPError(status: 422, code: "invalid_token_request", message: "a supplied token must have at least 32 characters")
@@ -80,13 +75,27 @@ public final class TokenService: Sendable {
         if let exp = record.expiresAt.flatMap(Timestamp.parse), exp <= Date() { return nil }
         guard let role = Role(rawValue: record.role) else { return nil }
         let now = Date()
-        let due = lastTouch.withLock { map -> Bool in
+        if touchDue(id, now: now) { try await queue.write { try TokenRepository($0).touch(tokenID: id, at: Timestamp.format(now)) } }
+        return Principal(tokenID: id, name: record.name, role: role, orgs: record.orgs)
+    }
+
+    /// Whether last_used_at of token or binding `id` is due for a write (and records that it is done).
+    func touchDue(_ id: String, now: Date) -> Bool {
+        lastTouch.withLock { map -> Bool in
             if let last = map[id], now.timeIntervalSince(last) < Self.touchIntervalSeconds { return false }
             map[id] = now
             return true
         }
-        if due { try await queue.write { try TokenRepository($0).touch(tokenID: id, at: Timestamp.format(now)) } }
-        return Principal(tokenID: id, name: record.name, role: role, orgs: record.orgs)
+    }
+
+    /// Operators act for at least one organization; other roles for none (they act for all or none).
+    static func checkRole(_ role: Role, orgs: [String]) throws {
+        if role == .operator && orgs.isEmpty {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "an operator token must be bound to at least one organization (MSP ID)")
+        }
+        if role != .operator && !orgs.isEmpty {
+            throw HTTPError(status: 422, code: "invalid_token_request", message: "only operator tokens are bound to organizations")
+        }
     }
 
     /// The row whose digest matches, read from SQLite.

@@ -14,10 +14,13 @@ enum AccessRoutes {
                                       ("permissions", .strings(Permission.allCases.filter { $0 != .open && p.role.grants($0) }.map(\.rawValue)))]))
             },
             APIRoute("GET", "/api/v1/tokens", .admin) { _ in
-                .json(.object([("items", .array(try await tokens.list().map(tokenJSON)))]))
+                .json(.object([("items", .array(try await tokens.list().map(tokenJSON) + tokens.listBindings().map(bindingJSON)))]))
             },
             APIRoute("POST", "/api/v1/tokens", .admin, audit: "token.create") { ctx in
                 let body = try JSONBody(ctx.request)
+                let kind = try body.optionalString("kind") ?? "bearer"
+                guard kind == "bearer" || kind == "certificate" else { throw JSONBody.invalid("kind", "must be bearer or certificate") }
+                if kind == "certificate" { return try await createBinding(body, ctx: ctx, tokens: tokens) }
                 let name = try body.string("name")
                 ctx.auditTarget = name
                 guard let role = Role(rawValue: try body.string("role")) else {
@@ -37,7 +40,9 @@ enum AccessRoutes {
             APIRoute("DELETE", "/api/v1/tokens/{tokenId}", .admin, audit: "token.revoke") { ctx in
                 let id = ctx.pathParameter("tokenId")
                 ctx.auditTarget = id
-                guard try await tokens.revoke(tokenID: id, keepingLastAdmin: true) else {
+                let revoked = id.hasPrefix("crt-") ? try await tokens.revokeBinding(bindingID: id)
+                    : try await tokens.revoke(tokenID: id, keepingLastAdmin: true)
+                guard revoked else {
                     throw HTTPError.notFound("no active token with id '\(id)'")
                 }
                 return Response(status: 204)
@@ -57,6 +62,31 @@ enum AccessRoutes {
         ]
     }
 
+    /// `POST /api/v1/tokens` with `kind: "certificate"`: a client-certificate binding (no secret).
+    static func createBinding(_ body: JSONBody, ctx: APIContext, tokens: TokenService) async throws -> Response {
+        guard let role = Role(rawValue: try body.string("role")) else {
+            throw JSONBody.invalid("role", "must be one of admin, operator, viewer")
+        }
+        let subject = try body.optionalString("subject"), fingerprint = try body.optionalString("fingerprintSHA256")
+        ctx.auditTarget = try body.optionalString("name") ?? subject ?? fingerprint
+        let record = try await tokens.createBinding(name: try body.optionalString("name"), subject: subject, fingerprint: fingerprint,
+                                                    role: role, orgs: try body.strings("orgs"), expiresAt: try expiry(body))
+        return .json(bindingJSON(record), status: 201)
+    }
+
+    static func expiry(_ body: JSONBody) throws -> Date? {
+        guard let e = try body.optionalString("expiresAt") else { return nil }
+        guard let d = Timestamp.parse(e), d > Date() else { throw JSONBody.invalid("expiresAt", "must be a future RFC 3339 time") }
+        return d
+    }
+
+    static func bindingJSON(_ b: CertificateBindingRecord) -> JSONValue {
+        .object([("tokenId", .string(b.bindingID)), ("kind", "certificate"), ("name", .string(b.name)),
+                 ("subject", .optional(b.subject)), ("fingerprintSHA256", .optional(b.fingerprintSHA256)),
+                 ("role", .string(b.role)), ("orgs", .strings(b.orgs)), ("createdAt", .string(b.createdAt)),
+                 ("lastUsedAt", .optional(b.lastUsedAt)), ("expiresAt", .optional(b.expiresAt)), ("revokedAt", .optional(b.revokedAt))])
+    }
+
     /// The `since`/`until` filter in the form the audit log stores (`Timestamp.format`: UTC,
     /// whole seconds), so that SQLite's text comparison orders it correctly whatever offset the
     /// caller wrote. A value that is not an RFC 3339 time is a 400 naming the parameter: ignoring
@@ -72,7 +102,7 @@ enum AccessRoutes {
     }
 
     static func tokenFields(_ t: TokenRecord) -> [(String, JSONValue)] {
-        [("tokenId", .string(t.tokenID)), ("name", .string(t.name)), ("role", .string(t.role)), ("orgs", .strings(t.orgs)),
+        [("tokenId", .string(t.tokenID)), ("kind", "bearer"), ("name", .string(t.name)), ("role", .string(t.role)), ("orgs", .strings(t.orgs)),
          ("createdAt", .string(t.createdAt)), ("lastUsedAt", .optional(t.lastUsedAt)), ("expiresAt", .optional(t.expiresAt)),
          ("revokedAt", .optional(t.revokedAt))]
     }
