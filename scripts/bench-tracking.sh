@@ -26,7 +26,7 @@
 #      generated, never started simulator directory: it is copied), BENCH_KEEP=1 keeps the temp dir,
 #      BENCH_BASELINE_BIN (another build, e.g. main's: it follows the same simulator with its own
 #      database and embedded migrations, then the listing is measured on both binaries alternately,
-#      BENCH_ROUNDS (3) rounds of 200 requests each).
+#      BENCH_ROUNDS (3) rounds of 200 requests each; a note when the two bodies differ by sha256).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -142,7 +142,9 @@ if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
         l3=$(ticks "$gw_pid")
         basecpu+=("$(awk -v t=$(( l1 - l0 )) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz * 1e3 / 200 }')")
         thiscpu+=("$(awk -v t=$(( l3 - l2 )) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz * 1e3 / 200 }')")
-        [[ "$(field "$b" bytes)" == "$(field "$t" bytes)" ]] || echo "note: the two listings differ in size ($(field "$b" bytes) vs $(field "$t" bytes) bytes)"
+        # Same chain, same drafts: a listing change that is only an encoding change must be byte-identical.
+        [[ "$(field "$b" sha256)" == "$(field "$t" sha256)" ]] \
+            || echo "note: the two listings differ ($(field "$b" bytes) bytes sha256 $(field "$b" sha256) vs $(field "$t" bytes) bytes sha256 $(field "$t" sha256))"
         base50+=("$(field "$b" p50_ms)"); base99+=("$(field "$b" p99_ms)")
         this50+=("$(field "$t" p50_ms)"); this99+=("$(field "$t" p99_ms)")
         echo "round $r: baseline p50 ${base50[-1]} / p99 ${base99[-1]} ms, CPU ${basecpu[-1]} ms/request; this build p50 ${this50[-1]} / p99 ${this99[-1]} ms, CPU ${thiscpu[-1]} ms/request"

@@ -25,6 +25,7 @@
                      (keep-alive); prints `RESULT status-python clients=… queries=… seconds=…
                      qps=… mean_ms=… p50_ms=… p99_ms=… errors=…`
 """
+import hashlib
 import http.client
 import json
 import os
@@ -141,6 +142,7 @@ def listing(url, token, count):
     items = json.loads(body)["items"]
     orgs = max((len((i.get("pending") or {}).get("orgs", [])) for i in items), default=0)
     print(f"RESULT listing queries={count} chaincodes={len(items)} orgs={orgs} bytes={len(body)} "
+          f"sha256={hashlib.sha256(body).hexdigest()[:16]} "
           f"p50_ms={lat[len(lat) // 2] * 1e3:.3f} p99_ms={lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1e3:.3f}")
 
 

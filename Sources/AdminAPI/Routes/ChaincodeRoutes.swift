@@ -12,7 +12,7 @@ enum ChaincodeRoutes {
         [
             APIRoute("GET", base, .read, deadline: RouteDeadline.query) { ctx in
                 let list = try await lc().definitions.channelChaincodes(channel: ctx.pathParameter("channel"))
-                return .json(.object([("items", .array(list.map(\.json)))]))
+                return .json(ChannelChaincode.listingJSON(list))
             },
             APIRoute("GET", base + "/{name}", .read, deadline: RouteDeadline.query) { ctx in
                 let defs = try lc().definitions

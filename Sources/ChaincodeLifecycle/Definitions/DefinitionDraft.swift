@@ -84,13 +84,40 @@ public enum DefinitionJSON {
     }
 
     public static func definition(_ d: ChaincodeDefinition, approvals: [String: Bool]?) -> JSONValue {
-        var f: [(String, JSONValue)] = [
-            ("name", .string(d.name)), ("version", .string(d.version)), ("sequence", .int(Int(d.sequence))),
-            ("endorsementPolicy", .object([("text", .string(policyText(d.validationParameter)))])),
-            ("validationPlugin", .string(d.validationPlugin)), ("endorsementPlugin", .string(d.endorsementPlugin)),
-            ("initRequired", .bool(d.initRequired)), ("collections", collections(d.collections)),
-        ]
-        if let approvals { f.append(("approvals", .object(approvals.sorted { $0.key < $1.key }.map { ($0.key, .bool($0.value)) }))) }
-        return .object(f)
+        var w = JSONWriter()
+        w.beginObject()
+        writeFields(d, approvals: approvals, to: &w)
+        w.endObject()
+        return .raw(w.bytes)
+    }
+
+    /// A definition's members (inside an object the caller opened), written in place: the
+    /// channel listing writes ~600 of these per request. `policyTexts` memoizes the decoded
+    /// endorsement policy by its bytes across one document (most definitions share a few).
+    static func writeFields(_ d: ChaincodeDefinition, approvals: [String: Bool]?, to w: inout JSONWriter,
+                            policyTexts: inout [[UInt8]: String]) {
+        w.member("name", d.name); w.member("version", d.version); w.member("sequence", Int(d.sequence))
+        let text: String
+        if let known = policyTexts[d.validationParameter] {
+            text = known
+        } else {
+            text = policyText(d.validationParameter)
+            policyTexts[d.validationParameter] = text
+        }
+        w.key("endorsementPolicy"); w.beginObject(); w.member("text", text); w.endObject()
+        w.member("validationPlugin", d.validationPlugin); w.member("endorsementPlugin", d.endorsementPlugin)
+        w.member("initRequired", d.initRequired)
+        w.key("collections")
+        if (d.collections?.config ?? []).isEmpty { w.beginArray(); w.endArray() } else { w.value(collections(d.collections)) }
+        if let approvals {
+            w.key("approvals"); w.beginObject()
+            for (msp, approved) in approvals.sorted(by: { $0.key < $1.key }) { w.member(msp, approved) }
+            w.endObject()
+        }
+    }
+
+    static func writeFields(_ d: ChaincodeDefinition, approvals: [String: Bool]?, to w: inout JSONWriter) {
+        var policyTexts: [[UInt8]: String] = [:]
+        writeFields(d, approvals: approvals, to: &w, policyTexts: &policyTexts)
     }
 }

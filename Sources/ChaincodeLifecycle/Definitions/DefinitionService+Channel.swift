@@ -11,13 +11,29 @@ public struct ChannelChaincode: Sendable {
     public var committed: CommittedChaincodeDefinition?
     public var pending: PendingDefinition?
 
-    /// The committed definition's fields at the top (as the list always had), plus `pending`.
-    public var json: JSONValue {
-        var fields: [(String, JSONValue)] = [("name", .string(name))]
-        if let committed, case .object(let f) = DefinitionJSON.definition(committed.definition, approvals: committed.approvals) {
-            fields = f
+    /// The committed definition's fields at the top (as the list always had), plus `pending`;
+    /// `policyTexts` memoizes decoded endorsement policies across one document.
+    func write(to w: inout JSONWriter, policyTexts: inout [[UInt8]: String]) {
+        w.beginObject()
+        if let committed {
+            DefinitionJSON.writeFields(committed.definition, approvals: committed.approvals, to: &w, policyTexts: &policyTexts)
+        } else {
+            w.member("name", name)
         }
-        return .object(fields + [("pending", pending?.json ?? .null)])
+        w.key("pending")
+        if let pending { pending.write(to: &w, policyTexts: &policyTexts) } else { w.null() }
+        w.endObject()
+    }
+
+    /// `{"items":[...]}`, the channel listing's body, encoded directly (~1 MB for 200
+    /// chaincodes x 50 orgs: no `JSONValue` tree in between).
+    public static func listingJSON(_ list: [ChannelChaincode]) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 4096 * max(list.count, 1))
+        var policyTexts: [[UInt8]: String] = [:]
+        w.beginObject(); w.key("items"); w.beginArray()
+        for item in list { item.write(to: &w, policyTexts: &policyTexts) }
+        w.endArray(); w.endObject()
+        return w.bytes
     }
 }
 
@@ -50,9 +66,10 @@ extension DefinitionService {
             byName[d.name] = ChannelChaincode(name: d.name, committed: committed)
         }
         for name in states.keys where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
+        let orgIndex = PendingDefinition.orgIndex(orgs)
         for (name, pending) in variants.pending where !pending.isEmpty {
             let draft = try drafts[name]?.definition()
-            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: pending, channelOrgs: orgs, draft: draft)
+            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: pending, channelOrgs: orgs, orgIndex: orgIndex, draft: draft)
         }
         return byName.values.sorted { $0.name < $1.name }
     }

@@ -61,22 +61,38 @@ public struct PendingDefinition: Sendable {
     }
 
     /// From variants already grouped (`TrackingRepository.approvalVariants`, first approved
-    /// first): the channel list's summary, without each org's transaction.
-    init(variants grouped: [Variant], channelOrgs: [String], draft: ChaincodeDefinition?) {
+    /// first): the channel list's summary, without each org's transaction. `orgIndex` maps each
+    /// of `channelOrgs` to its position (built once for the whole listing).
+    init(variants grouped: [Variant], channelOrgs: [String], orgIndex: [String: Int], draft: ChaincodeDefinition?) {
         sequence = grouped.map(\.definition.sequence).max() ?? 0
         let top = sequence
         let sorted = grouped.filter { $0.definition.sequence == top }.enumerated()
             .sorted { ($1.element.orgs.count, $0.offset) < ($0.element.orgs.count, $1.offset) }.map(\.element)
         let (chosen, source) = Self.reference(sorted, draft: draft, sequence: top)
         (variants, reference, referenceSource) = (sorted, chosen, source)
-        // Each org's variant by a dictionary: 200 chaincodes x 50 orgs must not scan every variant's list per org.
-        var variantOf: [String: Int] = [:]
-        for (i, v) in sorted.enumerated() { for msp in v.orgs where variantOf[msp] == nil { variantOf[msp] = i } }
-        let reference = chosen
-        orgs = (channelOrgs + Set(variantOf.keys).subtracting(channelOrgs).sorted()).map { msp in
-            guard let v = variantOf[msp] else { return Org(mspID: msp, state: "not-approved", variant: nil, record: nil) }
-            return Org(mspID: msp, state: v == reference ? "approved" : "approved-different", variant: v, record: nil)
+        // Each org's (first) variant by position: 200 chaincodes x 50 orgs must not scan every
+        // variant's list per org, nor hash each name more than once.
+        var variantAt = [Int?](repeating: nil, count: channelOrgs.count)
+        var others: [String: Int] = [:]
+        for (i, v) in sorted.enumerated() {
+            for msp in v.orgs {
+                if let k = orgIndex[msp] {
+                    if variantAt[k] == nil { variantAt[k] = i }
+                } else if others[msp] == nil {
+                    others[msp] = i
+                }
+            }
         }
+        func org(_ msp: String, _ v: Int?) -> Org {
+            guard let v else { return Org(mspID: msp, state: "not-approved", variant: nil, record: nil) }
+            return Org(mspID: msp, state: v == chosen ? "approved" : "approved-different", variant: v, record: nil)
+        }
+        orgs = channelOrgs.indices.map { org(channelOrgs[$0], variantAt[$0]) } + others.keys.sorted().map { org($0, others[$0]) }
+    }
+
+    /// `orgIndex` for `init(variants:channelOrgs:orgIndex:draft:)` (MSP IDs are unique in a channel's configuration).
+    static func orgIndex(_ channelOrgs: [String]) -> [String: Int] {
+        Dictionary(channelOrgs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func reference(_ variants: [Variant], draft: ChaincodeDefinition?, sequence: Int64) -> (Int?, String) {
@@ -93,21 +109,41 @@ public struct PendingDefinition: Sendable {
     }
 
     public var json: JSONValue {
-        .object([
-            ("sequence", .int(Int(sequence))),
-            ("reference", reference.map { .int($0) } ?? .null), ("referenceSource", .string(referenceSource)),
-            ("definition", referenceDefinition.map { DefinitionJSON.definition($0, approvals: nil) } ?? .null),
-            ("orgs", .array(orgs.map { o in
-                var f: [(String, JSONValue)] = [("mspId", .string(o.mspID)), ("state", .string(o.state)),
-                                                ("variant", o.variant.map { .int($0) } ?? .null)]
-                if let r = o.record {
-                    f += [("packageId", .optional(r.packageID)), ("txId", .string(r.txID)), ("blockNumber", .int(Int(r.blockNumber)))]
-                }
-                return .object(f)
-            })),
-            ("variants", .array(variants.map { v in
-                .object([("definition", DefinitionJSON.definition(v.definition, approvals: nil)), ("orgs", .strings(v.orgs))])
-            })),
-        ])
+        var w = JSONWriter(reservingCapacity: 1024)
+        var policyTexts: [[UInt8]: String] = [:]
+        write(to: &w, policyTexts: &policyTexts)
+        return .raw(w.bytes)
+    }
+
+    /// The object `json` is, written in place (the channel listing writes 200 of these).
+    func write(to w: inout JSONWriter, policyTexts: inout [[UInt8]: String]) {
+        w.beginObject()
+        w.member("sequence", Int(sequence))
+        w.member("reference", reference); w.member("referenceSource", referenceSource)
+        w.key("definition")
+        if let d = referenceDefinition {
+            w.beginObject(); DefinitionJSON.writeFields(d, approvals: nil, to: &w, policyTexts: &policyTexts); w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("orgs"); w.beginArray()
+        for o in orgs {
+            w.beginObject()
+            w.member("mspId", o.mspID); w.member("state", o.state); w.member("variant", o.variant)
+            if let r = o.record {
+                w.member("packageId", r.packageID); w.member("txId", r.txID); w.member("blockNumber", Int(r.blockNumber))
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("variants"); w.beginArray()
+        for v in variants {
+            w.beginObject()
+            w.key("definition"); w.beginObject(); DefinitionJSON.writeFields(v.definition, approvals: nil, to: &w, policyTexts: &policyTexts); w.endObject()
+            w.key("orgs"); w.beginArray(); for msp in v.orgs { w.value(msp) }; w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 }
