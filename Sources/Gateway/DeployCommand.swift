@@ -3,17 +3,32 @@ import Foundation
 
 /// Where the `deploy` and `status` subcommands find the gateway and the chaincode.
 struct DeploymentTarget: ParsableArguments {
-    @Option(help: "The gateway's URL (http://host:port).") var server: String
-    @Option(help: "File holding the API token (an operator or admin token for deploy).") var tokenFile: String
+    @Option(help: "The gateway's URL (http://host:port or https://host:port).") var server: String
+    @Option(help: "File holding the API token (an operator or admin token for deploy); optional with --client-cert.")
+    var tokenFile: String?
     @Option(help: "Channel name.") var channel: String
     @Option(help: "Chaincode name.") var name: String
+    @Option(help: "https: PEM file of the CA(s) that issued the gateway's certificate (default: the system's bundle).")
+    var caFile: String?
+    @Option(help: "https: client certificate (PEM) bound to a role on the gateway (a certificate identity).")
+    var clientCert: String?
+    @Option(help: "https: the client certificate's private key (PEM).") var clientKey: String?
 
     func client() throws -> GatewayClient {
-        let token: String
-        do { token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
-            throw ValidationError("cannot read --token-file '\(tokenFile)': \(error.localizedDescription)")
+        func read(_ path: String, _ option: String) throws -> String {
+            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ValidationError("cannot read \(option) '\(path)': \(error.localizedDescription)")
+            }
         }
-        return try GatewayClient(server: server, token: token)
+        let token = try tokenFile.map { try read($0, "--token-file").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard token != nil || clientCert != nil else {
+            throw ValidationError("give --token-file, or --client-cert and --client-key for a certificate identity")
+        }
+        guard (clientCert == nil) == (clientKey == nil) else { throw ValidationError("--client-cert and --client-key go together") }
+        let tls = GatewayClient.TLSFiles(
+            caPEM: try caFile.map { try read($0, "--ca-file") }, clientCertificatePEM: try clientCert.map { try read($0, "--client-cert") },
+            clientKeyPEM: try clientKey.map { try read($0, "--client-key") })
+        return try GatewayClient(server: server, token: token, tls: tls)
     }
 
     var path: String { "/api/v1/channels/\(Self.escape(channel))/chaincodes/\(Self.escape(name))/deployment" }

@@ -1,9 +1,11 @@
 import Foundation
 import Glibc
+import TLSCrypto
 
 /// A small blocking HTTP/1.1 client for the `deploy` and `status` subcommands: one request per
-/// connection (`Connection: close`), a bearer token, JSON or YAML in, JSON out. Plain `http://`
-/// only for now: TLS to the gateway comes with the gateway's own TLS listener.
+/// connection (`Connection: close`), a bearer token and/or a client certificate, JSON or YAML in,
+/// JSON out; `http://` or `https://` (TLSCrypto's memory-BIO session over the blocking socket,
+/// ALPN http/1.1, the server verified against `--ca-file` or the system's CA bundle).
 struct GatewayClient {
     struct Response {
         var status: Int
@@ -21,48 +23,126 @@ struct GatewayClient {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    /// PEM text for https: trust anchors (nil: the system's bundle) and an optional client identity.
+    struct TLSFiles {
+        var caPEM: String?
+        var clientCertificatePEM: String?
+        var clientKeyPEM: String?
+    }
+
+    /// Debian's (and most distributions') bundle of the system's trusted CAs.
+    static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
+
     let host: String
     let port: Int
-    let token: String
+    let token: String?
+    /// Set for `https://` servers.
+    let tls: TLSClientContext?
 
-    /// `http://host[:port]` (a trailing path is ignored).
-    init(server: String, token: String) throws {
-        guard server.hasPrefix("http://") else {
-            throw Failure(description: "--server must be an http:// URL (https is not supported by this client yet): \(server)")
+    /// `http://host[:port]` or `https://host[:port]` (a trailing path is ignored).
+    init(server: String, token: String?, tls files: TLSFiles = TLSFiles()) throws {
+        let secure: Bool
+        if server.hasPrefix("https://") { secure = true } else if server.hasPrefix("http://") { secure = false } else {
+            throw Failure(description: "--server must be an http:// or https:// URL: \(server)")
         }
-        let rest = server.dropFirst("http://".count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        let rest = server.dropFirst(secure ? "https://".count : "http://".count)
+            .split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         if let colon = rest.lastIndex(of: ":"), let p = Int(rest[rest.index(after: colon)...]) {
             (host, port) = (String(rest[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), p)
         } else {
-            (host, port) = (rest, 80)
+            (host, port) = (rest, secure ? 443 : 80)
         }
         guard !host.isEmpty else { throw Failure(description: "--server names no host: \(server)") }
         self.token = token
+        guard secure else {
+            if files.caPEM != nil || files.clientCertificatePEM != nil {
+                throw Failure(description: "--ca-file and --client-cert need an https:// --server")
+            }
+            tls = nil
+            return
+        }
+        let roots: String
+        if let ca = files.caPEM { roots = ca } else {
+            do { roots = try String(contentsOfFile: Self.systemCABundle, encoding: .utf8) } catch {
+                throw Failure(description: "no --ca-file given and the system CA bundle \(Self.systemCABundle) cannot be read")
+            }
+        }
+        tls = try TLSClientContext(configuration: TLSClientConfiguration(
+            rootCertificatesPEM: [roots], clientCertificatePEM: files.clientCertificatePEM, clientKeyPEM: files.clientKeyPEM,
+            alpnProtocol: "http/1.1"))
     }
 
     /// Sends one request and reads the whole response; `timeout` bounds each read and write.
     func request(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, timeout: Int = 90) throws -> Response {
         let fd = try connect(timeout: timeout)
         defer { close(fd) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
         if let contentType { head += "Content-Type: \(contentType)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         let out = Array((head + "\r\n").utf8) + (body ?? [])
+        let data = try tls.map { try exchangeTLS(out, fd: fd, context: $0, timeout: timeout) } ?? exchangePlain(out, fd: fd, timeout: timeout)
+        return try Self.parse(data)
+    }
+
+    private func exchangePlain(_ out: [UInt8], fd: Int32, timeout: Int) throws -> [UInt8] {
+        try sendAll(out, fd: fd)
+        var data: [UInt8] = []
+        while let chunk = try receive(fd: fd, timeout: timeout) { data += chunk }
+        return data
+    }
+
+    /// The request over TLS on the blocking socket: handshake, the request, then plaintext until
+    /// the server's close_notify or the connection's end.
+    private func exchangeTLS(_ out: [UInt8], fd: Int32, context: TLSClientContext, timeout: Int) throws -> [UInt8] {
+        let session = try TLSClientSession(context: context, serverName: host)
+        func flush() throws {
+            var ciphertext: [UInt8] = []
+            session.takeCiphertext(appendingTo: &ciphertext)
+            if !ciphertext.isEmpty { try sendAll(ciphertext, fd: fd) }
+        }
+        func feed() throws -> Bool {
+            guard let chunk = try receive(fd: fd, timeout: timeout) else { return false }
+            chunk.withUnsafeBytes { session.receiveCiphertext($0) }
+            return true
+        }
+        while try !session.handshake() {
+            try flush()
+            guard try feed() else { throw Failure(description: "\(host):\(port) closed the connection during the TLS handshake") }
+        }
+        try flush()
         var sent = 0
         while sent < out.count {
-            let n = out[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            sent += try out[sent...].withUnsafeBytes { try session.writePlaintext($0) }
+            try flush()
+        }
+        var data: [UInt8] = []
+        while try session.readPlaintext(appendingTo: &data) {
+            try flush()
+            guard try feed() else { break }
+        }
+        return data
+    }
+
+    private func sendAll(_ bytes: [UInt8], fd: Int32) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw Failure(description: "connection to \(host):\(port) broke while sending") }
             sent += n
         }
-        var data: [UInt8] = []
+    }
+
+    /// The next bytes from the socket, nil at its end.
+    private func receive(fd: Int32, timeout: Int) throws -> [UInt8]? {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n == 0 { break }
-            guard n > 0 else { throw Failure(description: "no answer from \(host):\(port) within \(timeout) s") }
-            data.append(contentsOf: chunk[0..<n])
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n == 0 { return nil }
+        guard n > 0 else {
+            if errno == ECONNRESET { return nil }
+            throw Failure(description: "no answer from \(host):\(port) within \(timeout) s")
         }
-        return try Self.parse(data)
+        return Array(chunk[0..<n])
     }
 
     private func connect(timeout: Int) throws -> Int32 {

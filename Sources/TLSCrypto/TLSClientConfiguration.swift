@@ -12,12 +12,16 @@ public struct TLSClientConfiguration: Sendable, Hashable {
     public var clientCertificatePEM: String?
     /// Private key matching `clientCertificatePEM` (PEM, PKCS#8 or traditional).
     public var clientKeyPEM: String?
+    /// The one ALPN protocol offered and required: `h2` for gRPC, `http/1.1` for the gateway's
+    /// own command-line client talking to its HTTPS listener.
+    public var alpnProtocol: String
 
     public init(rootCertificatesPEM: [String], serverNameOverride: String? = nil,
-                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil) {
+                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil, alpnProtocol: String = "h2") {
         self.rootCertificatesPEM = rootCertificatesPEM
         self.serverNameOverride = serverNameOverride
         self.clientCertificatePEM = clientCertificatePEM
         self.clientKeyPEM = clientKeyPEM
+        self.alpnProtocol = alpnProtocol
     }
 }

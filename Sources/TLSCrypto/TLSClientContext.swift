@@ -1,7 +1,7 @@
 internal import COpenSSL
 
 /// An OpenSSL client context built once from a `TLSClientConfiguration`: TLS 1.2 minimum,
-/// ALPN `h2`, peer verification against the configured roots, optional client identity.
+/// ALPN `h2` (or the configured protocol), peer verification against the configured roots, optional client identity.
 /// Immutable after init; OpenSSL contexts are safe to share between threads.
 public final class TLSClientContext: @unchecked Sendable {
     let ctx: OpaquePointer
@@ -19,8 +19,12 @@ public final class TLSClientContext: @unchecked Sendable {
         _ = copenssl_SSL_CTX_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
         _ = copenssl_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
-        // Offer exactly "h2" (wire format: length-prefixed). Returns 0 on success.
-        let alpn: [UInt8] = [2, UInt8(ascii: "h"), UInt8(ascii: "2")]
+        // Offer exactly the configured protocol (wire format: length-prefixed). Returns 0 on success.
+        let name = Array(configuration.alpnProtocol.utf8)
+        guard (1...255).contains(name.count) else {
+            throw TLSError(.configuration, "invalid ALPN protocol '\(configuration.alpnProtocol)'")
+        }
+        let alpn: [UInt8] = [UInt8(name.count)] + name
         guard SSL_CTX_set_alpn_protos(ctx, alpn, UInt32(alpn.count)) == 0 else {
             throw TLSError.fromErrorQueue(.configuration, "cannot set ALPN protocols")
         }

@@ -65,7 +65,8 @@ public final class TLSClientSession {
         buffer.removeLast(count - Int(max(read, 0)))
     }
 
-    /// Advances the handshake. Returns true once it is complete and `h2` was selected.
+    /// Advances the handshake. Returns true once it is complete and the configured ALPN protocol
+    /// (`h2` by default) was selected.
     public func handshake() throws(TLSError) -> Bool {
         if isHandshakeComplete { return true }
         let rc = SSL_do_handshake(ssl)
@@ -94,8 +95,9 @@ public final class TLSClientSession {
         var data: UnsafePointer<UInt8>?
         var length: UInt32 = 0
         SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length == 2, data[0] == UInt8(ascii: "h"), data[1] == UInt8(ascii: "2") else {
-            throw TLSError(.alpnNotNegotiated, "TLS server '\(verifyName)' did not negotiate ALPN protocol h2")
+        let expected = context.configuration.alpnProtocol
+        guard let data, Array(UnsafeBufferPointer(start: data, count: Int(length))) == Array(expected.utf8) else {
+            throw TLSError(.alpnNotNegotiated, "TLS server '\(verifyName)' did not negotiate ALPN protocol \(expected)")
         }
     }
 

@@ -1,6 +1,7 @@
-"""SIGHUP reloads the listener's TLS certificate (issue 17): the real binary, real TLS handshakes.
+"""The real binary over its own TLS listener (issue 17): a SIGHUP reload, and the `status`/`deploy`
+command-line client speaking https (issue 18).
 
-The new certificate and key are written over the old files in place with the old sizes and
+SIGHUP: the new certificate and key are written over the old files in place with the old sizes and
 modification times, so the file watcher (which reloads on a changed identity, size or mtime,
 Sources/WebServer/TLSCertificateReloader.swift) sees nothing: only the signal can make the
 listener present the new certificate. A connection opened before the reload keeps working."""
@@ -81,32 +82,53 @@ def healthz(tls):
     return data
 
 
+class TLSGateway:
+    """The gateway serving HTTPS with `cert`/`key`, without a Fabric network."""
+
+    def __init__(self, work, cert, key):
+        self.proc = subprocess.Popen([str(binary()), "serve", "--listen", "127.0.0.1:0", "--data-dir", str(work / "data"),
+                                      "--threads", "2", "--tls-cert-file", str(cert), "--tls-key-file", str(key)],
+                                     env=dict(os.environ, GATEWAY_ADMIN_TOKEN=ADMIN_TOKEN),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines, self.port = [], None
+        ready = threading.Event()
+
+        def drain():
+            for raw in self.proc.stdout:
+                line = raw.decode(errors="replace")
+                self.lines.append(line)
+                m = re.search(r"listening on https://[^ ]+:(\d+)", line)
+                if m and self.port is None:
+                    self.port = int(m.group(1))
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        if not ready.wait(60) or self.port is None:
+            self.stop()
+            pytest.fail("gateway did not start: " + self.log())
+
+    def log(self):
+        return "".join(self.lines)[-3000:]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def test_sighup_reloads_the_certificate_and_keeps_open_connections():
     work = Path(tempfile.mkdtemp(prefix="cgw-tls-reload-"))
     (old_cert, old_key), (new_cert, new_key) = same_sized_pairs(work)
     cert, key = work / "server.crt", work / "server.key"
     cert.write_bytes(old_cert)
     key.write_bytes(old_key)
-    proc = subprocess.Popen([str(binary()), "serve", "--listen", "127.0.0.1:0", "--data-dir", str(work / "data"),
-                             "--threads", "2", "--tls-cert-file", str(cert), "--tls-key-file", str(key)],
-                            env=dict(os.environ, GATEWAY_ADMIN_TOKEN=ADMIN_TOKEN),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    lines, ready = [], threading.Event()
-    port = []
-
-    def drain():
-        for raw in proc.stdout:
-            line = raw.decode(errors="replace")
-            lines.append(line)
-            m = re.search(r"listening on https://[^ ]+:(\d+)", line)
-            if m and not port:
-                port.append(int(m.group(1)))
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
+    gw = TLSGateway(work, cert, key)
+    proc, port, lines = gw.proc, [gw.port], gw.lines
     try:
-        assert ready.wait(60) and port, "".join(lines)[-3000:]
         assert served_fingerprint(port[0]) == pem_fingerprint(old_cert)
 
         ctx = ssl.create_default_context()
@@ -129,9 +151,30 @@ def test_sighup_reloads_the_certificate_and_keeps_open_connections():
         kept.close()
         assert proc.poll() is None, "SIGHUP must not stop the gateway"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        gw.stop()
+
+
+def test_the_command_line_client_speaks_https_and_verifies_the_server():
+    work = Path(tempfile.mkdtemp(prefix="cgw-tls-cli-"))
+    cert_pem, key_pem = make_pair(work, "server")
+    make_pair(work, "other")
+    (work / "token").write_text(ADMIN_TOKEN + "\n")
+    gw = TLSGateway(work, work / "server.crt", work / "server.key")
+    try:
+        def status(*extra):
+            return subprocess.run([str(binary()), "status", "--server", f"https://127.0.0.1:{gw.port}",
+                                   "--token-file", str(work / "token"), "--channel", "mychannel", "--name", "basic", *extra],
+                                  capture_output=True, text=True, timeout=60)
+
+        # Trusted: the request reaches the API over TLS, which answers with its own error (no network
+        # is configured here): the client prints the gateway's error code, so the exchange worked.
+        ok = status("--ca-file", str(work / "server.crt"))
+        assert ok.returncode == 1, ok
+        assert "network_not_configured" in ok.stderr + ok.stdout, ok
+        # Another CA: the handshake fails on verification, nothing is sent.
+        wrong = status("--ca-file", str(work / "other.crt"))
+        assert wrong.returncode == 1, wrong
+        assert "certificate verification failed" in wrong.stderr + wrong.stdout, wrong
+        assert "network_not_configured" not in wrong.stderr + wrong.stdout
+    finally:
+        gw.stop()
