@@ -2,7 +2,7 @@
 // Chaincode Admin Gateway. Layering (lower never imports higher; docs/architecture.md,
 // checked by scripts/check-layers.py):
 //   C shims < SystemIO, HTTP1, JSON, Telemetry, TLSCrypto, Archive, Store, Configuration
-//   < EventLoop < WebServer, GRPCClient < Fabric, ChaincodePackages, EmbeddedAssets
+//   < EventLoop < WebServer, GRPCClient < Fabric, ChaincodePackages, EmbeddedAssets < PKCS11Signing
 //   < FabricAccess < ChaincodeLifecycle (no HTTP) < AdminAPI < Gateway (executable)
 // Each C shim module is imported by exactly one Swift module.
 import PackageDescription
@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "chaincode-gateway", targets: ["Gateway"]),
         // For Benchmarks/grpc-bench (a separate package depending on this one by path).
         .library(name: "GRPCClient", targets: ["GRPCClient", "EventLoop"]),
+        // For Benchmarks/sign-bench (software vs PKCS#11 signatures per second).
+        .library(name: "PKCS11Signing", targets: ["PKCS11Signing", "Fabric", "TLSCrypto"]),
     ],
     // Exact versions: an executable's builds and images must be reproducible without a lock file
     // (Package.resolved is not tracked). Change a version here, deliberately, to upgrade.
@@ -36,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CNGHTTP2", path: "Sources/CNGHTTP2"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The PKCS#11 v2.40 header (vendored, see its README.md); the vendor's library is dlopen'ed.
+        .systemLibrary(name: "CPKCS11", path: "Sources/CPKCS11"),
 
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strict),
         // Prometheus-style counters and histograms for GET /metrics; no dependencies.
@@ -59,6 +63,8 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Fabric's Signer with the key in a PKCS#11 token (HSM): sessions, login, CKM_ECDSA, low-S DER.
+        .target(name: "PKCS11Signing", dependencies: ["CPKCS11", "Fabric", "TLSCrypto"], swiftSettings: strict),
         .target(name: "Archive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "ChaincodePackages", dependencies: ["Archive", "TLSCrypto", "Store"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
@@ -74,7 +80,7 @@ let package = Package(
         // FabricClient per org identity, queries, and NetworkError (typed facts, no HTTP).
         .target(name: "FabricAccess", dependencies: [
             "Fabric", "FabricProtos", "GRPCClient", "EventLoop", "TLSCrypto", "SystemIO", "Telemetry", "Configuration", "JSON",
-            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            "PKCS11Signing", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
         // The chaincode lifecycle without HTTP: drafts, approvals, commits, installs, operations,
         // invocations, block tracking and auto-commit, with their repositories and typed errors.
@@ -91,7 +97,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "Gateway", dependencies: [
-            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO",
+            "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "EmbeddedAssets", "SystemIO", "FabricAccess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -107,6 +113,7 @@ let package = Package(
         .testTarget(name: "TLSCryptoTests", dependencies: ["TestSupport", "TLSCrypto"]),
         .testTarget(name: "GRPCClientTests", dependencies: ["TestSupport", "GRPCClient", "TLSCrypto", "EventLoop"]),
         .testTarget(name: "FabricTests", dependencies: ["TestSupport", "Fabric", "FabricAccess", "FabricProtos", "TLSCrypto", "GRPCClient", "EventLoop"]),
+        .testTarget(name: "PKCS11SigningTests", dependencies: ["TestSupport", "PKCS11Signing", "Fabric", "TLSCrypto"]),
         .testTarget(name: "ArchiveTests", dependencies: ["TestSupport", "Archive"]),
         .testTarget(name: "ChaincodePackagesTests", dependencies: ["TestSupport", "ChaincodePackages", "Archive", "TLSCrypto", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RUN_PACKAGES = {"libssl-dev", "libnghttp2-dev", "libsqlite3-dev", "zlib1g-dev", "python3-venv"}
-TEST_PACKAGES = {"shellcheck", "busybox", "openssl", "chromium", "chromium-driver"}
+TEST_PACKAGES = {"shellcheck", "busybox", "openssl", "softhsm2", "chromium", "chromium-driver"}
 
 STUB = """#!/bin/sh
 echo "$(basename "$0") $*" >>"$STUB_LOG"

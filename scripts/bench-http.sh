@@ -8,9 +8,12 @@
 # Then it prints the gateway's CPU/request ratios against the references and the targets.
 #
 # Usage: scripts/bench-http.sh [--duration SECONDS] [--only gateway|hummingbird|nginx[,...]]
-#                              [--skip-build] [--access-log]
+#                              [--skip-build] [--access-log] [--access-log-cost [ROUNDS]]
 #   --access-log  keep the gateway's per-request access log on (default: --no-access-log,
 #                 like the references)
+#   --access-log-cost  only the gateway, on /healthz, without and with its access log (written
+#                 to a file), alternating ROUNDS times (default 2) in the same run; prints the
+#                 CPU the log adds per request (target <= 1.5 us, issue 20 item 14)
 # Env: GATEWAY_BIN=/path/to/chaincode-gateway uses that binary instead of building.
 # Needs: swift, wrk, nginx (Debian nginx-light), curl, python3. Installs wrk/nginx-light with
 # apt-get when missing and running as root.
@@ -33,6 +36,8 @@ LOADS=("64:2" "1:1")
 ROUTES=("/healthz" "/file20k.bin")
 SERVERS=(gateway hummingbird nginx)
 SKIP_BUILD=0
+LOG_COST_ROUNDS=0      # > 0: --access-log-cost mode
+TARGET_LOG_COST_US=1.5
 START_TIMEOUT=30       # seconds a server gets to accept connections
 # Targets (gateway): CPU/request ratios and p99 at 64 connections.
 TARGET_HEALTHZ_VS_HB=0.5
@@ -54,6 +59,9 @@ while [[ $# -gt 0 ]]; do
         --only=*) IFS=',' read -r -a SERVERS <<< "${1#*=}"; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --access-log) GATEWAY_EXTRA_ARGS=(); shift ;;
+        --access-log-cost)
+            LOG_COST_ROUNDS=2; shift
+            if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then LOG_COST_ROUNDS="$1"; shift; fi ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
@@ -62,6 +70,10 @@ done
 for s in "${SERVERS[@]}"; do
     case "$s" in gateway|hummingbird|nginx) ;; *) die "unknown server '$s' for --only" ;; esac
 done
+if [[ $LOG_COST_ROUNDS -gt 0 ]]; then
+    SERVERS=(gateway)
+    ROUTES=("/healthz")
+fi
 has_server() { local s; for s in "${SERVERS[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 # ---------------------------------------------------------------------------------- tools
@@ -141,12 +153,14 @@ build_all() {
 start_server() {
     local name="$1" port="$2" logf="$WORK/$1.log"
     case "$name" in
-        gateway)
+        gateway|gateway+log)
             mkdir -p "$WORK/gateway-data"
+            local extra=("${GATEWAY_EXTRA_ARGS[@]}")
+            [[ $name == gateway+log ]] && extra=()
             # The migrations are compiled into the binary; the working directory does not matter.
             (cd "$ROOT" && GATEWAY_ADMIN_TOKEN="$ADMIN_TOKEN" exec "$GATEWAY_BIN" serve \
                 --listen "127.0.0.1:$port" --public-dir "$PUBLIC" --data-dir "$WORK/gateway-data" \
-                --threads "$GATEWAY_THREADS" "${GATEWAY_EXTRA_ARGS[@]}" >"$logf" 2>&1) &
+                --threads "$GATEWAY_THREADS" "${extra[@]}" >"$logf" 2>&1) &
             ;;
         hummingbird)
             "$HB_BIN" "$port" "$PUBLIC" 127.0.0.1 >"$logf" 2>&1 &
@@ -331,9 +345,33 @@ print_ratios() {
 
 # ---------------------------------------------------------------------------------- main
 
+# --access-log-cost: the mean CPU/request of each mode over the rounds, and the difference.
+print_log_cost() {
+    echo
+    echo "Access-log cost (/healthz, mean of $LOG_COST_ROUNDS alternating rounds per mode; target <= ${TARGET_LOG_COST_US} us/request):"
+    local c
+    for c in 64 1; do
+        printf '%s\n' "${RESULTS[@]}" | awk -v c="$c" -v t="$TARGET_LOG_COST_US" '
+            $3 == c && $1 == "gateway" { off += $7; n_off++ }
+            $3 == c && $1 == "gateway+log" { on += $7; n_on++ }
+            END {
+                if (n_off == 0 || n_on == 0) exit
+                d = on / n_on - off / n_off
+                printf "  %3s conns: without %.2f us, with %.2f us, the log adds %.2f us/request  %s\n",
+                    c, off / n_off, on / n_on, d, (d <= t ? "PASS" : "FAIL")
+            }'
+    done
+}
+
 ensure_tools
 build_all
 START_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
+if [[ $LOG_COST_ROUNDS -gt 0 ]]; then
+    for _ in $(seq "$LOG_COST_ROUNDS"); do bench_server gateway; bench_server gateway+log; done
+    print_table
+    print_log_cost
+    exit 0
+fi
 for s in "${SERVERS[@]}"; do bench_server "$s"; done
 print_table
 print_ratios

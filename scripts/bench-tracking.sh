@@ -23,7 +23,10 @@
 #      BENCH_ORGS (50), BENCH_DEFINITIONS (200), BENCH_PEER_ORGS (2), BENCH_TXS_PER_BLOCK (1),
 #      BENCH_SECONDS (per status measurement, 10), BENCH_CLIENTS ("1 8"),
 #      BENCH_HTTP_CLIENT (wrk | python; default wrk when installed), BENCH_HISTORY_DIR (reuse a
-#      generated, never started simulator directory: it is copied), BENCH_KEEP=1 keeps the temp dir.
+#      generated, never started simulator directory: it is copied), BENCH_KEEP=1 keeps the temp dir,
+#      BENCH_BASELINE_BIN (another build, e.g. main's: it follows the same simulator with its own
+#      database and embedded migrations, then the listing is measured on both binaries alternately,
+#      BENCH_ROUNDS (3) rounds of 200 requests each).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -116,6 +119,28 @@ echo "$listing"
 probe="$("$python" "$helper" probe "$url" "$token" bench-unapproved 200)"
 echo "$probe"
 
+if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
+    echo "== baseline $BENCH_BASELINE_BIN (empty database, its embedded migrations): catching up"
+    launched=$(now)
+    GATEWAY_ADMIN_TOKEN="$token" "$BENCH_BASELINE_BIN" serve --listen 127.0.0.1:0 --config "$sim/gateway.yaml" --data-dir "$tmp/gw2" \
+        --no-access-log >"$tmp/gw2.log" 2>&1 &
+    gw2_pid=$!
+    wait_for 60 "$gw2_pid" "$tmp/gw2.log" grep -q "listening on http://" "$tmp/gw2.log"
+    url2="http://127.0.0.1:$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$tmp/gw2.log" | head -1)"
+    "$python" "$helper" catchup "$url2" "$token" "$last_block" 1800 "$launched"
+    "$python" "$helper" seed "$url2" "$token" "$definitions"
+    echo "== listing, alternating baseline / this build, ${BENCH_ROUNDS:-3} rounds of 200 requests"
+    declare -a base50 base99 this50 this99
+    for r in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+        b="$("$python" "$helper" listing "$url2" "$token" 200 | grep '^RESULT')"
+        t="$("$python" "$helper" listing "$url" "$token" 200 | grep '^RESULT')"
+        [[ "$(field "$b" bytes)" == "$(field "$t" bytes)" ]] || echo "note: the two listings differ in size ($(field "$b" bytes) vs $(field "$t" bytes) bytes)"
+        base50+=("$(field "$b" p50_ms)"); base99+=("$(field "$b" p99_ms)")
+        this50+=("$(field "$t" p50_ms)"); this99+=("$(field "$t" p99_ms)")
+        echo "round $r: baseline p50 ${base50[-1]} / p99 ${base99[-1]} ms; this build p50 ${this50[-1]} / p99 ${this99[-1]} ms"
+    done
+fi
+
 echo "== summary"
 echo "catch-up: $last_block blocks ($approvals approvals, $orgs orgs x $definitions definitions) in ${catchup_s} s = ${catchup_bps} blocks/s; gateway CPU ${catchup_cpu} us/block; gateway peak RSS $(( rss_kb / 1024 )) MB"
 for c in $client_counts; do
@@ -126,3 +151,6 @@ echo "status of a definition nobody approved: p50 $(field "$probe" p50_ms) ms, p
 c1="$(awk '{print $1}' <<<"$client_counts")"
 awk -v p="${p99[$c1]}" -v c="$c1" 'BEGIN { printf "target: status p99 < 20 ms at %s client(s): %.3f ms %s\n", c, p, (p < 20 ? "MET" : "MISSED") }'
 echo "target: catch-up of $last_block blocks completed: MET"
+if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
+    echo "listing, same run, alternating: baseline p50 ${base50[*]} / p99 ${base99[*]} ms; this build p50 ${this50[*]} / p99 ${this99[*]} ms"
+fi

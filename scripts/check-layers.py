@@ -15,7 +15,7 @@ SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Synchronization", "Dis
 
 # module -> project modules and external products it may import.
 ALLOWED = {
-    "CLinux": set(), "COpenSSL": set(), "CNGHTTP2": set(), "CSQLite": set(), "CZlib": set(),
+    "CLinux": set(), "COpenSSL": set(), "CNGHTTP2": set(), "CSQLite": set(), "CZlib": set(), "CPKCS11": set(),
     "JSON": set(),
     "HTTP1": set(),
     "Telemetry": set(),
@@ -30,18 +30,20 @@ ALLOWED = {
     "FabricProtos": {"SwiftProtobuf"},
     "Fabric": {"FabricProtos", "TLSCrypto", "SwiftProtobuf", "Logging"},
     "ChaincodePackages": {"Archive", "TLSCrypto", "Store"},
+    # Fabric's Signer over a PKCS#11 token: the only user of the Cryptoki header.
+    "PKCS11Signing": {"CPKCS11", "Fabric", "TLSCrypto"},
     "EmbeddedAssets": {"Store", "TLSCrypto"},
     "FabricAccess": {"Fabric", "FabricProtos", "GRPCClient", "EventLoop", "TLSCrypto", "SystemIO", "Telemetry",
-                     "Configuration", "JSON", "SwiftProtobuf"},
+                     "Configuration", "JSON", "SwiftProtobuf", "PKCS11Signing"},
     # The lifecycle core: no HTTP (WebServer, HTTP1) and no gRPC below FabricAccess.
     "ChaincodeLifecycle": {"FabricAccess", "Fabric", "FabricProtos", "Store", "ChaincodePackages", "JSON", "Configuration",
                            "EventLoop", "Telemetry", "Logging", "SwiftProtobuf"},
     "AdminAPI": {"ChaincodeLifecycle", "FabricAccess", "Fabric", "JSON", "WebServer", "HTTP1", "Store", "ChaincodePackages",
                  "EmbeddedAssets", "Configuration", "TLSCrypto", "EventLoop", "SystemIO", "Telemetry", "Logging"},
-    "Gateway": {"AdminAPI", "WebServer", "Store", "ChaincodePackages", "Configuration", "EmbeddedAssets", "SystemIO",
+    "Gateway": {"AdminAPI", "WebServer", "Store", "ChaincodePackages", "Configuration", "EmbeddedAssets", "SystemIO", "FabricAccess",
                 "Logging", "ArgumentParser"},
 }
-C_SHIMS = {"CLinux", "COpenSSL", "CNGHTTP2", "CSQLite", "CZlib"}
+C_SHIMS = {"CLinux", "COpenSSL", "CNGHTTP2", "CSQLite", "CZlib", "CPKCS11"}
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:(?:public|internal|package|private|fileprivate)\s+)?import\s+(?:\w+\s+)?([A-Za-z_][A-Za-z0-9_]*)")
 
 

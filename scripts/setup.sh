@@ -3,7 +3,7 @@
 #   scripts/setup.sh         what building and running need (scripts/run.sh): the C libraries
 #                            (apt), python3-venv and a venv at .venv with fabric-sim's requirements
 #   scripts/setup.sh --test  also what the tests need (scripts/test.sh): shellcheck, busybox,
-#                            openssl, chromium + chromium-driver (apt) and requirements-dev.txt,
+#                            openssl, softhsm2, chromium + chromium-driver (apt) and requirements-dev.txt,
 #                            requirements-browser.txt in the same venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ packages=(libssl-dev libnghttp2-dev libsqlite3-dev zlib1g-dev python3-venv)
 if [ "$test_tools" = 1 ]; then
   # ShellCheck and busybox: the compose tests lint the external builder and run it under busybox sh.
   # openssl: TLS test fixtures. chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
-  packages+=(shellcheck busybox openssl chromium chromium-driver)
+  # softhsm2: a PKCS#11 token in a temp directory for the HSM signer's tests (organization keys in an HSM).
+  packages+=(shellcheck busybox openssl softhsm2 chromium chromium-driver)
 fi
 need=()
 # shellcheck disable=SC2206  # EXTRA_APT_PACKAGES is a space-separated list

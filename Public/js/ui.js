@@ -93,8 +93,10 @@ export function fmtTime(s) {
   return isNaN(d) ? s : d.toLocaleString();
 }
 
+/** `label` names what is copied ('Copy token'); the copied text itself never goes into an
+ *  attribute (a token's secret would be read out by screen readers and kept in the DOM). */
 export function copyButton(text, label = 'Copy') {
-  const b = h('button', { type: 'button', class: 'small', 'aria-label': `${label}: ${text}`, title: 'Copy to clipboard' }, label);
+  const b = h('button', { type: 'button', class: 'small', title: 'Copy to clipboard' }, label);
   b.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(text);

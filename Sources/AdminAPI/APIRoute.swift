@@ -12,15 +12,19 @@ public struct APIRoute: Sendable {
     public let body: BodyMode
     /// A POST that changes nothing (chaincode evaluate): not audited, like a GET.
     public let readOnly: Bool
+    /// The bound within which a Fabric-backed route answers (504 `deadline_exceeded` after it;
+    /// `x-deadline-seconds` in openapi.yaml); nil for routes that do not call Fabric.
+    public let deadline: Duration?
     public let handler: @Sendable (APIContext) async throws -> Response
 
     public init(_ method: String, _ path: String, _ permission: Permission, audit: String? = nil, readOnly: Bool = false,
-                body: BodyMode = .defaultBuffered, _ handler: @escaping @Sendable (APIContext) async throws -> Response) {
+                deadline: Duration? = nil, body: BodyMode = .defaultBuffered, _ handler: @escaping @Sendable (APIContext) async throws -> Response) {
         self.method = method
         self.path = path
         self.permission = permission
         self.auditAction = audit
         self.readOnly = readOnly
+        self.deadline = deadline
         self.body = body
         self.handler = handler
         precondition(!isMutating || audit != nil, "mutating route \(method) \(path) must name an audit action")

@@ -1,4 +1,5 @@
 import ChaincodeLifecycle
+import Fabric
 import FabricAccess
 import WebServer
 
@@ -16,10 +17,16 @@ extension NetworkError: HTTPErrorConvertible {
         case .rejected: 409
         case .transactionInvalid, .discoveryRefused: 409
         case .invalidDefinition, .invalidPolicy, .noAdminIdentity, .noPeerConfigured, .noOrderer: 422
-        case .noUsablePeer: 503
+        case .noUsablePeer, .signerUnavailable: 503
         case .identityUnreadable, .tlsUnreadable: 500
         }
     }
+}
+
+/// A signature the key's HSM could not make now (a call that did not go through
+/// `NetworkError.classify`): 503, as `NetworkError(.signerUnavailable)`.
+extension SignerUnavailableError: HTTPErrorConvertible {
+    public var httpError: HTTPError { HTTPError(status: 503, code: "signer_unavailable", message: message) }
 }
 
 /// Every org of an approve request failed: the first failure's status and body, with each

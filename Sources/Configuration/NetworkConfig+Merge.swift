@@ -16,6 +16,7 @@ extension NetworkConfig {
         }
         result.orderers += gateway.orderers
         if !gateway.channels.isEmpty { result.channels = gateway.channels }
+        result.addressRewrites.merge(gateway.addressRewrites) { _, own in own }
         return result
     }
 }

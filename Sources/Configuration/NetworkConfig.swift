@@ -21,10 +21,12 @@ public struct NetworkConfig: Sendable, Equatable {
         public var tls: TLS?
     }
 
-    /// Either an MSP folder (`signcerts/` + `keystore/`) or a certificate and key file.
+    /// An MSP folder (`signcerts/` + `keystore/`), a certificate and key file, or a
+    /// certificate whose key is in a PKCS#11 token.
     public enum IdentitySource: Sendable, Equatable {
         case mspDirectory(String)
         case files(certificate: String, key: String)
+        case pkcs11(certificate: String, PKCS11Settings)
     }
 
     public struct Organization: Sendable, Equatable {
@@ -38,6 +40,11 @@ public struct NetworkConfig: Sendable, Equatable {
     public var organizations: [Organization]
     public var orderers: [Node]
     public var channels: [String]
+    /// Addresses to dial instead of those peers and orderers advertise through discovery, for
+    /// networks behind NAT or inside Docker (the SDKs' `asLocalhost`): `host:port` -> `host:port`,
+    /// or `host` -> `host` (the advertised port kept) or `host:port`. Configured nodes are dialled
+    /// at their configured address.
+    public var addressRewrites: [String: String] = [:]
 
     public var peers: [Node] { organizations.flatMap(\.peers) }
 

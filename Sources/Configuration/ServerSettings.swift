@@ -9,12 +9,24 @@ public struct ServerSettings: Sendable, Equatable {
     public var publicDir: String? = nil
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var accessLog = true
+    /// Minimum request-body rate: at least `minBodyBytes` per `minBodyRateWindow` seconds once a
+    /// body has been read for one window, else 408 (`HTTPServerConfiguration.minBodyBytes`
+    /// says why); `minBodyBytes: 0` turns it off.
+    public var minBodyBytes = 1024
+    public var minBodyRateWindow = 10
+    /// Seconds for a request head to arrive (408 beyond), and for a keep-alive connection to
+    /// stay open without a request (`HTTPServerConfiguration` says why the defaults).
+    public var headerTimeout = 10
+    public var idleTimeout = 60
 
     public init() {}
 
     /// Environment variable -> setting. `accessLog` has none (`--no-access-log` or the file).
     public static let environmentKeys = ["GATEWAY_LISTEN": "listen", "GATEWAY_DATA_DIR": "dataDir",
-                                         "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads"]
+                                         "GATEWAY_PUBLIC_DIR": "publicDir", "GATEWAY_THREADS": "threads",
+                                         "GATEWAY_MIN_BODY_BYTES": "minBodyBytes",
+                                         "GATEWAY_MIN_BODY_RATE_WINDOW": "minBodyRateWindow",
+                                         "GATEWAY_HEADER_TIMEOUT": "headerTimeout", "GATEWAY_IDLE_TIMEOUT": "idleTimeout"]
 
     public mutating func apply(environment: [String: String]) throws {
         for (env, key) in Self.environmentKeys {
@@ -37,6 +49,18 @@ public struct ServerSettings: Sendable, Equatable {
             guard let n = Int(value), (1...256).contains(n) else { throw fail("threads must be 1...256") }
             threads = n
         case "accessLog": accessLog = value == "true"
+        case "minBodyBytes":
+            guard let n = Int(value), (0...(1 << 30)).contains(n) else { throw fail("minBodyBytes must be 0...1073741824 bytes") }
+            minBodyBytes = n
+        case "minBodyRateWindow":
+            guard let n = Int(value), (1...3600).contains(n) else { throw fail("minBodyRateWindow must be 1...3600 seconds") }
+            minBodyRateWindow = n
+        case "headerTimeout":
+            guard let n = Int(value), (1...3600).contains(n) else { throw fail("headerTimeout must be 1...3600 seconds") }
+            headerTimeout = n
+        case "idleTimeout":
+            guard let n = Int(value), (1...86400).contains(n) else { throw fail("idleTimeout must be 1...86400 seconds") }
+            idleTimeout = n
         default: throw fail("unknown setting")
         }
     }

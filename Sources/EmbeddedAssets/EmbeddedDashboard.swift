@@ -558,35 +558,37 @@ public enum EmbeddedDashboard {
             ICdHaUInXTsKICBsZXQgdiA9IG4gLyAxMDI0LCBpID0gMDsKICB3aGlsZSAodiA+PSAxMDI0ICYmIGkgPCB1bml0cy5sZW5ndGgg
             LSAxKSB7IHYgLz0gMTAyNDsgaSsrOyB9CiAgcmV0dXJuIGAke3YudG9GaXhlZCh2IDwgMTAgPyAxIDogMCl9ICR7dW5pdHNbaV19
             YDsKfQoKZXhwb3J0IGZ1bmN0aW9uIGZtdFRpbWUocykgewogIGlmICghcykgcmV0dXJuICcnOwogIGNvbnN0IGQgPSBuZXcgRGF0
-            ZShzKTsKICByZXR1cm4gaXNOYU4oZCkgPyBzIDogZC50b0xvY2FsZVN0cmluZygpOwp9CgpleHBvcnQgZnVuY3Rpb24gY29weUJ1
-            dHRvbih0ZXh0LCBsYWJlbCA9ICdDb3B5JykgewogIGNvbnN0IGIgPSBoKCdidXR0b24nLCB7IHR5cGU6ICdidXR0b24nLCBjbGFz
-            czogJ3NtYWxsJywgJ2FyaWEtbGFiZWwnOiBgJHtsYWJlbH06ICR7dGV4dH1gLCB0aXRsZTogJ0NvcHkgdG8gY2xpcGJvYXJkJyB9
-            LCBsYWJlbCk7CiAgYi5hZGRFdmVudExpc3RlbmVyKCdjbGljaycsIGFzeW5jICgpID0+IHsKICAgIHRyeSB7CiAgICAgIGF3YWl0
-            IG5hdmlnYXRvci5jbGlwYm9hcmQud3JpdGVUZXh0KHRleHQpOwogICAgfSBjYXRjaCB7CiAgICAgIC8vIENsaXBib2FyZCBBUEkg
-            bmVlZHMgYSBzZWN1cmUgY29udGV4dDsgZmFsbCBiYWNrIHRvIGEgc2VsZWN0aW9uIGNvcHkuCiAgICAgIGNvbnN0IHRhID0gaCgn
-            dGV4dGFyZWEnLCB7IGNsYXNzOiAnc3Itb25seScgfSwgdGV4dCk7CiAgICAgIGRvY3VtZW50LmJvZHkuYXBwZW5kKHRhKTsKICAg
-            ICAgdGEuc2VsZWN0KCk7CiAgICAgIGRvY3VtZW50LmV4ZWNDb21tYW5kKCdjb3B5Jyk7CiAgICAgIHRhLnJlbW92ZSgpOwogICAg
-            fQogICAgYi50ZXh0Q29udGVudCA9ICdDb3BpZWQnOwogICAgc2V0VGltZW91dCgoKSA9PiB7IGIudGV4dENvbnRlbnQgPSBsYWJl
-            bDsgfSwgMTUwMCk7CiAgfSk7CiAgcmV0dXJuIGI7Cn0KCmV4cG9ydCBmdW5jdGlvbiBiYWRnZShzdGF0ZSwgdGV4dCA9IHN0YXRl
-            KSB7CiAgcmV0dXJuIGgoJ3NwYW4nLCB7IGNsYXNzOiBgYmFkZ2UgYmFkZ2UtJHtTdHJpbmcoc3RhdGUpLnJlcGxhY2UoL1teYS16
-            LV0vZ2ksICcnKX1gIH0sIHRleHQpOwp9CgpleHBvcnQgZnVuY3Rpb24gZmllbGQobGFiZWwsIGNvbnRyb2wsIGhpbnQpIHsKICBp
-            ZiAoIWNvbnRyb2wuaWQpIGNvbnRyb2wuaWQgPSB1aWQoJ2YnKTsKICByZXR1cm4gaCgnZGl2JywgeyBjbGFzczogJ2ZpZWxkJyB9
-            LCBoKCdsYWJlbCcsIHsgZm9yOiBjb250cm9sLmlkIH0sIGxhYmVsKSwgY29udHJvbCwKICAgIGhpbnQgPyBoKCdkaXYnLCB7IGNs
-            YXNzOiAnaGludCcgfSwgaGludCkgOiBudWxsKTsKfQoKZXhwb3J0IGZ1bmN0aW9uIGNhcmQodGl0bGUsIC4uLmNoaWxkcmVuKSB7
-            CiAgcmV0dXJuIGgoJ3NlY3Rpb24nLCB7IGNsYXNzOiAnY2FyZCcgfSwgdGl0bGUgPyBoKCdoMicsIHt9LCB0aXRsZSkgOiBudWxs
-            LCAuLi5jaGlsZHJlbik7Cn0KCmV4cG9ydCBmdW5jdGlvbiBwcmV0dHkodmFsdWUpIHsKICByZXR1cm4gaCgncHJlJywgeyBjbGFz
-            czogJ2NvZGUnIH0sIHR5cGVvZiB2YWx1ZSA9PT0gJ3N0cmluZycgPyB2YWx1ZSA6IEpTT04uc3RyaW5naWZ5KHZhbHVlLCBudWxs
-            LCAyKSk7Cn0KCi8qKiBBIHRhYmxlIHRoYXQgYmVjb21lcyBzdGFja2VkIGNhcmRzIG9uIG5hcnJvdyBzY3JlZW5zIChjZWxscyBj
-            YXJyeSB0aGVpciBjb2x1bW4gbmFtZSkuICovCmV4cG9ydCBmdW5jdGlvbiB0YWJsZShjb2x1bW5zLCByb3dzLCBvcHRzID0ge30p
-            IHsKICByZXR1cm4gaCgnZGl2JywgeyBjbGFzczogJ3RhYmxlLXdyYXAnIH0sIGgoJ3RhYmxlJywgeyBjbGFzczogYHJlc3BvbnNp
-            dmUgJHtvcHRzLmNsYXNzIHx8ICcnfWAsIGlkOiBvcHRzLmlkIH0sCiAgICBvcHRzLmNhcHRpb24gPyBoKCdjYXB0aW9uJywgeyBj
-            bGFzczogJ3NyLW9ubHknIH0sIG9wdHMuY2FwdGlvbikgOiBudWxsLAogICAgaCgndGhlYWQnLCB7fSwgaCgndHInLCB7fSwgY29s
-            dW1ucy5tYXAoKGMpID0+IGgoJ3RoJywgeyBzY29wZTogJ2NvbCcgfSwgYykpKSksCiAgICBoKCd0Ym9keScsIHt9LCByb3dzLm1h
-            cCgoY2VsbHMpID0+IHsKICAgICAgY29uc3QgdHIgPSBoKCd0cicpOwogICAgICBjZWxscy5mb3JFYWNoKChjLCBpKSA9PiB0ci5h
-            cHBlbmQoaCgndGQnLCB7ICdkYXRhLWxhYmVsJzogY29sdW1uc1tpXSB9LCBjKSkpOwogICAgICByZXR1cm4gdHI7CiAgICB9KSkp
-            KTsKfQoKZXhwb3J0IGZ1bmN0aW9uIGRsKHBhaXJzKSB7CiAgcmV0dXJuIGgoJ2RsJywgeyBjbGFzczogJ2t2JyB9LCBwYWlycy5m
-            aWx0ZXIoQm9vbGVhbikubWFwKChbaywgdl0pID0+IFtoKCdkdCcsIHt9LCBrKSwgaCgnZGQnLCB7fSwgdiA/PyAn4oCUJyldKSk7
-            Cn0K
+            ZShzKTsKICByZXR1cm4gaXNOYU4oZCkgPyBzIDogZC50b0xvY2FsZVN0cmluZygpOwp9CgovKiogYGxhYmVsYCBuYW1lcyB3aGF0
+            IGlzIGNvcGllZCAoJ0NvcHkgdG9rZW4nKTsgdGhlIGNvcGllZCB0ZXh0IGl0c2VsZiBuZXZlciBnb2VzIGludG8gYW4KICogIGF0
+            dHJpYnV0ZSAoYSB0b2tlbidzIHNlY3JldCB3b3VsZCBiZSByZWFkIG91dCBieSBzY3JlZW4gcmVhZGVycyBhbmQga2VwdCBpbiB0
+            aGUgRE9NKS4gKi8KZXhwb3J0IGZ1bmN0aW9uIGNvcHlCdXR0b24odGV4dCwgbGFiZWwgPSAnQ29weScpIHsKICBjb25zdCBiID0g
+            aCgnYnV0dG9uJywgeyB0eXBlOiAnYnV0dG9uJywgY2xhc3M6ICdzbWFsbCcsIHRpdGxlOiAnQ29weSB0byBjbGlwYm9hcmQnIH0s
+            IGxhYmVsKTsKICBiLmFkZEV2ZW50TGlzdGVuZXIoJ2NsaWNrJywgYXN5bmMgKCkgPT4gewogICAgdHJ5IHsKICAgICAgYXdhaXQg
+            bmF2aWdhdG9yLmNsaXBib2FyZC53cml0ZVRleHQodGV4dCk7CiAgICB9IGNhdGNoIHsKICAgICAgLy8gQ2xpcGJvYXJkIEFQSSBu
+            ZWVkcyBhIHNlY3VyZSBjb250ZXh0OyBmYWxsIGJhY2sgdG8gYSBzZWxlY3Rpb24gY29weS4KICAgICAgY29uc3QgdGEgPSBoKCd0
+            ZXh0YXJlYScsIHsgY2xhc3M6ICdzci1vbmx5JyB9LCB0ZXh0KTsKICAgICAgZG9jdW1lbnQuYm9keS5hcHBlbmQodGEpOwogICAg
+            ICB0YS5zZWxlY3QoKTsKICAgICAgZG9jdW1lbnQuZXhlY0NvbW1hbmQoJ2NvcHknKTsKICAgICAgdGEucmVtb3ZlKCk7CiAgICB9
+            CiAgICBiLnRleHRDb250ZW50ID0gJ0NvcGllZCc7CiAgICBzZXRUaW1lb3V0KCgpID0+IHsgYi50ZXh0Q29udGVudCA9IGxhYmVs
+            OyB9LCAxNTAwKTsKICB9KTsKICByZXR1cm4gYjsKfQoKZXhwb3J0IGZ1bmN0aW9uIGJhZGdlKHN0YXRlLCB0ZXh0ID0gc3RhdGUp
+            IHsKICByZXR1cm4gaCgnc3BhbicsIHsgY2xhc3M6IGBiYWRnZSBiYWRnZS0ke1N0cmluZyhzdGF0ZSkucmVwbGFjZSgvW15hLXot
+            XS9naSwgJycpfWAgfSwgdGV4dCk7Cn0KCmV4cG9ydCBmdW5jdGlvbiBmaWVsZChsYWJlbCwgY29udHJvbCwgaGludCkgewogIGlm
+            ICghY29udHJvbC5pZCkgY29udHJvbC5pZCA9IHVpZCgnZicpOwogIHJldHVybiBoKCdkaXYnLCB7IGNsYXNzOiAnZmllbGQnIH0s
+            IGgoJ2xhYmVsJywgeyBmb3I6IGNvbnRyb2wuaWQgfSwgbGFiZWwpLCBjb250cm9sLAogICAgaGludCA/IGgoJ2RpdicsIHsgY2xh
+            c3M6ICdoaW50JyB9LCBoaW50KSA6IG51bGwpOwp9CgpleHBvcnQgZnVuY3Rpb24gY2FyZCh0aXRsZSwgLi4uY2hpbGRyZW4pIHsK
+            ICByZXR1cm4gaCgnc2VjdGlvbicsIHsgY2xhc3M6ICdjYXJkJyB9LCB0aXRsZSA/IGgoJ2gyJywge30sIHRpdGxlKSA6IG51bGws
+            IC4uLmNoaWxkcmVuKTsKfQoKZXhwb3J0IGZ1bmN0aW9uIHByZXR0eSh2YWx1ZSkgewogIHJldHVybiBoKCdwcmUnLCB7IGNsYXNz
+            OiAnY29kZScgfSwgdHlwZW9mIHZhbHVlID09PSAnc3RyaW5nJyA/IHZhbHVlIDogSlNPTi5zdHJpbmdpZnkodmFsdWUsIG51bGws
+            IDIpKTsKfQoKLyoqIEEgdGFibGUgdGhhdCBiZWNvbWVzIHN0YWNrZWQgY2FyZHMgb24gbmFycm93IHNjcmVlbnMgKGNlbGxzIGNh
+            cnJ5IHRoZWlyIGNvbHVtbiBuYW1lKS4gKi8KZXhwb3J0IGZ1bmN0aW9uIHRhYmxlKGNvbHVtbnMsIHJvd3MsIG9wdHMgPSB7fSkg
+            ewogIHJldHVybiBoKCdkaXYnLCB7IGNsYXNzOiAndGFibGUtd3JhcCcgfSwgaCgndGFibGUnLCB7IGNsYXNzOiBgcmVzcG9uc2l2
+            ZSAke29wdHMuY2xhc3MgfHwgJyd9YCwgaWQ6IG9wdHMuaWQgfSwKICAgIG9wdHMuY2FwdGlvbiA/IGgoJ2NhcHRpb24nLCB7IGNs
+            YXNzOiAnc3Itb25seScgfSwgb3B0cy5jYXB0aW9uKSA6IG51bGwsCiAgICBoKCd0aGVhZCcsIHt9LCBoKCd0cicsIHt9LCBjb2x1
+            bW5zLm1hcCgoYykgPT4gaCgndGgnLCB7IHNjb3BlOiAnY29sJyB9LCBjKSkpKSwKICAgIGgoJ3Rib2R5Jywge30sIHJvd3MubWFw
+            KChjZWxscykgPT4gewogICAgICBjb25zdCB0ciA9IGgoJ3RyJyk7CiAgICAgIGNlbGxzLmZvckVhY2goKGMsIGkpID0+IHRyLmFw
+            cGVuZChoKCd0ZCcsIHsgJ2RhdGEtbGFiZWwnOiBjb2x1bW5zW2ldIH0sIGMpKSk7CiAgICAgIHJldHVybiB0cjsKICAgIH0pKSkp
+            Owp9CgpleHBvcnQgZnVuY3Rpb24gZGwocGFpcnMpIHsKICByZXR1cm4gaCgnZGwnLCB7IGNsYXNzOiAna3YnIH0sIHBhaXJzLmZp
+            bHRlcihCb29sZWFuKS5tYXAoKFtrLCB2XSkgPT4gW2goJ2R0Jywge30sIGspLCBoKCdkZCcsIHt9LCB2ID8/ICfigJQnKV0pKTsK
+            fQo=
             """),
         EmbeddedFile(path: "js/views/audit.js", base64: """
             Ly8gQXVkaXQgbG9nIChhZG1pbnMpOiBmaWx0ZXJzIGFuZCBwYWdpbmcgb3ZlciBHRVQgL2F1ZGl0LgppbXBvcnQgeyBnZXQgfSBm
@@ -1425,23 +1427,24 @@ public enum EmbeddedDashboard {
             YWQgPSBhc3luYyAoKSA9PiB7CiAgICBjb25zdCByZXMgPSBhd2FpdCBnZXQoJy90b2tlbnMnKTsKICAgIHJlcGxhY2UobGlzdCwg
             dGFibGUoWydOYW1lJywgJ1JvbGUnLCAnT3JncycsICdDcmVhdGVkJywgJ0xhc3QgdXNlZCcsICdTdGF0ZScsICcnXSwgcmVzLml0
             ZW1zLm1hcCgodCkgPT4gewogICAgICBjb25zdCByZXZva2UgPSBoKCdidXR0b24nLCB7IHR5cGU6ICdidXR0b24nLCBjbGFzczog
-            J2RhbmdlciBzbWFsbCcsIGRpc2FibGVkOiAhIXQucmV2b2tlZEF0IHx8IHQudG9rZW5JZCA9PT0gY3R4Lm1lLnRva2VuSWQgfSwg
-            J1Jldm9rZScpOwogICAgICByZXZva2UuYWRkRXZlbnRMaXN0ZW5lcignY2xpY2snLCAoKSA9PiB7CiAgICAgICAgaWYgKGNvbmZp
-            cm0oYFJldm9rZSB0b2tlbiAnJHt0Lm5hbWV9Jz9gKSkgYnVzeShyZXZva2UsIGxpc3RTbG90LCBhc3luYyAoKSA9PiB7IGF3YWl0
-            IGFwaSgnREVMRVRFJywgYC90b2tlbnMvJHtzZWcodC50b2tlbklkKX1gKTsgYXdhaXQgcmVsb2FkKCk7IH0pOwogICAgICB9KTsK
-            ICAgICAgcmV0dXJuIFt0Lm5hbWUsIHQucm9sZSwgKHQub3JncyB8fCBbXSkuam9pbignLCAnKSwgZm10VGltZSh0LmNyZWF0ZWRB
-            dCksIGZtdFRpbWUodC5sYXN0VXNlZEF0KSB8fCAnbmV2ZXInLAogICAgICAgIHQucmV2b2tlZEF0ID8gYmFkZ2UoJ2ZhaWxlZCcs
-            ICdyZXZva2VkJykgOiBiYWRnZSgnb2snLCAnYWN0aXZlJyksIHJldm9rZV07CiAgICB9KSkpOwogIH07CiAgZm9ybS5hZGRFdmVu
-            dExpc3RlbmVyKCdzdWJtaXQnLCAoZSkgPT4gewogICAgZS5wcmV2ZW50RGVmYXVsdCgpOwogICAgY3JlYXRlZC5yZXBsYWNlQ2hp
-            bGRyZW4oKTsKICAgIGNvbnN0IG9yZ3MgPSBmLm9yZ3MudmFsdWUuc3BsaXQoJywnKS5tYXAoKHMpID0+IHMudHJpbSgpKS5maWx0
-            ZXIoQm9vbGVhbik7CiAgICBidXN5KGJ1dHRvbiwgc2xvdCwgYXN5bmMgKCkgPT4gewogICAgICBjb25zdCB0ID0gYXdhaXQgYXBp
-            KCdQT1NUJywgJy90b2tlbnMnLCB7IG5hbWU6IGYubmFtZS52YWx1ZS50cmltKCksIHJvbGU6IGYucm9sZS52YWx1ZSwgb3JncyB9
-            KTsKICAgICAgcmVwbGFjZShjcmVhdGVkLCBoKCdkaXYnLCB7IGNsYXNzOiAnc3VjY2VzcycgfSwgaCgncCcsIHt9LCBgVG9rZW4g
-            Zm9yICcke3QubmFtZX0nICgke3Qucm9sZX0pLiBTdG9yZSBpdCBub3c6IGl0IGlzIG5vdCBzaG93biBhZ2Fpbi5gKSwKICAgICAg
-            ICBoKCdwcmUnLCB7IGNsYXNzOiAnY29kZSBicmVhaycsIGlkOiAndG9rZW4tdmFsdWUnIH0sIHQudG9rZW4pLCBjb3B5QnV0dG9u
-            KHQudG9rZW4sICdDb3B5IHRva2VuJykpKTsKICAgICAgZm9ybS5yZXNldCgpOwogICAgICBhd2FpdCByZWxvYWQoKTsKICAgIH0p
-            OwogIH0pOwogIG1haW4uYXBwZW5kKGNhcmQoJ05ldyB0b2tlbicsIGZvcm0sIHNsb3QsIGNyZWF0ZWQpLCBjYXJkKCdUb2tlbnMn
-            LCBsaXN0LCBsaXN0U2xvdCkpOwogIGF3YWl0IHJlbG9hZCgpOwp9Cg==
+            J2RhbmdlciBzbWFsbCcsICdhcmlhLWxhYmVsJzogYFJldm9rZSB0b2tlbiAke3QubmFtZX1gLAogICAgICAgIGRpc2FibGVkOiAh
+            IXQucmV2b2tlZEF0IHx8IHQudG9rZW5JZCA9PT0gY3R4Lm1lLnRva2VuSWQgfSwgJ1Jldm9rZScpOwogICAgICByZXZva2UuYWRk
+            RXZlbnRMaXN0ZW5lcignY2xpY2snLCAoKSA9PiB7CiAgICAgICAgaWYgKGNvbmZpcm0oYFJldm9rZSB0b2tlbiAnJHt0Lm5hbWV9
+            Jz9gKSkgYnVzeShyZXZva2UsIGxpc3RTbG90LCBhc3luYyAoKSA9PiB7IGF3YWl0IGFwaSgnREVMRVRFJywgYC90b2tlbnMvJHtz
+            ZWcodC50b2tlbklkKX1gKTsgYXdhaXQgcmVsb2FkKCk7IH0pOwogICAgICB9KTsKICAgICAgcmV0dXJuIFt0Lm5hbWUsIHQucm9s
+            ZSwgKHQub3JncyB8fCBbXSkuam9pbignLCAnKSwgZm10VGltZSh0LmNyZWF0ZWRBdCksIGZtdFRpbWUodC5sYXN0VXNlZEF0KSB8
+            fCAnbmV2ZXInLAogICAgICAgIHQucmV2b2tlZEF0ID8gYmFkZ2UoJ2ZhaWxlZCcsICdyZXZva2VkJykgOiBiYWRnZSgnb2snLCAn
+            YWN0aXZlJyksIHJldm9rZV07CiAgICB9KSkpOwogIH07CiAgZm9ybS5hZGRFdmVudExpc3RlbmVyKCdzdWJtaXQnLCAoZSkgPT4g
+            ewogICAgZS5wcmV2ZW50RGVmYXVsdCgpOwogICAgY3JlYXRlZC5yZXBsYWNlQ2hpbGRyZW4oKTsKICAgIGNvbnN0IG9yZ3MgPSBm
+            Lm9yZ3MudmFsdWUuc3BsaXQoJywnKS5tYXAoKHMpID0+IHMudHJpbSgpKS5maWx0ZXIoQm9vbGVhbik7CiAgICBidXN5KGJ1dHRv
+            biwgc2xvdCwgYXN5bmMgKCkgPT4gewogICAgICBjb25zdCB0ID0gYXdhaXQgYXBpKCdQT1NUJywgJy90b2tlbnMnLCB7IG5hbWU6
+            IGYubmFtZS52YWx1ZS50cmltKCksIHJvbGU6IGYucm9sZS52YWx1ZSwgb3JncyB9KTsKICAgICAgcmVwbGFjZShjcmVhdGVkLCBo
+            KCdkaXYnLCB7IGNsYXNzOiAnc3VjY2VzcycgfSwgaCgncCcsIHt9LCBgVG9rZW4gZm9yICcke3QubmFtZX0nICgke3Qucm9sZX0p
+            LiBTdG9yZSBpdCBub3c6IGl0IGlzIG5vdCBzaG93biBhZ2Fpbi5gKSwKICAgICAgICBoKCdwcmUnLCB7IGNsYXNzOiAnY29kZSBi
+            cmVhaycsIGlkOiAndG9rZW4tdmFsdWUnIH0sIHQudG9rZW4pLCBjb3B5QnV0dG9uKHQudG9rZW4sICdDb3B5IHRva2VuJykpKTsK
+            ICAgICAgZm9ybS5yZXNldCgpOwogICAgICBhd2FpdCByZWxvYWQoKTsKICAgIH0pOwogIH0pOwogIG1haW4uYXBwZW5kKGNhcmQo
+            J05ldyB0b2tlbicsIGZvcm0sIHNsb3QsIGNyZWF0ZWQpLCBjYXJkKCdUb2tlbnMnLCBsaXN0LCBsaXN0U2xvdCkpOwogIGF3YWl0
+            IHJlbG9hZCgpOwp9Cg==
             """),
     ]
 }

@@ -129,7 +129,9 @@ public final class DiscoveryService: Sendable {
         guard let colon = advertised.lastIndex(of: ":"), let host = addressRewrites[String(advertised[..<colon])] else {
             return advertised
         }
-        return host.contains(":") ? host : host + advertised[colon...]
+        // A rewrite with a port replaces it; a bare host (`[::1]` included) keeps the advertised one.
+        let hasPort = host.lastIndex(of: ":").map { !host.hasPrefix("[") || host[..<$0].hasSuffix("]") } ?? false
+        return hasPort ? host : host + advertised[colon...]
     }
 
     /// An endpoint for a discovered node of `mspID`: a statically configured node at the

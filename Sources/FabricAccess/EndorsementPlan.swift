@@ -18,12 +18,19 @@ public struct EndorsementPlan: Sendable {
     public static let unsatisfiable = "no endorsement combination can be satisfied"
 
     /// Peers that together satisfy some layout, avoiding `failed` addresses (advertised
-    /// endpoints); nil when no layout can be filled.
-    public func endorsers(excluding failed: Set<String> = []) -> [DiscoveredPeer]? {
+    /// endpoints); nil when no layout can be filled. Peers in `endorsed` already endorsed:
+    /// they fill their groups first and are not returned (internal/pkg/gateway/endorsement.go
+    /// `processEndorsement`: the first endorser counts toward the plan), so the result is what
+    /// is still to ask; layouts that use them come first.
+    public func endorsers(excluding failed: Set<String> = [], endorsed: Set<String> = []) -> [DiscoveredPeer]? {
+        var best: [DiscoveredPeer]?
         for layout in orderedLayouts() {
-            if let peers = select(layout, excluding: failed) { return peers }
+            guard let peers = select(layout, excluding: failed, endorsed: endorsed) else { continue }
+            let missing = peers.filter { !endorsed.contains($0.endpoint) }
+            if missing.count < peers.count { return missing }
+            if best == nil { best = missing }
         }
-        return nil
+        return best
     }
 
     /// Every peer that can run the chaincode, best first: for a query one of them is enough.
@@ -42,13 +49,16 @@ public struct EndorsementPlan: Sendable {
         }.map(\.element)
     }
 
-    func select(_ layout: [String: Int], excluding failed: Set<String>) -> [DiscoveredPeer]? {
+    func select(_ layout: [String: Int], excluding failed: Set<String>, endorsed: Set<String> = []) -> [DiscoveredPeer]? {
         var chosen: [DiscoveredPeer] = []
         for group in layout.keys.sorted() {
             let quantity = layout[group] ?? 0
             let available = (descriptor.groups[group] ?? []).filter { peer in
                 !failed.contains(peer.endpoint) && !chosen.contains { $0.endpoint == peer.endpoint }
-            }.sorted(by: preferred)
+            }.sorted { a, b in
+                let (ea, eb) = (endorsed.contains(a.endpoint), endorsed.contains(b.endpoint))
+                return ea != eb ? ea : preferred(a, b)
+            }
             guard available.count >= quantity else { return nil }
             chosen += available.prefix(quantity)
         }

@@ -32,7 +32,7 @@ public final class FabricNetwork: Sendable {
     /// Loads every identity (private keys are read here and kept only in memory) and creates
     /// the channels; connections open lazily on first use.
     public init(config: NetworkConfig, queryTimeout: Duration = .seconds(5), installTimeout: Duration = .seconds(300),
-                metrics: MetricsRegistry? = nil, addressRewrites: [String: String] = [:]) throws {
+                metrics: MetricsRegistry? = nil) throws {
         self.config = config
         self.queryTimeout = queryTimeout
         self.installTimeout = installTimeout
@@ -62,7 +62,7 @@ public final class FabricNetwork: Sendable {
         self.loopChannels = pool
         let hashes = try Self.clientCertificateHashes(config)
         clientCertificateHashes = hashes
-        let discovery = DiscoveryService(config: config, loop: loop.loop, addressRewrites: addressRewrites,
+        let discovery = DiscoveryService(config: config, loop: loop.loop, addressRewrites: config.addressRewrites,
                                          clientTLS: try Self.clientTLS(config), certificateHashes: hashes)
         self.discovery = discovery
         let transport = GRPCFabricTransport { [channels] endpoint in
@@ -127,6 +127,7 @@ public final class FabricNetwork: Sendable {
             switch source {
             case .mspDirectory(let dir): return try SigningIdentity.loadMSP(directory: dir, mspID: mspID)
             case .files(let cert, let key): return try SigningIdentity.load(certificateFile: cert, keyFile: key, mspID: mspID)
+            case .pkcs11(let cert, let settings): return try loadPKCS11(certificateFile: cert, settings, mspID: mspID)
             }
         } catch {
             throw NetworkError(.identityUnreadable, "cannot load the \(what) of \(mspID): \(error)")

@@ -27,6 +27,8 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
         case noAdminIdentity, noPeerConfigured, noUsablePeer, noOrderer
         /// A configured identity or TLS file cannot be read.
         case identityUnreadable, tlsUnreadable
+        /// The identity's key cannot sign right now (an HSM token removed or logged out); retry later.
+        case signerUnavailable
         /// The Discovery service refused a query (Fabric's words in `fabricMessage`), or its
         /// answer leaves no combination of reachable peers that satisfies the policy.
         case discoveryRefused
@@ -67,6 +69,7 @@ public struct NetworkError: Error, CustomStringConvertible, Sendable {
         case .noOrderer: "no_orderer"
         case .identityUnreadable: "identity"
         case .tlsUnreadable: "tls"
+        case .signerUnavailable: "signer_unavailable"
         case .discoveryRefused: "discovery_refused"
         }
     }
@@ -109,6 +112,8 @@ extension NetworkError {
         case let e as CommitError:
             return NetworkError(.transactionInvalid(e.validationCode), "transaction \(e.transactionID) was not committed as valid",
                                 peer: peer, org: org, fabricMessage: e.message)
+        case let e as SignerUnavailableError:
+            return NetworkError(.signerUnavailable, "cannot sign" + (org.map { " for \($0)" } ?? "") + ": \(e.message)", org: org)
         case let e as DefinitionValidationError:
             return NetworkError(.invalidDefinition, e.description)
         case let e as PolicyParseError:

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Configuration
+import FabricAccess
 import Foundation
 
 /// Validates a configuration file with the gateway's own parser and exits non-zero with the
-/// file, key and problem when it is wrong (CI checks the compose setup's file with it).
+/// file, key and problem when it is wrong (CI checks the compose setup's file with it). Unless
+/// `--syntax-only`, every identity is loaded too: key files read, PKCS#11 tokens logged in to and
+/// their keys found and checked against the certificates.
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config", abstract: "Validate a gateway configuration file without starting anything.")
@@ -18,8 +21,12 @@ struct CheckConfigCommand: ParsableCommand {
                 print("ok: \(config): server settings only (no network section)")
                 return
             }
+            // With the files present: load every identity as `serve` would (keys read, PKCS#11
+            // sessions opened, keys found and matched to their certificates), and say which.
+            let identities = syntaxOnly ? [] : try FabricNetwork.checkIdentities(network)
             print("ok: \(config): \(network.organizations.count) organizations, \(network.peers.count) peers, "
                   + "\(network.orderers.count) orderers, channels \(network.channels.joined(separator: ", "))")
+            for line in identities { print("  \(line)") }
         } catch {
             FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
             throw ExitCode(1)

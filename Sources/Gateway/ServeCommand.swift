@@ -18,6 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Flag(help: "Disable the per-request access log.") var noAccessLog = false
+    @Option(help: "Minimum request-body bytes per rate window, once a body has been read for one window (default 1024; 0: off).")
+    var minBodyBytes: Int?
+    @Option(help: "The minimum body rate's window in seconds (default 10).") var minBodyRateWindow: Int?
+    @Option(help: "Seconds for a request head to arrive before 408 (default 10).") var headerTimeout: Int?
+    @Option(help: "Seconds an idle keep-alive connection stays open (default 60).") var idleTimeout: Int?
     @Option(help: "Directory of the SQL migrations and their manifest.sha256 (default: the migrations embedded in the binary).")
     var migrationsDir: String?
     @Option(help: "Largest accepted chaincode package in bytes (default 100 MiB, the peer's gRPC limit).") var maxPackageBytes: Int64?
@@ -38,6 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.port = port
         serverConfig.threads = settings.threads
         serverConfig.accessLog = settings.accessLog
+        serverConfig.minBodyBytes = settings.minBodyBytes
+        serverConfig.minBodyRateWindowNanos = UInt64(settings.minBodyRateWindow) * 1_000_000_000
+        serverConfig.headerTimeoutNanos = UInt64(settings.headerTimeout) * 1_000_000_000
+        serverConfig.idleTimeoutNanos = UInt64(settings.idleTimeout) * 1_000_000_000
 
         let services = try await openServices(settings: settings, network: network, logger: logger)
         try await bootstrapToken(services, logger: logger)
@@ -119,6 +128,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let v = publicDir { s.publicDir = v }
         if let v = threads { try s.set("threads", to: String(v), from: .flag("--threads")) }
         if noAccessLog { s.accessLog = false }
+        if let v = minBodyBytes { try s.set("minBodyBytes", to: String(v), from: .flag("--min-body-bytes")) }
+        if let v = minBodyRateWindow { try s.set("minBodyRateWindow", to: String(v), from: .flag("--min-body-rate-window")) }
+        if let v = headerTimeout { try s.set("headerTimeout", to: String(v), from: .flag("--header-timeout")) }
+        if let v = idleTimeout { try s.set("idleTimeout", to: String(v), from: .flag("--idle-timeout")) }
         return (s, file?.network)
     }
 

@@ -1,7 +1,8 @@
 /// Serializes response heads and chunked framing (RFC 9112 §4, §7.1). Pure.
 public enum HTTPResponseEncoder {
-    /// Appends the status line and header fields, then the blank line.
-    public static func encodeHead(status: Int, headers: HTTPHeaders, into out: inout [UInt8]) {
+    /// Appends the status line and header fields, then the blank line. `fixed`: header lines
+    /// already encoded (`Name: value\r\n` each), sent with every response.
+    public static func encodeHead(status: Int, headers: HTTPHeaders, fixed: [UInt8] = [], into out: inout [UInt8]) {
         out.append(contentsOf: statusLine(status))
         for (name, value) in headers {
             out.append(contentsOf: name.utf8)
@@ -9,7 +10,15 @@ public enum HTTPResponseEncoder {
             out.append(contentsOf: value.utf8)
             out.append(0x0d); out.append(0x0a)
         }
+        out.append(contentsOf: fixed)
         out.append(0x0d); out.append(0x0a)
+    }
+
+    /// Header lines for `encodeHead(fixed:)`.
+    public static func encodeFields(_ fields: [(String, String)]) -> [UInt8] {
+        var out: [UInt8] = []
+        for (name, value) in fields { out.append(contentsOf: Array("\(name): \(value)\r\n".utf8)) }
+        return out
     }
 
     /// One chunk of a chunked body. Empty input produces nothing (the last chunk is separate).

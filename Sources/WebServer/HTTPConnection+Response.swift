@@ -9,6 +9,8 @@ extension HTTPConnection {
         switch action {
         case .none:
             break
+        case .admit:
+            runAdmission()
         case .sendContinue:
             output.append(HTTPResponseEncoder.continueResponse)
         case .dispatch(let body, let sendContinue):
@@ -53,7 +55,37 @@ extension HTTPConnection {
                         remoteAddress: clientHost, body: body)
         r.pathParameters = x.params
         r.routePattern = x.routePattern
+        r.admitted = x.admitted
         return r
+    }
+
+    /// Runs the route's admission check on this loop (like a handler); the body stays unread
+    /// until it admits the request, and a refusal is the response.
+    private func runAdmission() {
+        guard let x = inFlight, let admission = x.route?.admission else { preconditionFailure("admission without a route check") }
+        let request = makeRequest(x, body: .none)
+        let bound = LoopBound(self)
+        let exchange = LoopBound(x)
+        let loop = owner.loop
+        Task(executorPreference: loop) {
+            let result = await admission(request)
+            loop.execute { bound.value.finishAdmission(result, of: exchange.value) }
+        }
+    }
+
+    private func finishAdmission(_ result: AdmissionResult, of x: InFlight) {
+        // The connection may have closed (client gone, shutdown) while the check ran.
+        guard inFlight === x, machine.awaitsAdmission else { return }
+        switch result {
+        case .admit(let value):
+            x.admitted = value
+            perform(machine.admitted(now: Sys.monotonicNanos()))
+            processInput() // body bytes that arrived with the head or meanwhile
+            // The client had already shut down its side: nothing more comes (a partial body closes).
+            if machine.inputEnded && !closed { perform(machine.inputEnded(eof: true)) }
+        case .refuse(let response):
+            startResponse(response)
+        }
     }
 
     private func dispatch(_ body: HTTPConnectionStateMachine.DispatchBody) {
@@ -126,6 +158,7 @@ extension HTTPConnection {
         if case .stream = response.body, !noBody { streaming = true }
         guard let start = machine.responseStarted(streaming: streaming, draining: owner.draining) else { return }
         if start.abandonStream { x.stream?.finish(.responseAlreadySent) }
+        if start.discardInput { readBuffer = [] }
         x.status = response.status
         var headers = response.headers
         headers.set("X-Request-ID", x.requestID)
@@ -137,16 +170,16 @@ extension HTTPConnection {
         switch response.body {
         case .empty:
             if response.status != 304 && response.status != 204 { headers.set("Content-Length", "0") }
-            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, into: &head)
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, fixed: owner.fixedHeaderBytes, into: &head)
             output.append(head)
         case .bytes(let bytes):
             if response.status != 304 && response.status != 204 { headers.set("Content-Length", String(bytes.count)) }
-            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, into: &head)
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, fixed: owner.fixedHeaderBytes, into: &head)
             output.append(head)
             if !noBody { output.append(bytes); x.sentBytes = bytes.count }
         case .file(let file):
             headers.set("Content-Length", String(file.size))
-            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, into: &head)
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, fixed: owner.fixedHeaderBytes, into: &head)
             output.append(head)
             if !noBody { output.append(file: file); x.sentBytes = file.size }
         case .stream(let producer):
@@ -154,7 +187,7 @@ extension HTTPConnection {
                 headers.remove("Content-Length")
                 headers.set("Transfer-Encoding", "chunked")
             }
-            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, into: &head)
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: headers, fixed: owner.fixedHeaderBytes, into: &head)
             output.append(head)
             if streaming { startStream(producer) }
         }
@@ -220,10 +253,8 @@ extension HTTPConnection {
         guard let x = inFlight else { return }
         let nanos = Sys.monotonicNanos() &- x.startNanos
         owner.app.onRequestComplete?(x.head.method, x.routePattern ?? "static", x.status, nanos)
-        guard owner.config.accessLog else { return }
-        owner.app.logger.info("\(x.head.method) \(x.head.path) \(x.status) \(x.sentBytes)B \(Double(nanos / 1000) / 1000)ms", metadata: [
-            "request-id": "\(x.requestID)", "client": "\(clientHost)",
-        ])
+        owner.accessLog?.record(method: x.head.method, path: x.head.path, status: x.status, bytes: x.sentBytes, nanos: nanos,
+                                requestID: x.requestID, client: clientHost)
     }
 
     // MARK: Closing

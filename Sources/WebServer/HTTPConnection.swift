@@ -21,6 +21,8 @@ final class HTTPConnection: IOHandler {
         var params: [String: String] = [:]
         var buffered: [UInt8] = []
         var stream: RequestBodyStream?
+        /// What the route's admission check returned (`Request.admitted`).
+        var admitted: (any Sendable)?
         var status = 0
         var sentBytes = 0
         var isHead: Bool { head.method == "HEAD" }
@@ -59,7 +61,8 @@ final class HTTPConnection: IOHandler {
         self.parser = HTTPRequestParser(limits: owner.config.parserLimits)
         let c = owner.config
         let timeouts = HTTPConnectionStateMachine.Timeouts(header: c.headerTimeoutNanos, body: c.bodyTimeoutNanos,
-                                                           idle: c.idleTimeoutNanos, linger: c.lingerTimeoutNanos)
+                                                           idle: c.idleTimeoutNanos, linger: c.lingerTimeoutNanos,
+                                                           minBodyRate: .init(bytes: c.minBodyBytes, window: c.minBodyRateWindowNanos))
         self.machine = HTTPConnectionStateMachine(timeouts: timeouts, now: Sys.monotonicNanos())
     }
 
@@ -219,7 +222,8 @@ final class HTTPConnection: IOHandler {
             x.route = route
             x.params = params
             let streams = if case .stream = route.bodyMode { true } else { false }
-            return .route(limit: route.bodyMode.limit, streamsBody: streams, defersLimit: route.deferBodyLimit)
+            return .route(limit: route.bodyMode.limit, streamsBody: streams, defersLimit: route.deferBodyLimit,
+                          admits: route.admission != nil)
         }
     }
 

@@ -31,13 +31,13 @@ extension HTTPConnectionStateMachine {
         case .serveStatic:
             if head.hasBody { return refuse(Self.bodyWithStaticGet, now: now) }
             return .dispatchStatic
-        case .route(let limit, let streamsBody, let defersLimit):
-            return routeHead(head, x: x, limit: limit, streamsBody: streamsBody, defersLimit: defersLimit, now: now)
+        case .route(let limit, let streamsBody, let defersLimit, let admits):
+            return routeHead(head, x: x, limit: limit, streamsBody: streamsBody, defersLimit: defersLimit, admits: admits, now: now)
         }
     }
 
     private mutating func routeHead(_ head: HTTPRequestHead, x: Exchange, limit: Int, streamsBody: Bool,
-                                    defersLimit: Bool, now: UInt64) -> Action {
+                                    defersLimit: Bool, admits: Bool, now: UInt64) -> Action {
         var x = x
         if case .contentLength(let n) = head.bodyFraming, n > limit {
             // Refused from the declared length, before any of the body is read (and without
@@ -50,7 +50,29 @@ extension HTTPConnectionStateMachine {
         }
         guard head.hasBody else { return .dispatch(.none, sendContinue: false) }
         let sendContinue = head.expectsContinue
-        x.body = .receiving(BodyProgress(limit: limit, sink: streamsBody ? .stream : .buffer, defersLimit: defersLimit))
+        let progress = BodyProgress(limit: limit, sink: streamsBody ? .stream : .buffer, defersLimit: defersLimit, startedAt: now)
+        if admits {
+            // Authentication and permission before the body (issue 17 §3, issue 20 item 3): a
+            // refused request is answered without its body being read, and without `100 Continue`.
+            x.body = .awaitingAdmission(progress, sendContinue: sendContinue)
+            state = .exchange(x)
+            return .admit
+        }
+        return startBody(x, progress, sendContinue: sendContinue)
+    }
+
+    /// The route's admission check passed: the body is read from now on (its rate counted from now).
+    mutating func admitted(now: UInt64) -> Action {
+        guard case .exchange(var x) = state, case .awaitingAdmission(var progress, let sendContinue) = x.body else { return .none }
+        progress.startedAt = now
+        x.lastProgress = now
+        return startBody(x, progress, sendContinue: sendContinue)
+    }
+
+    private mutating func startBody(_ x: Exchange, _ progress: BodyProgress, sendContinue: Bool) -> Action {
+        var x = x
+        let streamsBody = progress.sink == .stream
+        x.body = .receiving(progress)
         if streamsBody {
             state = .exchange(x)
             return .dispatch(.stream, sendContinue: sendContinue)
@@ -136,6 +158,8 @@ extension HTTPConnectionStateMachine {
     mutating func resumeReading(now: UInt64) -> Bool {
         guard case .exchange(var x) = state, case .receiving(var p) = x.body, p.paused else { return false }
         p.paused = false
+        // Not the client's delay: the minimum rate starts a new window.
+        if p.window != nil { p.window = (now, p.received) }
         x.body = .receiving(p)
         x.lastProgress = now
         state = .exchange(x)

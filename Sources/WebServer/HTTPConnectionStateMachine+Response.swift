@@ -6,6 +6,8 @@ extension HTTPConnectionStateMachine {
         var closeConnection: Bool
         /// The body stream is still open: abandon it (the handler no longer needs it).
         var abandonStream: Bool
+        /// The request was refused before its body was read: drop what is buffered of it.
+        var discardInput = false
     }
 
     /// A response is ready to be queued. Nil when no response can be sent now (the connection is
@@ -13,7 +15,14 @@ extension HTTPConnectionStateMachine {
     mutating func responseStarted(streaming: Bool, draining: Bool) -> ResponseStart? {
         guard case .exchange(var x) = state, !x.response.hasStarted else { return nil }
         var abandonStream = false
-        if case .receiving(var p) = x.body {
+        var discardInput = false
+        if case .awaitingAdmission = x.body {
+            // Refused by the route's admission check: the body is never read, and the connection
+            // closes after the response (its input holds the unread body).
+            x.closeAfterResponse = true
+            x.body = .complete
+            discardInput = true
+        } else if case .receiving(var p) = x.body {
             // Answered before the body was read: the rest is read and thrown away, and the
             // connection ends after the response (its end in the input is not worth waiting for).
             x.closeAfterResponse = true
@@ -24,7 +33,7 @@ extension HTTPConnectionStateMachine {
         if !x.keepAlive || draining { x.closeAfterResponse = true }
         x.response = streaming ? .streaming : .written
         state = .exchange(x)
-        return ResponseStart(closeConnection: x.closeAfterResponse, abandonStream: abandonStream)
+        return ResponseStart(closeConnection: x.closeAfterResponse, abandonStream: abandonStream, discardInput: discardInput)
     }
 
     /// The producer of a streamed (chunked) response body finished.
@@ -69,8 +78,20 @@ extension HTTPConnectionStateMachine {
             // Nothing to answer (a partial head cannot be), or the answer is already written.
             return .close(failStream: nil)
         case .exchange(var x):
-            if case .receiving = x.body {
+            switch x.body {
+            case .receiving:
                 return .close(failStream: eof ? Self.clientClosedMidBody : nil)
+            case .awaitingAdmission:
+                // The whole body may be in the buffer already (sent, then `shutdown(SHUT_WR)`):
+                // the check goes on, and once admitted the owner parses what is buffered and
+                // reports the end again (`inputEnded` is set): a body cut short then closes.
+                guard !x.inputEnded else { return .none }
+                x.inputEnded = true
+                x.closeAfterResponse = true
+                state = .exchange(x)
+                return .stopReading
+            case .complete:
+                break
             }
             // A complete request: the client half-closed (`shutdown(SHUT_WR)`), which HTTP/1.1
             // allows (RFC 9112 §9.6). It still reads: answer, then close.
@@ -96,10 +117,28 @@ extension HTTPConnectionStateMachine {
             return .none
         case .lingering(let since, _):
             return now &- since > timeouts.linger ? .close(failStream: nil) : .none
-        case .exchange(let x):
-            guard case .receiving(let p) = x.body, !p.paused, now &- x.lastProgress > timeouts.body else { return .none }
-            if x.response.hasStarted { return .close(failStream: Self.bodyTimeout) }
-            return refuse(Self.bodyTimeout, endStream: p.sink == .stream, now: now)
+        case .exchange(var x):
+            // Nothing is read while the body is paused (our consumer is behind) or awaits admission.
+            guard case .receiving(var p) = x.body, !p.paused else { return .none }
+            var error: HTTPError?
+            if now &- x.lastProgress > timeouts.body {
+                error = Self.bodyTimeout
+            } else if timeouts.minBodyRate.bytes > 0 {
+                let rate = timeouts.minBodyRate
+                if let w = p.window {
+                    guard now &- w.at >= rate.window else { return .none }
+                    if p.received - w.received < rate.bytes { error = bodyTooSlow() } else { p.window = (now, p.received) }
+                } else if now &- p.startedAt >= rate.window {
+                    p.window = (now, p.received) // the grace is over: the first window starts
+                }
+                if error == nil {
+                    x.body = .receiving(p)
+                    state = .exchange(x)
+                }
+            }
+            guard let error else { return .none }
+            if x.response.hasStarted { return .close(failStream: error) }
+            return refuse(error, endStream: p.sink == .stream, now: now)
         case .idle(let since):
             if inputBuffered {
                 // Slowloris protection: the head must arrive within the header timeout.

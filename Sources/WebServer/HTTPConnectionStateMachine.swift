@@ -37,6 +37,9 @@ struct HTTPConnectionStateMachine {
     }
 
     enum Body {
+        /// The route checks the request before its body is read (`Route.admission`): nothing of
+        /// the body is parsed, and `100 Continue` (`sendContinue`) waits, until it is admitted.
+        case awaitingAdmission(BodyProgress, sendContinue: Bool)
         case receiving(BodyProgress)
         /// Received to its end, or given up on (then `closeAfterResponse` is set).
         case complete
@@ -52,6 +55,10 @@ struct HTTPConnectionStateMachine {
         let defersLimit: Bool
         /// The body stream's consumer is behind: the socket is not read until it catches up.
         var paused = false
+        /// When the body began to be read (admitted): the minimum rate applies after its grace.
+        var startedAt: UInt64 = 0
+        /// Start of the current minimum-rate window and the bytes received by then.
+        var window: (at: UInt64, received: Int)?
     }
 
     /// Where the body bytes of the current request go.
@@ -81,8 +88,9 @@ struct HTTPConnectionStateMachine {
         case refuse(HTTPError)
         /// No route: a static file (which takes no body).
         case serveStatic
-        /// A route: its body limit, whether it streams its body, whether it defers the limit.
-        case route(limit: Int, streamsBody: Bool, defersLimit: Bool)
+        /// A route: its body limit, whether it streams its body, whether it defers the limit, and
+        /// whether it checks the request (`Route.admission`) before a body is read.
+        case route(limit: Int, streamsBody: Bool, defersLimit: Bool, admits: Bool = false)
     }
 
     /// The body handed to a handler.
@@ -103,6 +111,8 @@ struct HTTPConnectionStateMachine {
 
     enum Action {
         case none
+        /// Run the route's admission check; its outcome comes back as `admitted` or a response.
+        case admit
         /// Queue the `100 Continue` interim response (RFC 9110 §10.1.1).
         case sendContinue
         /// Run the route's handler, optionally after queueing `100 Continue`.
@@ -152,6 +162,16 @@ struct HTTPConnectionStateMachine {
         var body: UInt64
         var idle: UInt64
         var linger: UInt64
+        /// Off when `bytes` is 0.
+        var minBodyRate = MinimumBodyRate(bytes: 0, window: 0)
+    }
+
+    /// A body must bring at least `bytes` per `window` once it has been read for one `window`
+    /// (the grace for a slow start): a client trickling a byte now and then, which the
+    /// no-progress timeout never catches, gets 408 and the connection closes.
+    struct MinimumBodyRate {
+        var bytes: Int
+        var window: UInt64
     }
 
     /// Bytes a lingering close discards before giving up on the client: enough for any body a
@@ -185,6 +205,12 @@ struct HTTPConnectionStateMachine {
         }
     }
 
+    /// The route's admission check is running: the body waits, unread.
+    var awaitsAdmission: Bool {
+        if case .exchange(let x) = state, case .awaitingAdmission = x.body { return true }
+        return false
+    }
+
     var inputDemand: InputDemand {
         switch state {
         case .idle, .lingering: return .read
@@ -207,4 +233,9 @@ struct HTTPConnectionStateMachine {
     static let headTimeout = HTTPError(status: 408, code: "request_timeout", message: "request head not received in time")
     static let bodyTimeout = HTTPError(status: 408, code: "request_timeout", message: "request body not received in time")
     static let bodyWithStaticGet = HTTPError.badRequest("GET request with a body")
+
+    func bodyTooSlow() -> HTTPError {
+        HTTPError(status: 408, code: "request_timeout",
+                  message: "request body slower than \(timeouts.minBodyRate.bytes) bytes per \(timeouts.minBodyRate.window / 1_000_000_000) s")
+    }
 }

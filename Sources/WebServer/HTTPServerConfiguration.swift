@@ -12,6 +12,14 @@ public struct HTTPServerConfiguration: Sendable {
     public var headerTimeoutNanos: UInt64 = 10_000_000_000
     /// A body that makes no progress for this long: 408 and close.
     public var bodyTimeoutNanos: UInt64 = 60_000_000_000
+    /// Minimum body rate (issue 20 item 3): once a body has been read for one window, each window
+    /// must bring at least this many bytes, else 408 and close. Without it a client sending a
+    /// byte every few seconds holds a connection forever (each byte resets the no-progress
+    /// timeout). 1 KiB per 10 s is below any real client's rate (a phone on a bad link moves
+    /// more in a second); 0 turns the check off. Counted only while the server reads the body:
+    /// not while it waits for its own consumer (back-pressure) or the route's admission check.
+    public var minBodyBytes = 1024
+    public var minBodyRateWindowNanos: UInt64 = 10_000_000_000
     /// An idle keep-alive connection is closed silently after this long.
     public var idleTimeoutNanos: UInt64 = 60_000_000_000
     /// After the response that ends a connection, unread request bytes are drained (so the client
@@ -27,8 +35,12 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxAcceptsPerWakeup = 64
     /// Graceful shutdown waits this long for in-flight requests, then closes everything.
     public var shutdownGraceNanos: UInt64 = 10_000_000_000
-    /// One access-log line per request (info level).
+    /// One access-log line per request, written in batches per loop (`AccessLog`).
     public var accessLog = true
+    /// Where the access log goes (tests capture it).
+    public var accessLogSink = AccessLogSink.standardError
+    /// The listener serves TLS: responses also carry `Strict-Transport-Security` (`securityHeaders`).
+    public var servesTLS = false
 
     public init() {}
 }

@@ -14,6 +14,9 @@ public struct Request: Sendable {
     /// The matched route's pattern (for logs and metrics), or nil for static files.
     public internal(set) var routePattern: String?
     public internal(set) var body: RequestBody
+    /// What the route's admission check returned for a request with a body (`AdmissionResult.admit`);
+    /// nil when no check ran (no body, or no admission on the route).
+    public internal(set) var admitted: (any Sendable)?
 
     public init(method: String, path: String, rawQuery: String, headers: HTTPHeaders, requestID: String,
                 remoteAddress: String, body: RequestBody = .none) {

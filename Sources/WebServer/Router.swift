@@ -20,6 +20,19 @@ public enum BodyMode: Sendable {
 public typealias AsyncHandler = @Sendable (Request) async throws -> Response
 public typealias InlineHandler = @Sendable (Request) throws -> Response
 
+/// A route's check of a request before any of its body is read (and before `100 Continue`):
+/// a request that will be refused gets its final status without the client sending, or the
+/// server reading, its body (RFC 9110 §10.1.1 lets a server answer instead of 100).
+public typealias Admission = @Sendable (Request) async -> AdmissionResult
+
+public enum AdmissionResult: Sendable {
+    /// Read the body and run the handler; the value reaches it as `Request.admitted` (the caller
+    /// the check identified), so the handler need not check again.
+    case admit(any Sendable)
+    /// Answer with this response; the unread body is not read, and the connection closes.
+    case refuse(Response)
+}
+
 /// One entry of the route table.
 public struct Route: Sendable {
     public enum Handler: Sendable {
@@ -35,6 +48,8 @@ public struct Route: Sendable {
     /// When true, a body over the limit reaches the handler as `.tooLarge` instead of the server
     /// answering 413 itself: an API authenticates and audits before refusing the size.
     public let deferBodyLimit: Bool
+    /// Runs when the request has a body, before it is read; nil: none.
+    public let admission: Admission?
     public let handler: Handler
     let segments: [Segment]
 
@@ -44,12 +59,13 @@ public struct Route: Sendable {
     }
 
     public init(_ method: String, _ pattern: String, body: BodyMode = .defaultBuffered, deferBodyLimit: Bool = false,
-                handler: Handler) {
+                admission: Admission? = nil, handler: Handler) {
         precondition(pattern.hasPrefix("/"), "route pattern must start with '/': \(pattern)")
         self.method = method
         self.pattern = pattern
         self.bodyMode = body
         self.deferBodyLimit = deferBodyLimit
+        self.admission = admission
         self.handler = handler
         self.segments = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { s in
             if s.hasPrefix("{") && s.hasSuffix("}") { return .parameter(String(s.dropFirst().dropLast())) }

@@ -36,6 +36,10 @@ final class ServerLoop: IOHandler {
     private(set) var dateHeader = ""
     private var dateSecond = 0
     private let requestIDPrefix: String
+    /// `config.securityHeaders`, encoded once: every response head ends with these bytes.
+    let fixedHeaderBytes: [UInt8]
+    /// Nil when the access log is off.
+    let accessLog: AccessLog?
     private var requestCounter: UInt64 = 0
 
     static let serviceUnavailable: [UInt8] = Array((
@@ -51,6 +55,8 @@ final class ServerLoop: IOHandler {
         self.app = app
         self.counter = counter
         requestIDPrefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-\(index)-"
+        fixedHeaderBytes = HTTPResponseEncoder.encodeFields(config.securityHeaders)
+        accessLog = config.accessLog ? AccessLog(sink: config.accessLogSink, loop: loop) : nil
         refreshDate()
     }
 
@@ -129,6 +135,10 @@ final class ServerLoop: IOHandler {
         var buf = [CChar](repeating: 0, count: 64)
         let n = strftime(&buf, 64, "%a, %d %b %Y %H:%M:%S GMT", &tmv)
         dateHeader = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let accessLog {
+            let m = strftime(&buf, 64, "%Y-%m-%dT%H:%M:%SZ", &tmv)
+            accessLog.timestamp = buf[0..<m].map { UInt8(bitPattern: $0) }
+        }
     }
 
     // MARK: Shutdown
@@ -149,6 +159,7 @@ final class ServerLoop: IOHandler {
     }
 
     private func finishDrain() {
+        accessLog?.flush() // every line of a graceful stop is written
         let d = drainDone
         drainDone = nil
         d?()

@@ -44,6 +44,8 @@ extension AccessControlTests {
               contentType: nil, body: nil, allowedStatus: 404),
         Probe(method: "GET", route: "/api/v1/packages/{packageId}/content", path: "/api/v1/packages/nope:00/content",
               permission: "read", contentType: nil, body: nil, allowedStatus: 404),
+        Probe(method: "GET", route: "/api/v1/packages/{packageId}/manifests", path: "/api/v1/packages/nope:00/manifests?format=compose&image=cc:1",
+              permission: "read", contentType: nil, body: nil, allowedStatus: 404),
         Probe(method: "POST", route: "/api/v1/packages", path: "/api/v1/packages", permission: "packages:write",
               contentType: "text/plain", body: Array("hello".utf8), allowedStatus: 415),
         Probe(method: "POST", route: "/api/v1/packages/ccaas", path: "/api/v1/packages/ccaas", permission: "packages:write",

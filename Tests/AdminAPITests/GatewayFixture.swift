@@ -80,6 +80,10 @@ final class GatewayFixture: Sendable {
         config.port = 0
         config.threads = 1
         config.accessLog = true
+        let recorder = logs
+        config.accessLogSink = AccessLogSink { batch in
+            for line in batch.split(separator: 0x0a) { recorder.append(String(decoding: line, as: UTF8.self)) }
+        }
         server = try HTTPServer(config: config, app: try application.httpApplication(publicDirectory: nil, logger: logs.logger("http")))
     }
 

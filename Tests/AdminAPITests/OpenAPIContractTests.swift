@@ -86,6 +86,24 @@ import Yams
         }
     }
 
+    @Test("x-deadline-seconds of each operation == the route's deadline; a bounded route documents 504 and says its bound")
+    func deadlinesMatch() async throws {
+        let byKey = Dictionary(uniqueKeysWithValues: try Self.operations(try Self.loadSpec()).map { ($0.key, $0.object) })
+        try await Self.withApplication { app in
+            #expect(app.apiRoutes.filter { $0.deadline != nil }.count >= 14, "every Fabric-backed route has a deadline")
+            for route in app.apiRoutes {
+                let key = "\(route.method) \(route.path)"
+                let op = try #require(byKey[key], "\(key) is not documented")
+                let seconds = route.deadline.map { Int($0.components.seconds) }
+                #expect(op["x-deadline-seconds"] as? Int == seconds, "\(key): x-deadline-seconds must be \(seconds.map(String.init) ?? "absent")")
+                guard let seconds else { continue }
+                #expect((op["responses"] as? [String: Any])?["504"] != nil, "\(key) is bounded: it must document 504")
+                #expect((op["description"] as? String)?.contains("within \(seconds) s") == true,
+                        "\(key): the description must say it answers within \(seconds) s")
+            }
+        }
+    }
+
     @Test("each operation documents the errors its permission and parameters can produce")
     func errorResponsesDocumented() async throws {
         let spec = try Self.loadSpec()

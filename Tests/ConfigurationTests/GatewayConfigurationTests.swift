@@ -32,6 +32,22 @@ struct GatewayConfigurationTests {
         #expect(s.listen == "127.0.0.1:3")
     }
 
+    @Test("the minimum body rate and the header and idle timeouts: file < environment < flags, validated")
+    func slowClientLimits() throws {
+        var s = try GatewayConfiguration.parse(yaml: "server: {minBodyBytes: 2048, minBodyRateWindow: 5, headerTimeout: 7}\n",
+                                               file: "g.yaml").server
+        #expect(s.minBodyBytes == 2048 && s.minBodyRateWindow == 5 && s.headerTimeout == 7 && s.idleTimeout == 60)
+        try s.apply(environment: ["GATEWAY_MIN_BODY_BYTES": "0", "GATEWAY_IDLE_TIMEOUT": "30"])
+        #expect(s.minBodyBytes == 0 && s.idleTimeout == 30)
+        try s.set("minBodyRateWindow", to: "20", from: .flag("--min-body-rate-window"))
+        #expect(s.minBodyRateWindow == 20)
+        #expect(ServerSettings().minBodyBytes == 1024 && ServerSettings().minBodyRateWindow == 10)
+        #expect(problem { try s.set("minBodyRateWindow", to: "0", from: .flag("--min-body-rate-window")) }
+            == "--min-body-rate-window: minBodyRateWindow must be 1...3600 seconds")
+        #expect(problem { try s.apply(environment: ["GATEWAY_MIN_BODY_BYTES": "-1"]) }
+            == "environment variable GATEWAY_MIN_BODY_BYTES: minBodyBytes must be 0...1073741824 bytes")
+    }
+
     @Test("errors name the file or variable or flag, the key and the problem")
     func errors() {
         #expect(problem { _ = try GatewayConfiguration.parse(yaml: "server: {threads: 0}\n", file: "/etc/g.yaml") }

@@ -83,7 +83,9 @@ struct FabricSimEndToEndTests {
         let committed = try await org1.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: "mychannel",
                                               endorsingPeers: [p1, p2], orderer: sim.orderer, commitPeer: p1)
         #expect(committed.isValid)
-        let queried = try await org2.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: "mychannel", on: p2)
+        // Asked on p1, the peer whose commit event was awaited: p2 may not have the block yet (peers
+        // commit independently, as gossip does in Fabric).
+        let queried = try await org2.evaluate(Lifecycle.queryChaincodeDefinition(name: name), channelID: "mychannel", on: p1)
         #expect(queried.definition.sequence == 1 && queried.approvals == ["Org1MSP": true, "Org2MSP": true])
         #expect(try queried.definition.endorsementPolicy()?.description == "OR('Org1MSP.peer', 'Org2MSP.peer')")
         let all = try await org2.evaluate(Lifecycle.queryChaincodeDefinitions(), channelID: "mychannel", on: p1)

@@ -36,6 +36,7 @@ struct ConnectionProfileSimTests {
         switch source {
         case .mspDirectory(let dir): return "{mspDir: '\(dir)'}"
         case .files(let cert, let key): return "{certFile: '\(cert)', keyFile: '\(key)'}"
+        case .pkcs11: preconditionFailure("fabric-sim's gateway.yaml has no PKCS#11 identities")
         case nil: return "null"
         }
     }

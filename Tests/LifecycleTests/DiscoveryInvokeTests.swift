@@ -24,14 +24,20 @@ import Testing
             self.services = services
         }
 
-        static func start(keepOrderer: Bool = true) async throws -> Org2Gateway {
+        /// `advertiseNames`: the peers advertise names this host does not resolve, and the gateway
+        /// reads the sim's `gateway-Org2MSP.yaml` (its `network.addressRewrites` maps them to
+        /// 127.0.0.1, no orderer); `rewrite: false` drops the map.
+        static func start(keepOrderer: Bool = true, advertiseNames: Bool = false, rewrite: Bool = true) async throws -> Org2Gateway {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discovery-\(UUID().uuidString.prefix(8))")
             let sim = try await FabricSimulator.start(directory: dir.appendingPathComponent("sim"),
-                                                      arguments: ["--orgs", "3", "--base-port", "0", "--mutual-tls"])
+                                                      arguments: ["--orgs", "3", "--base-port", "0", "--mutual-tls"]
+                                                          + (advertiseNames ? ["--advertise-names", "--per-org-configs"] : []))
             do {
-                var network = try #require(try NetworkConfig.load(path: dir.appendingPathComponent("sim/gateway.yaml").path))
+                let file = advertiseNames ? "sim/gateway-Org2MSP.yaml" : "sim/gateway.yaml"
+                var network = try #require(try NetworkConfig.load(path: dir.appendingPathComponent(file).path))
                 network.organizations = network.organizations.filter { $0.mspID == "Org2MSP" }
                 if !keepOrderer { network.orderers = [] }
+                if !rewrite { network.addressRewrites = [:] }
                 let services = try await LifecycleFixture.openServices(dir.appendingPathComponent("data"), network: network)
                 return Org2Gateway(dir: dir, sim: sim, services: services)
             } catch {
@@ -47,9 +53,12 @@ import Testing
         }
 
         /// Deploys with the Python client, as another tool would: every org approves and commits.
-        func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP") throws {
+        /// `commit: false` stops after every org approved; `collections`: peer CLI's collections config JSON.
+        func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP", commit: Bool = true,
+                    collections: String? = nil) throws {
             let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
-            _ = try runCommand([LifecycleFixture.python, script, simDir, name, "--orgs", orgs] + (policy.map { ["--policy", $0] } ?? []),
+            _ = try runCommand([LifecycleFixture.python, script, simDir, name, "--orgs", orgs] + (policy.map { ["--policy", $0] } ?? [])
+                               + (commit ? [] : ["--no-commit"]) + (collections.map { ["--collections", $0] } ?? []),
                                standardError: .capture).checked()
         }
 
@@ -60,8 +69,9 @@ import Testing
             #expect(r.status == 200, "\(r.text)")
         }
 
-        static func run(keepOrderer: Bool = true, _ body: (Org2Gateway) async throws -> Void) async throws {
-            let g = try await start(keepOrderer: keepOrderer)
+        static func run(keepOrderer: Bool = true, advertiseNames: Bool = false, rewrite: Bool = true,
+                        _ body: (Org2Gateway) async throws -> Void) async throws {
+            let g = try await start(keepOrderer: keepOrderer, advertiseNames: advertiseNames, rewrite: rewrite)
             do { try await body(g) } catch {
                 await g.stop()
                 throw error
@@ -127,6 +137,61 @@ import Testing
             try g.deploy("cc-noorderer", policy: "OR('Org1MSP.peer','Org2MSP.peer')")
             let (_, status) = try await g.invoke.submit(Self.call("InitLedger"), channel: "mychannel", name: "cc-noorderer")
             #expect(status.validationCode == .valid)
+        }
+    }
+
+    @Test("peers advertising names only Docker resolves are reached through the config file's addressRewrites")
+    func addressRewrites() async throws {
+        try await Org2Gateway.run(advertiseNames: true) { g in
+            #expect(g.services.lifecycle?.network.config.addressRewrites["peer0.org1.example.com"] == "127.0.0.1")
+            try g.deploy("cc-rewrite", policy: "AND('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
+            let (_, status) = try await g.invoke.submit(Self.call("CreateAsset", ["a3", "green", "2", "max", "7"]),
+                                                        channel: "mychannel", name: "cc-rewrite")
+            #expect(status.validationCode == .valid)
+        }
+        // Without the map the advertised names are dialled as they are, and the plan's peers cannot be reached.
+        try await Org2Gateway.run(advertiseNames: true, rewrite: false) { g in
+            try g.deploy("cc-rewrite", policy: "AND('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
+            do {
+                _ = try await g.invoke.submit(Self.call("CreateAsset", ["a3", "green", "2", "max", "7"]), channel: "mychannel", name: "cc-rewrite")
+                Issue.record("submit succeeded without the address rewrites")
+            } catch let e as NetworkError {
+                #expect(e.kind == .discoveryRefused || e.isTransportFailure, "\(e)")
+            }
+        }
+    }
+
+    @Test("a collection whose endorsement policy differs from the chaincode's: the plan from the peer's interest satisfies it")
+    func collectionPolicy() async throws {
+        try await Org2Gateway.run { g in
+            // Org2 alone satisfies the chaincode's policy; writes to `secret` need Org1 and Org3
+            // (the collection's policy replaces the chaincode's for them, and discovery's plan
+            // for the interest the first endorsement reports covers both).
+            let collections = """
+                [{"name": "secret", "policy": "OR('Org1MSP.member','Org2MSP.member','Org3MSP.member')", "requiredPeerCount": 0,
+                  "maxPeerCount": 3, "endorsementPolicy": {"signaturePolicy": "AND('Org1MSP.peer','Org3MSP.peer')"}}]
+                """
+            try g.deploy("cc-private", policy: "OR('Org2MSP.peer')", collections: collections)
+            let (_, status) = try await g.invoke.submit(Self.call("PutPrivate", ["secret", "k1", "hidden"]), channel: "mychannel", name: "cc-private")
+            #expect(status.validationCode == .valid)
+            let read = try await g.invoke.evaluate(Self.call("ReadPrivate", ["secret", "k1"]), channel: "mychannel", name: "cc-private")
+            #expect(String(decoding: read, as: UTF8.self) == "hidden")
+            // A public write needs the chaincode's policy only: still one endorsement, still VALID.
+            let (_, plain) = try await g.invoke.submit(Self.call("CreateAsset", ["a9", "red", "1", "eve", "3"]), channel: "mychannel", name: "cc-private")
+            #expect(plain.validationCode == .valid)
+        }
+    }
+
+    @Test("a chaincode-to-chaincode call: the plan covers the called chaincode's policy")
+    func chaincodeToChaincode() async throws {
+        try await Org2Gateway.run { g in
+            try g.deploy("cc-caller", policy: "OR('Org2MSP.peer')")
+            try g.deploy("cc-callee", policy: "AND('Org1MSP.peer','Org3MSP.peer')")
+            let (_, status) = try await g.invoke.submit(Self.call("InvokeChaincode", ["cc-callee", "CreateAsset", "c1", "blue", "2", "kim", "8"]),
+                                                        channel: "mychannel", name: "cc-caller")
+            #expect(status.validationCode == .valid)
+            let read = try await g.invoke.evaluate(Self.call("ReadAsset", ["c1"]), channel: "mychannel", name: "cc-callee")
+            #expect(String(decoding: read, as: UTF8.self).contains("kim"))
         }
     }
 }

@@ -28,12 +28,14 @@ final class LifecycleFixture: @unchecked Sendable {
 
     /// Starts a simulated network of `orgs` organizations (Org1MSP…OrgNMSP, `peersPerOrg` peers
     /// each) and a gateway on it.
-    static func start(orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false) async throws -> LifecycleFixture {
+    /// `configure` may change the network configuration the simulator wrote before the gateway opens it.
+    static func start(orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false,
+                      configure: (inout NetworkConfig) throws -> Void = { _ in }) async throws -> LifecycleFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let sim = try await startSimulator(dir.appendingPathComponent("sim").path, orgs: orgs, peersPerOrg: peersPerOrg, mutualTLS: mutualTLS)
         do {
-            return try await LifecycleFixture(directory: dir, sim: sim)
+            return try await LifecycleFixture(directory: dir, sim: sim, configure: configure)
         } catch {
             await sim.stop()
             throw error
@@ -42,8 +44,9 @@ final class LifecycleFixture: @unchecked Sendable {
 
     /// Starts a fixture, runs `body` on it and stops it, whether `body` throws or not.
     static func run(orgs: Int = 2, peersPerOrg: Int = 1, mutualTLS: Bool = false,
+                    configure: (inout NetworkConfig) throws -> Void = { _ in },
                     _ body: (LifecycleFixture) async throws -> Void) async throws {
-        let f = try await start(orgs: orgs, peersPerOrg: peersPerOrg, mutualTLS: mutualTLS)
+        let f = try await start(orgs: orgs, peersPerOrg: peersPerOrg, mutualTLS: mutualTLS, configure: configure)
         do {
             try await body(f)
         } catch {
@@ -53,12 +56,13 @@ final class LifecycleFixture: @unchecked Sendable {
         await f.stop()
     }
 
-    private init(directory: URL, sim: FabricSimulator) async throws {
+    private init(directory: URL, sim: FabricSimulator, configure: (inout NetworkConfig) throws -> Void) async throws {
         self.directory = directory
         self.sim = sim
         let simDir = directory.appendingPathComponent("sim").path
         ready = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: simDir + "/ready.json"))) as? [String: Any] ?? [:]
-        let network = try NetworkConfig.load(path: simDir + "/gateway.yaml")
+        var network = try NetworkConfig.load(path: simDir + "/gateway.yaml")
+        if network != nil { try configure(&network!) }
         services = try await Self.openServices(directory.appendingPathComponent("data"), network: network)
         server = try Self.serve(services, label: "test")
         let adminToken = try await services.tokens.create(name: "admin", role: .admin, orgs: []).token

@@ -177,12 +177,84 @@ import Testing
         #expect(describe(m.receivedBody(count: 101, now: 1)) == "discard")
         #expect(!m.acceptsInput)
     }
+
+    static let admitted = Machine.RequestPlan.route(limit: 100, streamsBody: false, defersLimit: false, admits: true)
+    static let admittedStream = Machine.RequestPlan.route(limit: 100, streamsBody: true, defersLimit: false, admits: true)
+
+    @Test("a route's admission runs before any body byte is parsed and before 100 Continue; admitted, the body is read")
+    func admissionBeforeBody() {
+        var (m, action) = Self.machine(Self.post(.contentLength(10), expectsContinue: true), plan: Self.admitted)
+        #expect(action == "admit")
+        #expect(!m.acceptsInput && m.inputDemand == .park && m.awaitsAdmission)
+        #expect(describe(m.checkTimeouts(now: 1_000, inputBuffered: true, draining: false)) == "none", "no body timeout while we check")
+        #expect(describe(m.admitted(now: 1_000)) == "continue")
+        #expect(m.acceptsInput && m.inputDemand == .read && !m.awaitsAdmission)
+        #expect(describe(m.receivedBody(count: 10, now: 1_001)) == "buffer")
+        #expect(describe(m.receivedEnd()) == "dispatch buffered")
+
+        var (s, first) = Self.machine(Self.post(expectsContinue: true), plan: Self.admittedStream)
+        #expect(first == "admit")
+        #expect(describe(s.admitted(now: 1)) == "dispatch stream +continue")
+        // Without a body there is nothing to hold back: the handler checks.
+        #expect(Self.machine(Self.get(), plan: Self.admitted).1 == "dispatch none")
+    }
+
+    @Test("refused at admission: the response goes out without 100 Continue, the body is never read, the connection closes")
+    func admissionRefused() {
+        var (m, _) = Self.machine(Self.post(.contentLength(10), expectsContinue: true), plan: Self.admitted)
+        let start = m.responseStarted(streaming: false, draining: false)
+        #expect(start == Machine.ResponseStart(closeConnection: true, abandonStream: false, discardInput: true))
+        #expect(!m.acceptsInput, "the body is not parsed")
+        #expect(describe(m.admitted(now: 2)) == "none", "a late admission changes nothing")
+        #expect(describe(m.outputDrained(now: 3)) == "complete linger")
+        // The client shutting down its side while the check runs: the body may be buffered
+        // whole, so the check goes on; admitted, a body cut short closes the connection.
+        var (c, _) = Self.machine(Self.post(.contentLength(10)), plan: Self.admitted)
+        #expect(describe(c.inputEnded(eof: true)) == "stopReading")
+        #expect(c.inputDemand == .none && c.awaitsAdmission)
+        #expect(describe(c.admitted(now: 1)) == "none")
+        #expect(describe(c.receivedBody(count: 4, now: 1)) == "buffer")
+        #expect(describe(c.inputEnded(eof: true)) == "close 400 client_closed")
+    }
+
+    static let rated = Machine.Timeouts(header: 10, body: 60, idle: 100, linger: 2, minBodyRate: .init(bytes: 1024, window: 10))
+
+    @Test("minimum body rate: free for the first window, then at least 1 KiB per window or 408")
+    func minimumBodyRate() {
+        // A trickle: a byte every 5 ticks (never 60 ticks without progress).
+        var m = Machine(timeouts: Self.rated, now: 0)
+        _ = m.receivedHead(Self.post(.contentLength(100_000)), plan: .route(limit: 1 << 20, streamsBody: false, defersLimit: false), now: 0)
+        var outcome = "none"
+        var t: UInt64 = 0
+        while outcome == "none" && t < 100 {
+            t += 1
+            if t % 5 == 0 { m.bytesRead(now: t, bufferWasEmpty: true); _ = m.receivedBody(count: 1, now: t) }
+            outcome = describe(m.checkTimeouts(now: t, inputBuffered: false, draining: false))
+        }
+        #expect(outcome == "respond 408 request_timeout")
+        #expect(t == 20, "grace until 10, then one window without 1 KiB")
+        // A steady 200 bytes a tick never trips it.
+        var fast = Machine(timeouts: Self.rated, now: 0)
+        _ = fast.receivedHead(Self.post(.contentLength(100_000)), plan: .route(limit: 1 << 20, streamsBody: false, defersLimit: false), now: 0)
+        for tick: UInt64 in 1...100 {
+            fast.bytesRead(now: tick, bufferWasEmpty: true)
+            _ = fast.receivedBody(count: 200, now: tick)
+            #expect(describe(fast.checkTimeouts(now: tick, inputBuffered: false, draining: false)) == "none")
+        }
+        // Paused by our own consumer: not the client's delay.
+        var p = Machine(timeouts: Self.rated, now: 0)
+        _ = p.receivedHead(Self.post(), plan: .route(limit: 1 << 20, streamsBody: true, defersLimit: false), now: 0)
+        _ = p.receivedBody(count: 10, now: 1)
+        p.bodyPaused()
+        #expect(describe(p.checkTimeouts(now: 50, inputBuffered: false, draining: false)) == "none")
+    }
 }
 
 /// A short, comparable description of an action.
 func describe(_ action: HTTPConnectionStateMachine.Action) -> String {
     switch action {
     case .none: return "none"
+    case .admit: return "admit"
     case .sendContinue: return "continue"
     case .dispatch(let body, let sendContinue):
         let name = switch body {

@@ -41,6 +41,15 @@ struct ServerFixture {
                 })
             }),
             Route("GET", "/boom", handler: .async { _ in throw CocoaError(.fileNoSuchFile) }),
+            // Checked before its body is read: admitted with `Authorization: let-me-in`.
+            Route("POST", "/guarded", body: .buffered(limit: 1 << 20), admission: { req in
+                guard req.headers["Authorization"] == "let-me-in" else {
+                    return .refuse(HTTPError(status: 401, code: "unauthorized", message: "no").response(requestID: req.requestID))
+                }
+                return .admit("caller-\(req.bodyBytes.count)")
+            }, handler: .async { req in
+                Response.json(.object([("admitted", .string(req.admitted as? String ?? "")), ("bytes", .int(req.bodyBytes.count))]))
+            }),
         ]
     }
 

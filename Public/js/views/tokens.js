@@ -20,7 +20,8 @@ export default async function render(main, ctx) {
   const reload = async () => {
     const res = await get('/tokens');
     replace(list, table(['Name', 'Role', 'Orgs', 'Created', 'Last used', 'State', ''], res.items.map((t) => {
-      const revoke = h('button', { type: 'button', class: 'danger small', disabled: !!t.revokedAt || t.tokenId === ctx.me.tokenId }, 'Revoke');
+      const revoke = h('button', { type: 'button', class: 'danger small', 'aria-label': `Revoke token ${t.name}`,
+        disabled: !!t.revokedAt || t.tokenId === ctx.me.tokenId }, 'Revoke');
       revoke.addEventListener('click', () => {
         if (confirm(`Revoke token '${t.name}'?`)) busy(revoke, listSlot, async () => { await api('DELETE', `/tokens/${seg(t.tokenId)}`); await reload(); });
       });

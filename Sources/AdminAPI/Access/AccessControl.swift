@@ -20,10 +20,48 @@ struct AccessControl: Sendable {
         self.logger = logger
     }
 
+    /// A request with a body is checked (rate limit, token, permission) before the body is read,
+    /// by the route's admission: a refused one gets its 401, 403 or 429 without its body being
+    /// read or `100 Continue` being sent. Without a body the handler's task checks it.
     func route(_ api: APIRoute) -> Route {
-        Route(api.method, api.path, body: api.body, deferBodyLimit: true, handler: .async { request in
-            await serve(api, request)
+        var admission: Admission?
+        if api.permission != .open { admission = { request in await admit(api, request) } }
+        return Route(api.method, api.path, body: api.body, deferBodyLimit: true, admission: admission, handler: .async { request in
+            Self.noStore(await serve(api, request))
         })
+    }
+
+    /// Every /api/v1 response is private to its caller and current only when made: no cache,
+    /// shared or the browser's, keeps it (issue 17 §3).
+    static func noStore(_ response: Response) -> Response {
+        var r = response
+        r.headers.set("Cache-Control", "no-store")
+        return r
+    }
+
+    /// The admission check: the caller's principal, or the refusal (audited like any other).
+    private func admit(_ api: APIRoute, _ request: Request) async -> AdmissionResult {
+        var principal: Principal?
+        do {
+            let p = try await authenticate(request)
+            principal = p
+            try Self.requirePermission(api.permission, of: p)
+            return .admit(p)
+        } catch {
+            let response = errorResponse(error, request)
+            if let action = api.auditAction {
+                await audit(action: action, request: request, principal: principal, ctx: nil, status: response.status)
+            }
+            return .refuse(Self.noStore(response))
+        }
+    }
+
+    static func requirePermission(_ permission: Permission, of p: Principal) throws {
+        guard p.role.grants(permission) else {
+            throw HTTPError(status: 403, code: "forbidden",
+                            message: "token '\(p.name)' (role \(p.role.rawValue)) lacks permission '\(permission.rawValue)'",
+                            details: [("missingPermission", .string(permission.rawValue))])
+        }
     }
 
     private func serve(_ api: APIRoute, _ request: Request) async -> Response {
@@ -31,21 +69,23 @@ struct AccessControl: Sendable {
         let response: Response
         var ctx: APIContext?
         do {
-            if api.permission != .open {
+            if let admitted = request.admitted as? Principal {
+                principal = admitted
+            } else if api.permission != .open {
                 let p = try await authenticate(request)
                 principal = p
-                guard p.role.grants(api.permission) else {
-                    throw HTTPError(status: 403, code: "forbidden",
-                                    message: "token '\(p.name)' (role \(p.role.rawValue)) lacks permission '\(api.permission.rawValue)'",
-                                    details: [("missingPermission", .string(api.permission.rawValue))])
-                }
+                try Self.requirePermission(api.permission, of: p)
             }
             if case .tooLarge(let limit) = request.body {
                 throw HTTPError(status: 413, code: "payload_too_large", message: "request body larger than \(limit) bytes")
             }
             let c = APIContext(request: request, principal: principal ?? .anonymous)
             ctx = c
-            response = try await api.handler(c)
+            if let limit = api.deadline {
+                response = try await RouteDeadline.run("\(api.method) \(api.path)", within: limit) { try await api.handler(c) }
+            } else {
+                response = try await api.handler(c)
+            }
         } catch {
             response = errorResponse(error, request)
         }

@@ -11,7 +11,7 @@ enum InvokeRoutes {
         }
         return [
             // A query: it changes nothing on the ledger, so it is not audited (it still needs a token).
-            APIRoute("POST", ChaincodeRoutes.base + "/{name}/evaluate", .invoke, readOnly: true) { ctx in
+            APIRoute("POST", ChaincodeRoutes.base + "/{name}/evaluate", .invoke, readOnly: true, deadline: RouteDeadline.query) { ctx in
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 let invoke = try service()
                 let call = try parse(JSONBody(ctx.request), allowInit: false)
@@ -19,7 +19,7 @@ enum InvokeRoutes {
                 ctx.auditDetail = call.function
                 return .json(.object(InvokeService.resultJSON(try await invoke.evaluate(call, channel: channel, name: name))))
             },
-            APIRoute("POST", ChaincodeRoutes.base + "/{name}/submit", .invoke, audit: "chaincode.submit") { ctx in
+            APIRoute("POST", ChaincodeRoutes.base + "/{name}/submit", .invoke, audit: "chaincode.submit", deadline: RouteDeadline.transaction) { ctx in
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 let invoke = try service()
                 let body = try JSONBody(ctx.request)

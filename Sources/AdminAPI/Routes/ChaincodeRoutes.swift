@@ -10,11 +10,11 @@ enum ChaincodeRoutes {
 
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         [
-            APIRoute("GET", base, .read) { ctx in
+            APIRoute("GET", base, .read, deadline: RouteDeadline.query) { ctx in
                 let list = try await lc().definitions.channelChaincodes(channel: ctx.pathParameter("channel"))
                 return .json(.object([("items", .array(list.map(\.json)))]))
             },
-            APIRoute("GET", base + "/{name}", .read) { ctx in
+            APIRoute("GET", base + "/{name}", .read, deadline: RouteDeadline.query) { ctx in
                 let defs = try lc().definitions
                 let (channel, name) = (ctx.pathParameter("channel"), ctx.pathParameter("name"))
                 let committed = try await defs.committed(channel: channel, name: name)
@@ -24,27 +24,27 @@ enum ChaincodeRoutes {
                 return .json(.object([("committed", committed.map { DefinitionJSON.definition($0.definition, approvals: $0.approvals) } ?? .null),
                                       ("draft", draft?.json ?? .null), ("pending", pending?.json ?? .null)]))
             },
-            APIRoute("PUT", base + "/{name}/draft", .operateOrgs, audit: "chaincode.draft") { ctx in
+            APIRoute("PUT", base + "/{name}/draft", .operateOrgs, audit: "chaincode.draft", deadline: RouteDeadline.composite) { ctx in
                 try await saveDraft(ctx, lc(), requireVersion: true)
             },
-            APIRoute("POST", base + "/{name}/draft/upgrade", .operateOrgs, audit: "chaincode.draft") { ctx in
+            APIRoute("POST", base + "/{name}/draft/upgrade", .operateOrgs, audit: "chaincode.draft", deadline: RouteDeadline.composite) { ctx in
                 try await saveDraft(ctx, lc(), requireVersion: false)
             },
-            APIRoute("POST", base + "/{name}/approvals", .operateOrgs, audit: "chaincode.approve") { ctx in
+            APIRoute("POST", base + "/{name}/approvals", .operateOrgs, audit: "chaincode.approve", deadline: RouteDeadline.transaction) { ctx in
                 try await approve(ctx, lc())
             },
-            APIRoute("GET", base + "/{name}/approvals", .read) { ctx in
+            APIRoute("GET", base + "/{name}/approvals", .read, deadline: RouteDeadline.composite) { ctx in
                 let sequence = try sequenceParameter(ctx)
                 return .json(try await lc().definitions.approvalStatus(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name"),
                                                                        sequence: sequence).json)
             },
-            APIRoute("POST", base + "/{name}/draft/adopt", .operateOrgs, audit: "chaincode.draft") { ctx in
+            APIRoute("POST", base + "/{name}/draft/adopt", .operateOrgs, audit: "chaincode.draft", deadline: RouteDeadline.composite) { ctx in
                 try await adopt(ctx, lc())
             },
             APIRoute("GET", base + "/{name}/history", .read) { ctx in
                 .json(try await lc().definitions.history(channel: ctx.pathParameter("channel"), name: ctx.pathParameter("name")))
             },
-            APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit") { ctx in
+            APIRoute("POST", base + "/{name}/commit", .operateOrgs, audit: "chaincode.commit", deadline: RouteDeadline.transaction) { ctx in
                 try await commit(ctx, lc())
             },
         ] + InvokeRoutes.routes(lc)

@@ -6,7 +6,7 @@ import WebServer
 enum InstallRoutes {
     static func routes(_ lc: @escaping LifecycleProvider) -> [APIRoute] {
         [
-            APIRoute("POST", "/api/v1/installs", .operateOrgs, audit: "chaincode.install") { ctx in
+            APIRoute("POST", "/api/v1/installs", .operateOrgs, audit: "chaincode.install", deadline: RouteDeadline.query) { ctx in
                 let s = try lc()
                 let body = try JSONBody(ctx.request)
                 let packageID = try body.string("packageId")

@@ -12,7 +12,7 @@ enum NetworkRoutes {
         @Sendable func net() throws -> FabricNetwork { try lc().network }
         return [
             APIRoute("GET", "/api/v1/network", .read) { _ in .json(networkJSON(try net().config)) },
-            APIRoute("GET", "/api/v1/peers", .read) { _ in
+            APIRoute("GET", "/api/v1/peers", .read, deadline: RouteDeadline.query) { _ in
                 let network = try net()
                 let statuses = await withTaskGroup(of: Indexed<PeerStatus>.self) { group in
                     for (i, node) in network.config.peers.enumerated() {
@@ -24,13 +24,13 @@ enum NetworkRoutes {
                 }
                 return .json(.object([("items", .array(statuses.map(peerJSON)))]))
             },
-            APIRoute("GET", "/api/v1/peers/{peer}/installed", .read) { ctx in
+            APIRoute("GET", "/api/v1/peers/{peer}/installed", .read, deadline: RouteDeadline.query) { ctx in
                 let network = try net()
                 let node = try peer(network, ctx.pathParameter("peer"))
                 let items = try await network.installed(on: node)
                 return .json(.object([("items", .array(items.map(installedJSON)))]))
             },
-            APIRoute("GET", "/api/v1/channels/{channel}", .read) { ctx in
+            APIRoute("GET", "/api/v1/channels/{channel}", .read, deadline: RouteDeadline.query) { ctx in
                 let channel = ctx.pathParameter("channel")
                 let config = try await net().channelConfiguration(channel)
                 return .json(.object([

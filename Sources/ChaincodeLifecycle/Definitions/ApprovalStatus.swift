@@ -105,6 +105,20 @@ public struct ApprovalStatus: Sendable {
         }
         return d
     }
+
+    /// The fields `differences` compares, normalized the same way, as one text: two definitions
+    /// with equal fingerprints have no differences. Recorded in an approve operation's input so
+    /// that a restart can tell whether the approval on the chain is this one (`OperationReconciler`).
+    static func fingerprint(_ d: ChaincodeDefinition) -> String {
+        JSONValue.object([
+            ("version", .string(d.version)),
+            ("endorsementPlugin", .string(d.endorsementPlugin.isEmpty ? "escc" : d.endorsementPlugin)),
+            ("validationPlugin", .string(d.validationPlugin.isEmpty ? "vscc" : d.validationPlugin)),
+            ("initRequired", .bool(d.initRequired)),
+            ("endorsementPolicy", .string(DefinitionJSON.policyText(d.validationParameter))),
+            ("collections", (d.collections?.config ?? []).isEmpty ? .array([]) : DefinitionJSON.collections(d.collections)),
+        ]).jsonText
+    }
 }
 
 extension DefinitionService {

@@ -32,6 +32,9 @@ struct DefinitionOperationInput: Codable, Sendable {
     var sequence: Int64
     var mspId: String?
     var packageId: String?
+    /// For approvals: `ApprovalStatus.fingerprint` of the approved definition, so a restart tells
+    /// this approval from an earlier one at the same sequence (absent in operations of older versions).
+    var definition: String?
 }
 
 extension DefinitionService {
@@ -75,7 +78,8 @@ extension DefinitionService {
     /// reconciler needs its input to settle it after a crash), as `commit` does.
     private func approve(_ definition: ChaincodeDefinition, channel: String, org: String, packageID: String?, by actor: String) async throws
         -> ApprovalResult {
-        let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID)
+        let input = DefinitionOperationInput(channel: channel, name: definition.name, sequence: definition.sequence, mspId: org, packageId: packageID,
+                                             definition: ApprovalStatus.fingerprint(definition))
         var op = GatewayOperation(kind: .approve, createdBy: actor, target: "\(channel)/\(definition.name)",
                                   input: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
                                   steps: [GatewayOperation.Step(name: "approve", target: org, state: .running,
@@ -100,15 +104,32 @@ extension DefinitionService {
             }
             (result.alreadyApproved, result.blockNumber) = (true, landed.blockNumber)
             (op.steps[0].state, op.steps[0].message) = (.succeeded, "already approved")
-        } catch {
-            if let invalid = error as? CommitError {
-                (result.txID, result.blockNumber, result.validationCode) = (invalid.transactionID, invalid.blockNumber, invalid.validationCode?.name)
+        } catch let e as CommitError where e.validationCode == .mvccReadConflict {
+            // Another transaction wrote this org's approval in the same block: a retry that raced an
+            // earlier attempt still in flight (a client that timed out, a gateway killed after
+            // broadcasting). If the peer now holds exactly this approval, it is done.
+            guard let landed = await approvedOnPeer(definition, channel: channel, org: org, packageID: packageID) else {
+                return await finish(op, failed(result, e, step: &op.steps[0], org: org), channel: channel, name: definition.name,
+                                    sequence: definition.sequence)
             }
-            let e = NetworkError.classify(error, org: org)
-            result.error = e
-            (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
+            (result.alreadyApproved, result.blockNumber) = (true, landed.blockNumber)
+            (op.steps[0].state, op.steps[0].message) = (.succeeded, "already approved (a concurrent attempt landed)")
+        } catch {
+            result = failed(result, error, step: &op.steps[0], org: org)
         }
         return await finish(op, result, channel: channel, name: definition.name, sequence: definition.sequence)
+    }
+
+    /// The result and the operation step of an approval that failed with `error`.
+    private func failed(_ result: ApprovalResult, _ error: any Error, step: inout GatewayOperation.Step, org: String) -> ApprovalResult {
+        var result = result
+        if let invalid = error as? CommitError {
+            (result.txID, result.blockNumber, result.validationCode) = (invalid.transactionID, invalid.blockNumber, invalid.validationCode?.name)
+        }
+        let e = NetworkError.classify(error, org: org)
+        result.error = e
+        (step.state, step.message, step.detail) = (.failed, e.message, e.fabricMessage)
+        return result
     }
 
     private func finish(_ operation: GatewayOperation, _ result: ApprovalResult, channel: String, name: String, sequence: Int64) async

@@ -23,38 +23,36 @@ public struct ChannelChaincode: Sendable {
 
 extension DefinitionService {
     /// Every chaincode that is committed on the channel or appears in its lifecycle history.
-    /// One peer query (QueryChaincodeDefinitions) and one database read: each committed
-    /// definition's approvals come from the blocks when the listener has recorded its commit
-    /// (the peer is asked per chaincode only for a commit the blocks have not shown yet).
+    /// One peer query (QueryChaincodeDefinitions) and one database read of the state the approval
+    /// tracker keeps per chaincode (migration 0007): each committed definition's approvals come
+    /// from the blocks when the listener has recorded its commit (the peer is asked per chaincode
+    /// only for a commit the blocks have not shown yet).
     public func channelChaincodes(channel: String) async throws -> [ChannelChaincode] {
         let definitions = try await network.onAnyPeer { client, peer in
             try await client.evaluate(Lifecycle.queryChaincodeDefinitions(), channelID: channel, on: peer, timeout: network.queryTimeout)
         }
-        let wanted = definitions.map { (name: $0.name, sequence: $0.sequence) }
-        let (names, pending, recordedCommits, approvals, drafts) = try await queue.read { db in
+        let (states, variants, drafts) = try await queue.read { db in
             let repo = TrackingRepository(db)
-            return (try repo.chaincodeNames(channel: channel), try repo.pendingVariants(channel: channel),
-                    try repo.committedSequences(channel: channel), try repo.approvals(channel: channel, at: wanted),
+            return (try repo.chaincodeStates(channel: channel), try repo.approvalVariants(channel: channel),
                     try DraftRepository(db).drafts(channel: channel))
         }
         let orgs = try await channelConfiguration(channel).mspIDs
         var byName: [String: ChannelChaincode] = [:]
         for d in definitions {
             let committed: CommittedChaincodeDefinition?
-            if recordedCommits[d.name] == d.sequence {
-                let mine = approvals[d.name] ?? [:]
-                committed = CommittedChaincodeDefinition(definition: d, approvals: Dictionary(uniqueKeysWithValues: orgs.map { msp in
-                    (msp, mine[msp].map { PendingDefinition.same($0.definition, d) } ?? false)
-                }))
+            if let recorded = states[d.name], recorded == d.sequence {
+                var approved = Set<String>()
+                for v in variants.committed[d.name] ?? [] where PendingDefinition.same(v.definition, d) { approved.formUnion(v.orgs) }
+                committed = CommittedChaincodeDefinition(definition: d, approvals: Dictionary(uniqueKeysWithValues: orgs.map { ($0, approved.contains($0)) }))
             } else {
                 committed = try await self.committed(channel: channel, name: d.name)
             }
             byName[d.name] = ChannelChaincode(name: d.name, committed: committed)
         }
-        for name in names where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
-        for (name, variants) in pending where !variants.isEmpty {
+        for name in states.keys where byName[name] == nil { byName[name] = ChannelChaincode(name: name) }
+        for (name, pending) in variants.pending where !pending.isEmpty {
             let draft = try drafts[name]?.definition()
-            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: variants, channelOrgs: orgs, draft: draft)
+            byName[name, default: ChannelChaincode(name: name)].pending = PendingDefinition(variants: pending, channelOrgs: orgs, draft: draft)
         }
         return byName.values.sorted { $0.name < $1.name }
     }

@@ -33,6 +33,19 @@ extension DefinitionService {
         return draft
     }
 
+    /// A retried commit that raced an earlier attempt (a client that timed out, a gateway killed
+    /// after broadcasting): the peers refuse the sequence once it is committed ("requested
+    /// sequence is N, but new definition must be sequence N+1", core/chaincode/lifecycle/lifecycle.go
+    /// `CommitChaincodeDefinition`), or both land in one block and this one is an MVCC conflict.
+    /// When the committed definition is this one, the answer is 409 `already_committed`, not the refusal.
+    func landedEarlier(_ definition: ChaincodeDefinition, channel: String, refusal: NetworkError, error: any Error) async -> LifecycleError? {
+        guard refusal.isRejection || (error as? CommitError)?.validationCode == .mvccReadConflict,
+              let committed = try? await committed(channel: channel, name: definition.name)?.definition,
+              committed.sequence == definition.sequence, ApprovalStatus.differences(definition, committed).isEmpty else { return nil }
+        return LifecycleError(.alreadyCommitted, "sequence \(committed.sequence) of chaincode '\(definition.name)' is already committed "
+                              + "on channel '\(channel)' (an earlier attempt landed); save a new draft")
+    }
+
     /// The refusal of a commit that would leave every org without a package.
     static func wouldStop(_ status: ApprovalStatus, draft: DefinitionDraft, definitions: DefinitionService) async throws -> PackageMissingError {
         let committed = try await definitions.committed(channel: draft.channel, name: draft.name)?.definition.sequence ?? 0
@@ -72,6 +85,12 @@ extension DefinitionService {
             return result
         } catch {
             let e = NetworkError.classify(error, org: submitter)
+            if let done = await landedEarlier(definition, channel: channel, refusal: e, error: error) {
+                (op.steps[0].state, op.steps[0].message) = (.failed, done.message)
+                op.settle()
+                _ = await operations.record(op)
+                throw done
+            }
             (op.steps[0].state, op.steps[0].message, op.steps[0].detail) = (.failed, e.message, e.fabricMessage)
             op.settle()
             _ = await operations.record(op)
@@ -79,25 +98,70 @@ extension DefinitionService {
         }
     }
 
-    /// One peer of each approving org endorses (each refuses unless its own org approved,
-    /// docs/fabric-notes.md §9.3): a configured peer, else one that service discovery lists for
-    /// the org, so a gateway holding one organization's identities commits too. Broadcast to the
-    /// configured orderer, else discovery's; the commit is awaited on the submitter's own peer.
+    /// A peer of each org of the smallest set of approving orgs that satisfies the channel's
+    /// LifecycleEndorsement policy endorses (each refuses unless its own org approved,
+    /// docs/fabric-notes.md §9.3; Fabric's core/chaincode/lifecycle `LifecycleEndorsementPolicyAsBytes`
+    /// defaults it to MAJORITY Endorsement): the submitter's org first, then orgs with a configured
+    /// peer; a peer that does not answer takes its org out and another set is tried. Peers are the
+    /// configured ones, else those service discovery lists, so a gateway holding one
+    /// organization's identities commits too. Broadcast to the configured orderer, else
+    /// discovery's; the commit is awaited on the submitter's own peer.
     private func submitCommit(_ definition: ChaincodeDefinition, channel: String, approving: [String], submitter: String) async throws
         -> CommitStatus {
         guard let client = network.adminClient(submitter) else { preconditionFailure("submitter chosen with an admin identity") }
-        let peers = try await network.peerOfEach(approving, channel: channel)
-        guard let commitPeer = peers.first(where: { $0.mspID == submitter }) ?? peers.first else {
-            throw NetworkError(.noPeerConfigured, "no peer configured or discovered for the approving organizations")
+        let config = try await channelConfiguration(channel)
+        let rule = LifecyclePolicyEvaluator(policy: config.lifecycleEndorsementPolicy, orgs: config.mspIDs)
+        let configured = Set(approving.filter { !(network.organization($0)?.peers.isEmpty ?? true) })
+        var failed = Set<String>()
+        var lastFailure: (any Error)?
+        while let orgs = Self.commitEndorsingOrgs(rule: rule, approving: approving, own: submitter, configured: configured, excluding: failed) {
+            let peers = try await network.peerOfEach(orgs, channel: channel)
+            let unreached = Set(orgs).subtracting(peers.map(\.mspID))
+            guard unreached.isEmpty else {
+                failed.formUnion(unreached)
+                continue
+            }
+            let commitPeer = peers.first { $0.mspID == submitter } ?? peers[0]
+            do {
+                return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
+                                               orderer: network.orderer(channel: channel), commitPeer: commitPeer)
+            } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
+                // A peer did not answer: its org sits out, and discovery is asked again (alive peers only).
+                let down = Set(e.details.filter { $0.transport != nil }.map(\.endpoint))
+                failed.formUnion(peers.filter { down.contains($0.address) }.map(\.mspID))
+                network.discovery.invalidate(channel: channel)
+                lastFailure = e
+            }
         }
-        do {
-            return try await client.submit(Lifecycle.commitChaincodeDefinition(definition), channelID: channel, endorsingPeers: peers,
-                                           orderer: network.orderer(channel: channel), commitPeer: commitPeer)
-        } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
-            // A peer did not answer: the next attempt asks discovery again (alive peers only).
-            network.discovery.invalidate(channel: channel)
-            throw e
+        throw lastFailure ?? NetworkError(.noPeerConfigured, "no peers configured or discovered for enough approving organizations ("
+                                          + approving.joined(separator: ", ") + ") to satisfy the LifecycleEndorsement policy")
+    }
+
+    /// The orgs whose peers endorse a commit: a smallest subset of `approving` (less `failed`)
+    /// that satisfies `rule`; among those of the same size, one with `own` (when `own` counts
+    /// for the rule), then with the most `configured` orgs, then the first in name order.
+    /// Nil when the remaining orgs cannot satisfy the rule.
+    static func commitEndorsingOrgs(rule: LifecyclePolicyEvaluator, approving: [String], own: String, configured: Set<String>,
+                                    excluding failed: Set<String>) -> [String]? {
+        let candidates = approving.filter { !failed.contains($0) }
+        func best(_ sets: [[String]]) -> [String]? {
+            sets.min { a, b in
+                let (ca, cb) = (a.filter(configured.contains).count, b.filter(configured.contains).count)
+                return ca != cb ? ca > cb : a.lexicographicallyPrecedes(b)
+            }
         }
+        let hasOwn = candidates.contains(own)
+        if hasOwn, rule.isSatisfied(by: [own]) { return [own] }
+        let without = rule.smallestSets(approved: [], candidates: candidates)
+        guard let smallest = without.first?.count else {
+            // Satisfied by no org at all (an OutOf(0, ...) rule): one endorsement still makes a transaction.
+            guard rule.isSatisfied(by: []), let first = hasOwn ? own : candidates.first else { return nil }
+            return [first]
+        }
+        if hasOwn, let further = best(rule.smallestSets(approved: [own], candidates: candidates)), further.count + 1 == smallest {
+            return [own] + further
+        }
+        return best(without)
     }
 
     public static func commitJSON(_ s: CommitStatus) -> JSONValue {

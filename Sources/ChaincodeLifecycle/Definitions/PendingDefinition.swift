@@ -60,7 +60,7 @@ public struct PendingDefinition: Sendable {
         }
     }
 
-    /// From variants already grouped (`TrackingRepository.pendingVariants`, first approved
+    /// From variants already grouped (`TrackingRepository.approvalVariants`, first approved
     /// first): the channel list's summary, without each org's transaction.
     init(variants grouped: [Variant], channelOrgs: [String], draft: ChaincodeDefinition?) {
         sequence = grouped.map(\.definition.sequence).max() ?? 0

@@ -9,13 +9,14 @@ import FabricAccess
 extension InvokeService {
     /// The plan for `name` on `channel`, or nil when discovery is unavailable. A refused query
     /// throws `NetworkError(.discoveryRefused)` with Fabric's words.
-    func discoveredPlan(channel: String, name: String) async throws
+    /// `calls`: the invocation chain and collections to plan for (default: the chaincode alone).
+    func discoveredPlan(channel: String, name: String, calls: [ChaincodeInterestCall]? = nil) async throws
         -> (plan: EndorsementPlan, config: DiscoveredChannelConfig, client: FabricClient)? {
         guard let own = network.ownOrganization, let client = network.queryClient(own) else { return nil }
         let asked = (network.organization(own)?.peers ?? []).map(network.endpoint)
         do {
             let (config, descriptor) = try await network.discovery.endorsers(
-                channel: channel, calls: [ChaincodeInterestCall(name: name)], client: client, via: asked,
+                channel: channel, calls: calls ?? [ChaincodeInterestCall(name: name)], client: client, via: asked,
                 timeout: network.queryTimeout)
             return (EndorsementPlan(descriptor: descriptor, ownOrg: own), config, client)
         } catch is DiscoveryUnavailableError {
@@ -45,11 +46,27 @@ extension InvokeService {
                                         fabricMessage: EndorsementPlan.unsatisfiable)
     }
 
+    /// Fabric's gateway strategy (internal/pkg/gateway/api.go `planFromFirstEndorser`): one
+    /// endorsement first, from this org's peer when the chaincode's plan has one; then the plan
+    /// for what that simulation touched (`ProposalResponse.interest`: collections with their own
+    /// endorsement policies, chaincodes called), and the rest of its layout. The invoked
+    /// chaincode stays in the interest even when its simulation touched none of its own state:
+    /// its namespace is always validated
+    /// (core/committer/txvalidator/v20/plugindispatcher/dispatcher.go).
     func submitDiscovered(_ call: Call, channel: String, name: String) async throws -> (result: [UInt8], status: CommitStatus)? {
-        guard let (plan, config, client) = try await discoveredPlan(channel: channel, name: name) else { return nil }
+        guard let (initial, config, client) = try await discoveredPlan(channel: channel, name: name) else { return nil }
         let proposal = try client.proposal(invocation(call, channel: channel, name: name))
         var failed = Set<String>()
-        while let peers = plan.endorsers(excluding: failed) {
+        guard let (firstPeer, firstResponse) = try await firstEndorsement(proposal, plan: initial, config: config, client: client,
+                                                                          channel: channel, failed: &failed) else {
+            throw NetworkError(.discoveryRefused, "no reachable peer can endorse '\(name)' on '\(channel)'",
+                               fabricMessage: EndorsementPlan.unsatisfiable)
+        }
+        var calls = ChaincodeInterestCall.calls(firstResponse.response.interest)
+        if !calls.contains(ChaincodeInterestCall(name: name)) { calls.insert(ChaincodeInterestCall(name: name), at: 0) }
+        let plan = calls == [ChaincodeInterestCall(name: name)]
+            ? initial : try await discoveredPlan(channel: channel, name: name, calls: calls)?.plan ?? initial
+        while let peers = plan.endorsers(excluding: failed, endorsed: [firstPeer.endpoint]) {
             var advertised: [String: String] = [:]
             let endpoints = peers.map { peer -> FabricEndpoint in
                 let e = network.discovery.endpoint(advertised: peer.endpoint, mspID: peer.mspID, config: config)
@@ -58,7 +75,7 @@ extension InvokeService {
             }
             let transaction: Transaction
             do {
-                transaction = try await client.endorse(proposal, on: endpoints)
+                transaction = try await client.endorse(proposal, on: endpoints, adding: [firstResponse])
             } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
                 // A peer of the plan is down: forget the cached answer and try another layout.
                 failed.formUnion(e.details.filter { $0.transport != nil }.compactMap { advertised[$0.endpoint] })
@@ -67,10 +84,30 @@ extension InvokeService {
             } catch {
                 throw NetworkError.classify(error)
             }
-            return try await order(transaction, client: client, config: config, endorsers: endpoints)
+            let firstEndpoint = network.discovery.endpoint(advertised: firstPeer.endpoint, mspID: firstPeer.mspID, config: config)
+            return try await order(transaction, client: client, config: config, endorsers: [firstEndpoint] + endpoints)
         }
         throw NetworkError(.discoveryRefused, "no reachable peers satisfy the endorsement policy of '\(name)' on '\(channel)'",
                            fabricMessage: EndorsementPlan.unsatisfiable)
+    }
+
+    /// The first endorsement: the plan's peers best first (this org's, then the highest ledger),
+    /// the next one when a peer does not answer; a refusal is the answer. Nil when none answers.
+    private func firstEndorsement(_ proposal: Proposal, plan: EndorsementPlan, config: DiscoveredChannelConfig, client: FabricClient,
+                                  channel: String, failed: inout Set<String>) async throws
+        -> (peer: DiscoveredPeer, response: EndorsementResponse)? {
+        for peer in plan.evaluationPeers() where !failed.contains(peer.endpoint) {
+            let endpoint = network.discovery.endpoint(advertised: peer.endpoint, mspID: peer.mspID, config: config)
+            do {
+                return (peer, try await client.endorsement(proposal, on: endpoint))
+            } catch let e as EndorseError where e.details.contains(where: { $0.transport != nil }) {
+                failed.insert(peer.endpoint)
+                network.discovery.invalidate(channel: channel)
+            } catch {
+                throw NetworkError.classify(error)
+            }
+        }
+        return nil
     }
 
     /// Broadcasts to the configured orderer, else to one discovery names; waits for the commit on

@@ -75,7 +75,12 @@ struct OperationReconciler: Sendable {
         guard let input = Self.input(DefinitionOperationInput.self, of: &op) else { return }
         var landed = false
         if op.kind == .approve, let org = input.mspId {
-            landed = await definitions.approved(channel: input.channel, name: input.name, sequence: input.sequence, org: org) != nil
+            let approved = await definitions.approved(channel: input.channel, name: input.name, sequence: input.sequence, org: org)
+            // The org's approval at the sequence must be this one: an earlier approval of other
+            // content (or another package) at the same sequence is not this operation landing.
+            landed = approved.map { a in
+                input.definition.map { a.packageID == input.packageId && ApprovalStatus.fingerprint(a.definition) == $0 } ?? true
+            } ?? false
         } else if op.kind == .commit {
             do {
                 let committed = try await definitions.committed(channel: input.channel, name: input.name)

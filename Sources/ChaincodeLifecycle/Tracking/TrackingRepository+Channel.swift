@@ -3,82 +3,60 @@ import FabricProtos
 import Foundation
 import Store
 
-/// Channel-wide reads: every chaincode in the lifecycle history and what each has pending.
+/// Channel-wide state the approval tracker keeps per chaincode (`chaincode_states`,
+/// `approval_variants`, migration 0007), so the channel list reads about one row per chaincode
+/// and variant instead of grouping every organization's approvals per request.
 extension TrackingRepository {
-    /// Every chaincode name that appears in the channel's recorded lifecycle transactions.
-    func chaincodeNames(channel: String) throws -> [String] {
-        try connection.query("SELECT DISTINCT name FROM \(Self.byChaincode) WHERE channel = ? ORDER BY name", [channel]) { $0.string(0) }
+    /// Recomputes `name`'s committed sequence and approval variants from its recorded
+    /// transactions; `process` calls it for every chaincode a block touches (inside its transaction).
+    func refreshState(channel: String, name: String) throws {
+        try connection.execute("""
+            INSERT INTO chaincode_states (channel, name, committed_sequence) VALUES (?1, ?2, (
+                SELECT max(sequence) FROM \(Self.byChaincode)
+                WHERE channel = ?1 AND name = ?2 AND kind = 'commit' AND validation_code = 'VALID'))
+            ON CONFLICT (channel, name) DO UPDATE SET committed_sequence = excluded.committed_sequence
+            """, [channel, name])
+        try connection.execute("DELETE FROM approval_variants WHERE channel = ? AND name = ?", [channel, name])
+        // The migration's backfill, for one chaincode: each org's latest valid approval at the
+        // committed sequence ('committed') and above it ('pending'), grouped by the fields
+        // CheckCommitReadiness compares (docs/fabric-notes.md §9.2). Row ids follow block order.
+        try connection.execute("""
+            INSERT INTO approval_variants (channel, name, role, first_tx, orgs)
+            WITH latest AS (
+                SELECT t.id, t.msp_id, t.sequence, t.version, t.endorsement_plugin, t.validation_plugin,
+                       t.validation_parameter, t.collections, t.init_required,
+                       CASE WHEN t.sequence = s.committed_sequence THEN 'committed' ELSE 'pending' END AS role,
+                       row_number() OVER (
+                           PARTITION BY t.msp_id, t.sequence = coalesce(s.committed_sequence, 0)
+                           ORDER BY t.block_number DESC, t.tx_index DESC) AS newest
+                FROM lifecycle_transactions t INDEXED BY lifecycle_transactions_by_chaincode
+                    JOIN chaincode_states s ON s.channel = t.channel AND s.name = t.name
+                WHERE t.channel = ?1 AND t.name = ?2 AND t.kind = 'approval' AND t.validation_code = 'VALID'
+                  AND t.sequence >= coalesce(s.committed_sequence, 1))
+            SELECT ?1, ?2, role, min(id), group_concat(msp_id, char(31)) FROM latest WHERE newest = 1
+            GROUP BY role, sequence, version, endorsement_plugin, validation_plugin, validation_parameter, collections, init_required
+            """, [channel, name])
     }
 
-    /// For every chaincode of the channel: each org's latest valid approval at a sequence above
-    /// the chaincode's last valid commit (one query for the whole channel).
-    func pendingApprovals(channel: String) throws -> [String: [String: LifecycleRecord]] {
-        let columns = Self.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .joined(separator: ", ")
-        let rows = try connection.query("""
-            WITH committed AS (
-                SELECT name, max(sequence) AS sequence FROM lifecycle_transactions
-                WHERE channel = ?1 AND kind = 'commit' AND validation_code = 'VALID' GROUP BY name)
-            SELECT \(columns) FROM lifecycle_transactions t LEFT JOIN committed c ON c.name = t.name
-            WHERE t.channel = ?1 AND t.kind = 'approval' AND t.validation_code = 'VALID' AND t.sequence > coalesce(c.sequence, 0)
-            ORDER BY t.block_number, t.tx_index
-            """, [channel], row: Self.record)
-        var latest: [String: [String: LifecycleRecord]] = [:]
-        for r in rows { latest[r.definition.name, default: [:]][r.mspID] = r }
-        return latest
+    /// Every chaincode in the channel's recorded lifecycle history, with its highest validly
+    /// committed sequence (nil while never committed).
+    func chaincodeStates(channel: String) throws -> [String: Int64?] {
+        let rows = try connection.query("SELECT name, committed_sequence FROM chaincode_states WHERE channel = ?", [channel]) {
+            ($0.string(0), $0.optionalInt64(1))
+        }
+        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
     }
 
-    /// The highest validly committed sequence of each chaincode, as the blocks recorded it.
-    func committedSequences(channel: String) throws -> [String: Int64] {
+    /// The channel's approval variants by chaincode: `pending` (each org's latest approval above
+    /// the committed sequence, first approved first) and `committed` (at the committed sequence).
+    func approvalVariants(channel: String) throws
+        -> (pending: [String: [PendingDefinition.Variant]], committed: [String: [PendingDefinition.Variant]]) {
         let rows = try connection.query("""
-            SELECT name, max(sequence) FROM lifecycle_transactions
-            WHERE channel = ? AND kind = 'commit' AND validation_code = 'VALID' GROUP BY name
-            """, [channel]) { ($0.string(0), $0.int64(1)) }
-        return Dictionary(rows, uniquingKeysWith: max)
-    }
-
-    /// Each org's latest valid approval of each (chaincode, sequence) asked for, in one query.
-    func approvals(channel: String, at wanted: [(name: String, sequence: Int64)]) throws -> [String: [String: LifecycleRecord]] {
-        guard !wanted.isEmpty else { return [:] }
-        let columns = Self.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .joined(separator: ", ")
-        let values = Array(repeating: "(?, ?)", count: wanted.count).joined(separator: ", ")
-        // Parameters in the order they appear: the pairs, then the channel.
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        for w in wanted { arguments += [w.name, w.sequence] }
-        arguments.append(channel)
-        let rows = try connection.query("""
-            WITH wanted(name, sequence) AS (VALUES \(values))
-            SELECT \(columns) FROM lifecycle_transactions t JOIN wanted w ON w.name = t.name AND w.sequence = t.sequence
-            WHERE t.channel = ? AND t.kind = 'approval' AND t.validation_code = 'VALID'
-            ORDER BY t.block_number, t.tx_index
-            """, arguments, row: Self.record)
-        var latest: [String: [String: LifecycleRecord]] = [:]
-        for r in rows { latest[r.definition.name, default: [:]][r.mspID] = r }
-        return latest
-    }
-
-    /// What `pendingApprovals(channel:)` holds, grouped in SQL: for each chaincode, the distinct
-    /// definitions its organizations' latest approvals above the committed sequence name (the
-    /// fields CheckCommitReadiness compares, docs/fabric-notes.md §9.2), with the approving orgs
-    /// and the first block. One row per variant instead of one per approval, for the channel list.
-    func pendingVariants(channel: String) throws -> [String: [PendingDefinition.Variant]] {
-        let rows = try connection.query("""
-            WITH committed AS (
-                SELECT name, max(sequence) AS sequence FROM lifecycle_transactions
-                WHERE channel = ?1 AND kind = 'commit' AND validation_code = 'VALID' GROUP BY name),
-            latest AS (
-                SELECT t.name, t.sequence, t.version, t.endorsement_plugin, t.validation_plugin, t.validation_parameter,
-                       t.collections, t.init_required, t.msp_id, t.block_number,
-                       row_number() OVER (PARTITION BY t.name, t.msp_id ORDER BY t.block_number DESC, t.tx_index DESC) AS newest
-                FROM lifecycle_transactions t LEFT JOIN committed c ON c.name = t.name
-                WHERE t.channel = ?1 AND t.kind = 'approval' AND t.validation_code = 'VALID' AND t.sequence > coalesce(c.sequence, 0))
-            SELECT name, sequence, version, endorsement_plugin, validation_plugin, validation_parameter, collections, init_required,
-                   group_concat(msp_id, char(31)), min(block_number)
-            FROM latest WHERE newest = 1
-            GROUP BY name, sequence, version, endorsement_plugin, validation_plugin, validation_parameter, collections, init_required
-            ORDER BY name, min(block_number)
-            """, [channel]) { s -> (String, PendingDefinition.Variant, UInt64) in
+            SELECT t.name, t.sequence, t.version, t.endorsement_plugin, t.validation_plugin, t.validation_parameter, t.collections,
+                   t.init_required, v.orgs, v.role
+            FROM approval_variants v JOIN lifecycle_transactions t ON t.id = v.first_tx
+            WHERE v.channel = ? ORDER BY v.name, t.block_number, t.tx_index
+            """, [channel]) { s -> (String, PendingDefinition.Variant) in
             var collections: Protos_CollectionConfigPackage?
             if !s.isNull(6) {
                 do { collections = try Protos_CollectionConfigPackage(serializedBytes: s.blob(6)) } catch {
@@ -90,10 +68,17 @@ extension TrackingRepository {
                                                  validationPlugin: s.string(4), validationParameter: s.blob(5), collections: collections,
                                                  initRequired: s.int64(7) != 0)
             let orgs = s.string(8).split(separator: "\u{1F}").map(String.init).sorted()
-            return (s.string(0), PendingDefinition.Variant(definition: definition, orgs: orgs), UInt64(s.int64(9)))
+            return (s.string(9), PendingDefinition.Variant(definition: definition, orgs: orgs))
         }
-        var out: [String: [PendingDefinition.Variant]] = [:]
-        for (name, variant, _) in rows { out[name, default: []].append(variant) }
-        return out
+        var pending: [String: [PendingDefinition.Variant]] = [:]
+        var committed: [String: [PendingDefinition.Variant]] = [:]
+        for (role, variant) in rows {
+            if role == "committed" {
+                committed[variant.definition.name, default: []].append(variant)
+            } else {
+                pending[variant.definition.name, default: []].append(variant)
+            }
+        }
+        return (pending, committed)
     }
 }

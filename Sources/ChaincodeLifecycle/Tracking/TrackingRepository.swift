@@ -29,6 +29,7 @@ public struct TrackingRepository {
             try insert(r)
             if connection.changes > 0 { inserted.append(r) }
         }
+        for name in Set(inserted.map(\.definition.name)) { try refreshState(channel: channel, name: name) }
         try connection.execute("""
             INSERT INTO block_checkpoints (channel, last_block, updated_at) VALUES (?, ?, ?)
             ON CONFLICT (channel) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at
@@ -36,7 +37,7 @@ public struct TrackingRepository {
         return inserted
     }
 
-    private func insert(_ r: LifecycleRecord) throws {
+    func insert(_ r: LifecycleRecord) throws {
         let d = r.definition
         try connection.execute("""
             INSERT OR IGNORE INTO lifecycle_transactions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

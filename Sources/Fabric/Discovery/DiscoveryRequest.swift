@@ -26,14 +26,26 @@ public enum DiscoveryQuery: Sendable, Hashable {
     }
 }
 
-/// A chaincode of an invocation chain, with the private data collections it touches.
+/// A chaincode of an invocation chain, with the private data collections it touches
+/// (protos: peer/proposal_response.proto `ChaincodeCall`).
 public struct ChaincodeInterestCall: Sendable, Hashable {
     public var name: String
     public var collections: [String]
+    /// The collections were only written: discovery then does not narrow the peers to the
+    /// collections' members (discovery/endorsement/endorsement.go).
+    public var noPrivateReads: Bool
 
-    public init(name: String, collections: [String] = []) {
+    public init(name: String, collections: [String] = [], noPrivateReads: Bool = false) {
         self.name = name
         self.collections = collections
+        self.noPrivateReads = noPrivateReads
+    }
+
+    /// The calls of a peer's `ProposalResponse.interest` (core/endorser/endorser.go
+    /// buildChaincodeInterest: what the simulation touched). Key-level policies are not kept:
+    /// the gateway always lets discovery apply the chaincodes' own policies.
+    public static func calls(_ interest: Protos_ChaincodeInterest) -> [ChaincodeInterestCall] {
+        interest.chaincodes.map { ChaincodeInterestCall(name: $0.name, collections: $0.collectionNames, noPrivateReads: $0.noPrivateReads) }
     }
 
     static func interest(_ calls: [ChaincodeInterestCall]) -> Protos_ChaincodeInterest {
@@ -42,6 +54,7 @@ public struct ChaincodeInterestCall: Sendable, Hashable {
             var c = Protos_ChaincodeCall()
             c.name = call.name
             c.collectionNames = call.collections
+            c.noPrivateReads = call.noPrivateReads
             return c
         }
         return interest

@@ -59,6 +59,26 @@ public struct FabricClient: Sendable {
         return try Transaction(proposal: proposal, responses: responses)
     }
 
+    /// Sends the proposal to one peer and returns its successful response whole (with the
+    /// chaincode interest it observed); a refusal or transport failure throws `EndorseError`.
+    public func endorsement(_ proposal: Proposal, on peer: FabricEndpoint, timeout: Duration? = nil) async throws
+        -> EndorsementResponse {
+        let response = try await endorsements(proposal, on: [peer], timeout: timeout ?? timeouts.endorse)[0]
+        guard response.isSuccess else {
+            throw EndorseError(transactionID: proposal.transactionID, message: "proposal response was not successful",
+                               details: [response.failure])
+        }
+        return response
+    }
+
+    /// Sends the proposal to `peers` (none: nothing is sent) and assembles the transaction from
+    /// their responses and `collected`, responses already received for the same proposal.
+    public func endorse(_ proposal: Proposal, on peers: [FabricEndpoint], adding collected: [EndorsementResponse],
+                        timeout: Duration? = nil) async throws -> Transaction {
+        let more = peers.isEmpty ? [] : try await endorsements(proposal, on: peers, timeout: timeout ?? timeouts.endorse)
+        return try Transaction(proposal: proposal, responses: collected + more)
+    }
+
     /// Signs (if needed) and submits `transaction`, then waits for its validation code.
     /// Throws `SubmitError` if the orderer refuses, `CommitError` if it commits invalid or the
     /// commit is not seen within `timeouts.commit`.

@@ -2,7 +2,8 @@ import TLSCrypto
 
 /// Produces Fabric signatures: ECDSA over a SHA-256 digest, low-S, DER encoded.
 ///
-/// A protocol so that keys can live elsewhere (HSM, remote signer, offline signing).
+/// A protocol so that keys can live elsewhere (HSM, remote signer, offline signing). A signer
+/// whose key is out of reach for now throws `SignerUnavailableError`.
 public protocol Signer: Sendable {
     /// Signs a 32-byte SHA-256 digest; returns a DER `ECDSA-Sig-Value` with low S.
     func sign(digest: [UInt8]) throws -> [UInt8]

@@ -25,6 +25,7 @@ def _up(a):
         pass
     tls = "plaintext" if a.plaintext else "mutual" if a.mutual_tls else "tls"
     net = Network(a.dir, a.orgs, a.peers_per_org, tls, a.channels.split(","), a.base_port, a.peer_orgs)
+    net.advertise_names = a.advertise_names
     stop = threading.Event()
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, lambda *_: stop.set())
@@ -101,6 +102,8 @@ def main(argv=None):
     g.add_argument("--mutual-tls", action="store_true")
     up.add_argument("--channels", default="mychannel", help="comma separated")
     up.add_argument("--peers-per-org", type=int, default=1)
+    up.add_argument("--advertise-names", action="store_true",
+                    help="peers advertise <peer name>:<port> to discovery (as in Docker), not 127.0.0.1:<port>")
     up.add_argument("--peer-orgs", type=int, default=None,
                     help="only the first N orgs run peers (default: all)")
     up.add_argument("--per-org-configs", action="store_true",

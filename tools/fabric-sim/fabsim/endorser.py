@@ -117,7 +117,8 @@ class Endorser:
         if not u.channel or status >= 400:
             return presp.ProposalResponse(response=resp)
         prp = self._prp(u, resp, version)
-        if u.cc == "_lifecycle" and sim.pwrites:
+        if sim.pwrites:
+            # The transient store: committing peers that keep the collection take the values.
             p.network.transient[u.chdr.tx_id] = sim.private_writes()
         endorser = p.signer.serialized
         return presp.ProposalResponse(
@@ -125,10 +126,15 @@ class Endorser:
             endorsement=presp.Endorsement(endorser=endorser, signature=p.signer.sign(prp + endorser)))
 
     def _interest(self, u):
-        if u.cc in SYSCCS:
+        """ProposalResponse.interest: what the simulation touched (endorser.go buildChaincodeInterest)."""
+        if u.cc in SYSCCS or u.sim is None:
             return None
         i = presp.ChaincodeInterest()
-        i.chaincodes.add(name=u.cc)
+        for name, coll, no_private_reads in u.sim.interest_calls(SYSCCS):
+            call = i.chaincodes.add(name=name)
+            if coll:
+                call.collection_names.append(coll)
+                call.no_private_reads = no_private_reads
         return i
 
     def _prp(self, u, resp, version):
@@ -198,5 +204,24 @@ class Endorser:
                 return sim_err(f"chaincode '{name}' has not been initialized for this version, must call as init first")
             if u.input.is_init:
                 sim.put_state(name, chaincode.INIT_KEY, d.version.encode())
-        st, msg, pl = chaincode.invoke(sim, name, list(u.input.args))
+        ctx = chaincode.Context(collections=lcstate.collection_names(d),
+                                invoke=lambda callee, args: self._call(u, sim, callee, args))
+        st, msg, pl = chaincode.invoke(sim, name, list(u.input.args), ctx)
         return st, msg, pl, d.version
+
+    def _call(self, u, sim, name, args):
+        """A chaincode-to-chaincode call on the proposal's channel (core/chaincode/handler.go
+        HandleInvokeChaincode): the callee must be defined, approved by this peer's org and
+        installed here; it runs in the same simulator, so its reads and writes land in the
+        transaction under its own namespace."""
+        p, ch = self.peer, u.channel
+        seq = lcstate.current_sequence(sim, name)
+        defs = TxSimulator(p.ledgers[ch])
+        d = lcstate.committed(defs, name) if seq else None
+        pkg = lcstate.approved_package(defs, p.mspid, name, seq) if d else None
+        if d is None or not lcstate.org_approved(defs, p.mspid, name, d) or not pkg or not p.packages.has(pkg):
+            return 500, (f"make sure the chaincode {name} has been successfully defined on channel {ch} and try "
+                         "again"), b""
+        ctx = chaincode.Context(collections=lcstate.collection_names(d),
+                                invoke=lambda callee, more: self._call(u, sim, callee, more))
+        return chaincode.invoke(sim, name, list(args), ctx)

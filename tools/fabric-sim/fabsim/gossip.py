@@ -1,7 +1,8 @@
 """What gossip would tell a peer about the others: alive and state-info envelopes, chaincode metadata.
 
 Every simulated peer advertises `127.0.0.1:<port>` as its endpoint (a real peer's
-`peer.gossip.externalEndpoint`). A peer is alive while its gRPC server runs (real gossip needs
+`peer.gossip.externalEndpoint`), or `<peer name>:<port>` with `up --advertise-names`, as peers in
+Docker do (`peer0.org1.example.com:7051`, a name only the containers resolve). A peer is alive while its gRPC server runs (real gossip needs
 `aliveExpirationTimeout`, 25 s by default, to notice a dead peer; the sim notices at once).
 """
 import hashlib
@@ -36,7 +37,8 @@ def alive_envelope(peer) -> "gossip.Envelope":
 
 
 def endpoint(peer) -> str:
-    return f"127.0.0.1:{peer.port}"
+    host = peer.name if peer.network.advertise_names else "127.0.0.1"
+    return f"{host}:{peer.port}"
 
 
 def advertised_chaincodes(peer, channel):

@@ -7,7 +7,7 @@ Org:     (implicit collection _implicit_org_<MSPID>) namespaces/.../<name>#<seq>
 import hashlib
 from dataclasses import dataclass
 
-from .pb import collection, lcdb, lcdef, peerpolicy
+from .pb import collection, lcdb, lcdef, peerpolicy, principal
 
 NS = "_lifecycle"
 DEFAULT_POLICY = peerpolicy.ApplicationPolicy(
@@ -147,3 +147,20 @@ def org_approved(sim, mspid, name, d: Definition) -> bool:
         if sim.get_private_hash(NS, coll, k) != hashlib.sha256(v).digest():
             return False
     return True
+
+
+def collection_names(d):
+    """The collections a committed definition configures; None when it has no collection config."""
+    pkg = d.collections_msg() if d.collections else None
+    if pkg is None or not pkg.config:
+        return None
+    return {c.static_collection_config.name for c in pkg.config}
+
+
+def role_msp_ids(envelope):
+    """The MSP IDs of a signature policy's MSPRole principals."""
+    out = set()
+    for p in envelope.identities:
+        if p.principal_classification == principal.MSPPrincipal.ROLE:
+            out.add(principal.MSPRole.FromString(p.principal).msp_identifier)
+    return out

@@ -40,6 +40,9 @@ def org_gateway_config(net, mspid):
     config = gateway_config(net)
     config["network"]["organizations"] = [o for o in config["network"]["organizations"] if o["mspId"] == mspid]
     config["network"]["orderers"] = []
+    if net.advertise_names:
+        # What a user of a Docker network writes: the names peers advertise, dialled on this host.
+        config["network"]["addressRewrites"] = {p.name: "127.0.0.1" for p in net.peers}
     return config
 
 

@@ -36,6 +36,8 @@ class Network:
         self.tls = tls
         self.channels = list(channels)
         self.transient = {}
+        # Peers advertise `<name>:<port>` instead of `127.0.0.1:<port>` (gossip.endpoint).
+        self.advertise_names = False
         self.orgs, self.oorg = cryptogen.ensure(os.path.join(self.dir, "crypto"), n_orgs, peers_per_org)
         state = os.path.join(self.dir, "state")
         served = self.orgs[:peer_orgs] if peer_orgs else self.orgs

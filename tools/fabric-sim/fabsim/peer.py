@@ -2,7 +2,7 @@
 import logging
 import os
 
-from . import validator
+from . import lcstate, validator
 from .blocks import tx_id_of
 from .crypto import load_key
 from .channelconfig import ChannelConfig
@@ -35,8 +35,8 @@ class Peer:
         self.port = 0
 
     def join(self, channel, genesis_block):
-        led = Ledger(os.path.join(self.dir, "ledgers", channel),
-                     pvt_member=lambda coll: coll == f"_implicit_org_{self.mspid}")
+        # commit() hands the ledger only the private writes this peer keeps (_keeps).
+        led = Ledger(os.path.join(self.dir, "ledgers", channel), pvt_member=lambda coll: True)
         if led.height == 0:
             gb = common.Block()
             gb.CopyFrom(genesis_block)
@@ -61,10 +61,23 @@ class Peer:
         for i, env in enumerate(block.data.data):
             writes = self.network.transient.get(tx_id_of(env))
             if writes and codes[i] == 0:
-                own = [w for w in writes if w[1] == f"_implicit_org_{self.mspid}"]
+                own = [w for w in writes if self._keeps(led, w[0], w[1])]
                 if own:
                     pvt[i] = own
         led.append(b, pvt)
+
+    def _keeps(self, led, ns, coll):
+        """Whether this peer stores a collection's private data: its own implicit collection,
+        or a chaincode's collection whose member policy names this peer's org
+        (core/common/privdata/collection.go MemberOrgs: the MSP IDs of the policy's roles)."""
+        if ns == lcstate.NS:
+            return coll == lcstate.implicit_collection(self.mspid)
+        d = lcstate.committed(TxSimulator(led), ns)
+        for c in (d.collections_msg().config if d is not None and d.collections else []):
+            s = c.static_collection_config
+            if s.name == coll:
+                return self.mspid in lcstate.role_msp_ids(s.member_orgs_policy.signature_policy)
+        return False
 
     def catch_up(self, orderer):
         for ch, led in self.ledgers.items():

@@ -15,6 +15,7 @@ class TxSimulator:
         self.writes = {}     # ns -> key -> value|None(delete)
         self.hreads = {}     # (ns, coll) -> keyhash -> version|None
         self.pwrites = {}    # (ns, coll) -> key -> value|None
+        self.preads = set()  # (ns, coll) read with GetPrivateData (ledger TxSimulationResults.PrivateReads)
 
     # public state
     def get_state(self, ns, key):
@@ -37,8 +38,9 @@ class TxSimulator:
             out.append((k, v))
         return out
 
-    # private data (implicit collections)
+    # private data (implicit collections and chaincodes' collections)
     def get_private(self, ns, coll, key):
+        self.preads.add((ns, coll))
         if key in self.pwrites.get((ns, coll), {}):
             return self.pwrites[(ns, coll)][key]
         cur = self.ledger.get_private(ns, coll, key)
@@ -86,6 +88,33 @@ class TxSimulator:
                     collection_name=c, hashed_rwset=h.SerializeToString(),
                     pvt_rwset_hash=hashlib.sha256(pv.SerializeToString()).digest() if self.pwrites.get((ns, c)) else b"")
         return out.SerializeToString()
+
+    def interest_calls(self, skip):
+        """[(chaincode, collection | "", no_private_reads)] as core/endorser/endorser.go
+        buildChaincodeInterest derives them (no key-level policies here): a namespace written
+        publicly, or only read, needs its chaincode's policy; each collection written or read
+        needs its own (no_private_reads when it was only written); namespaces in `skip` (system
+        chaincodes) are left out. Sorted (Fabric iterates Go maps, in no fixed order)."""
+        required = {}
+        for ns in self.writes:
+            required.setdefault(ns, {})[""] = True
+        for ns, coll in self.pwrites:
+            required.setdefault(ns, {"": False})[coll] = True
+        for ns in set(self.reads) | {ns for ns, _ in self.hreads}:
+            required.setdefault(ns, {"": True})
+        for ns, coll in self.preads:
+            required.setdefault(ns, {})[coll] = True
+        out = []
+        for ns in sorted(required):
+            if ns in skip:
+                continue
+            for coll in sorted(required[ns]):
+                if coll == "":
+                    if required[ns][""]:
+                        out.append((ns, "", False))
+                else:
+                    out.append((ns, coll, (ns, coll) not in self.preads))
+        return out
 
     def private_writes(self):
         return [(ns, c, k, v) for (ns, c), kv in sorted(self.pwrites.items()) for k, v in sorted(kv.items())]

@@ -25,6 +25,8 @@ def policy_for(cfg, ledger, ns, coll=None):
             # no org Endorsement policy: any member of the org (deployedcc_infoprovider.go)
             return ("sig", from_string(f"OR('{mspid}.member')"))
         return ("ref", "/Channel/Application/LifecycleEndorsement")
+    if coll:
+        return collection_policy(ledger, ns, coll)
     d = lcstate.committed(TxSimulator(ledger), ns)
     if d is None:
         return None
@@ -47,21 +49,45 @@ def satisfied(cfg, pol, idents) -> bool:
         return False
 
 
+def collection_policy(ledger, ns, coll):
+    """A chaincode collection's own endorsement policy, or None (the chaincode's then applies)."""
+    d = lcstate.committed(TxSimulator(ledger), ns)
+    for c in (d.collections_msg().config if d is not None and d.collections else []):
+        s = c.static_collection_config
+        if s.name == coll and s.HasField("endorsement_policy"):
+            ep = s.endorsement_policy
+            if ep.WhichOneof("Type") == "signature_policy":
+                return ("sig", ep.signature_policy)
+            if ep.WhichOneof("Type") == "channel_config_policy_reference":
+                return ("ref", ep.channel_config_policy_reference)
+    return None
+
+
 def policies_to_check(cfg, ledger, cc_name, rws):
-    """The (namespace, collection) policies a transaction must satisfy."""
-    out = set()
+    """The (namespace, collection) policies a transaction must satisfy, as Fabric 2.5 picks them
+    (no key-level policies here). Validated namespaces: the invoked chaincode's and every one the
+    transaction writes (core/committer/txvalidator/v20/plugindispatcher/dispatcher.go). In each,
+    public writes need the chaincode's policy; writes to a collection with its own endorsement
+    policy need that one instead, other collection writes the chaincode's; a namespace where
+    nothing was checked needs the chaincode's (core/common/validation/statebased/v20.go
+    CheckCCEPIfNotChecked, CheckCCEPIfNoEPChecked). `_lifecycle`'s implicit collections use the
+    org's Endorsement policy (policy_for)."""
+    checked = {}
     if cc_name != lcstate.NS:
-        out.add((cc_name, None))
+        checked[cc_name] = set()
     for ns in rws.ns_rwset:
-        kv = txparse.kvrwset_of(ns)
-        if kv.writes:
-            out.add((ns.namespace, None))
+        name = ns.namespace
+        if txparse.kvrwset_of(ns).writes:
+            checked.setdefault(name, set()).add(None)
         for c in ns.collection_hashed_rwset:
-            if txparse.hashed_of(c).hashed_writes:
-                if ns.namespace == lcstate.NS:
-                    out.add((ns.namespace, c.collection_name))
-                else:
-                    out.add((ns.namespace, None))
+            if not txparse.hashed_of(c).hashed_writes:
+                continue
+            own = name == lcstate.NS or collection_policy(ledger, name, c.collection_name) is not None
+            checked.setdefault(name, set()).add(c.collection_name if own else None)
+    out = set()
+    for name, policies in checked.items():
+        for coll in policies or {None}:
+            out.add((name, coll))
     return out
 
 

@@ -3,11 +3,14 @@ package (ccaas), install on one peer of each org, approve by each org with its p
 commit endorsed by all. Tests use it to build a chaincode "deployed by another tool".
 
     python peer_cli_deploy.py SIM_DIR NAME --orgs Org1MSP,Org2MSP [--label basic_1.0] [--sequence 1]
-        [--approve-orgs Org1MSP] [--version 1.0] [--policy DSL] [--no-commit]
+        [--approve-orgs Org1MSP] [--version 1.0] [--policy DSL] [--collections JSON] [--no-commit]
 
 Installs on every org of --orgs, approves for --approve-orgs (default: the same orgs), commits
 unless --no-commit. Prints {"packageId": ..., "sequence": ...} on success (sequence: the
 committed one, null with --no-commit); exits 1 with Fabric's message otherwise.
+--collections takes what `peer lifecycle chaincode approveformyorg --collections-config` reads
+(a JSON list of {name, policy, requiredPeerCount, maxPeerCount, blockToLive, memberOnlyRead,
+memberOnlyWrite, endorsementPolicy: {signaturePolicy | channelConfigPolicy}}), inline.
 """
 import argparse
 import json
@@ -19,6 +22,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fabclient import Lifecycle, Net  # noqa: E402
 from fabsim import packages  # noqa: E402
 from fabsim.pb import lifecycle  # noqa: E402
+
+
+def collections_package(items):
+    """internal/peer/chaincode/common.go GetCollectionConfigFromBytes, for the fields used here."""
+    from fabsim.pb import collection, peerpolicy
+    from fabsim.policy import from_string
+    pkg = collection.CollectionConfigPackage()
+    for c in items:
+        s = collection.StaticCollectionConfig(
+            name=c["name"], required_peer_count=c.get("requiredPeerCount", 0),
+            maximum_peer_count=c.get("maxPeerCount", 0), block_to_live=c.get("blockToLive", 0),
+            member_only_read=c.get("memberOnlyRead", False), member_only_write=c.get("memberOnlyWrite", False))
+        s.member_orgs_policy.signature_policy.CopyFrom(from_string(c["policy"]))
+        ep = c.get("endorsementPolicy") or {}
+        if "signaturePolicy" in ep:
+            s.endorsement_policy.CopyFrom(peerpolicy.ApplicationPolicy(signature_policy=from_string(ep["signaturePolicy"])))
+        elif "channelConfigPolicy" in ep:
+            s.endorsement_policy.CopyFrom(peerpolicy.ApplicationPolicy(channel_config_policy_reference=ep["channelConfigPolicy"]))
+        pkg.config.add(static_collection_config=s)
+    return pkg
 
 
 def main():
@@ -33,12 +56,15 @@ def main():
     ap.add_argument("--version", default="1.0")
     ap.add_argument("--no-commit", action="store_true")
     ap.add_argument("--policy", default="", help="signature policy DSL (default: the channel's Endorsement)")
+    ap.add_argument("--collections", help="collections config JSON, as peer CLI's --collections-config file holds")
     a = ap.parse_args()
     kw = {}
     if a.policy:
         from fabsim.pb import peerpolicy
         from fabsim.policy import from_string
         kw["policy"] = peerpolicy.ApplicationPolicy(signature_policy=from_string(a.policy)).SerializeToString()
+    if a.collections:
+        kw["collections"] = collections_package(json.loads(a.collections))
     net = Net(a.sim_dir)
     lc = Lifecycle(net, a.channel)
     pkg = packages.build(a.label, "ccaas", [("connection.json", b'{"address":"127.0.0.1:9999"}')])
