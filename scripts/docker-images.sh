@@ -40,8 +40,17 @@ step "static release build" $((SECONDS - start))
 
 start=$SECONDS
 # Quiet unless it fails (newer docker CLIs print a notice about the legacy builder on every build).
-build_image() { local out; out=$(docker build -q "$@" 2>&1) || { echo "$out" >&2; echo "docker build $* failed" >&2; exit 1; }; }
-build_image --target prebuilt -t chaincode-gateway:prebuilt .
+# build_image TAG ARGS...: builds TAG; the image TAG named before, if replaced, is removed so that
+# rebuilds do not pile up untagged images (it stays while a container still uses it).
+build_image() {
+  local tag=$1 old new out
+  shift
+  old=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+  out=$(docker build -q -t "$tag" "$@" 2>&1) || { echo "$out" >&2; echo "docker build of $tag failed" >&2; exit 1; }
+  new=$(docker image inspect -f '{{.Id}}' "$tag")
+  if [ -n "$old" ] && [ "$old" != "$new" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
+}
+build_image chaincode-gateway:prebuilt --target prebuilt .
 step "image chaincode-gateway:prebuilt" $((SECONDS - start))
 
 start=$SECONDS
@@ -59,5 +68,5 @@ cp .build-static/wheels/*.whl "$context/wheels/"
 cp tools/fabric-sim/fabric_sim.py "$context/"
 cp -r tools/fabric-sim/fabsim "$context/"
 find "$context" -name __pycache__ -prune -exec rm -rf {} +
-build_image -t fabric-sim:local -f tools/fabric-sim/Dockerfile "$context"
+build_image fabric-sim:local -f tools/fabric-sim/Dockerfile "$context"
 step "image fabric-sim:local" $((SECONDS - start))
