@@ -23,7 +23,7 @@ ALLOWED = {
     "TLSCrypto": {"COpenSSL"},
     "Archive": {"CZlib"},
     "Store": {"CSQLite"},
-    "Configuration": {"Yams"},
+    "Configuration": {"Yams", "JSON"},
     "EventLoop": {"SystemIO"},
     "WebServer": {"SystemIO", "EventLoop", "HTTP1", "JSON", "Logging"},
     "GRPCClient": {"CNGHTTP2", "TLSCrypto", "SystemIO", "EventLoop", "Logging"},

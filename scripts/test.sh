@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Swift suites (server, gRPC client, Fabric core, store,
 # API — several start fabric-sim or a Python gRPC server themselves) and the Python suites
-# (fabric-sim, the OpenAPI contract, the compose smoke test with real containers), then the fuzz
-# targets (scripts/fuzz.sh). Installs what is missing first.
+# (fabric-sim, the OpenAPI contract, the fault and crash suites, the compose smoke test with real
+# containers), then schemathesis (scripts/schemathesis.sh) and the fuzz targets (scripts/fuzz.sh).
+# Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -27,6 +28,12 @@ trap 'scripts/docker-engine.sh stop' EXIT
 py_tests=(IntegrationTests)
 for d in tools/*/tests; do [ -d "$d" ] && py_tests+=("$d"); done
 .venv/bin/python3 -m pytest -q "${py_tests[@]}" || status=1
+
+# schemathesis over every operation of openapi.yaml against the gateway on fabric-sim (scripts/schemathesis.sh,
+# ~3.5 min; SCHEMATHESIS_SECONDS=0 skips it).
+if [ "${SCHEMATHESIS_SECONDS:-150}" != 0 ]; then
+  scripts/schemathesis.sh || { echo "schemathesis found a failure (report in test-output/schemathesis/)"; status=1; }
+fi
 
 # Fuzzing last (Fuzz/Targets, scripts/fuzz.sh): each target for FUZZ_SECONDS (default 60; 0 skips).
 fuzz_seconds=${FUZZ_SECONDS:-60}

@@ -192,6 +192,11 @@ def test_pending_definition_from_another_tool_is_adopted_approved_and_committed(
     run_pending_walkthrough(browser, lifecycle_network)
 
 
+def test_a_deployment_spec_applied_from_the_chaincode_page_is_followed_to_the_end(browser, gateway, lifecycle_network):
+    from dashboard_deployment import run_deployment_walkthrough
+    run_deployment_walkthrough(browser, lifecycle_network)
+
+
 def test_two_gateways_one_per_organization_in_two_browser_sessions(browser, per_org_network):
     from dashboard_per_org import run_per_org_walkthrough
     run_per_org_walkthrough(browser, per_org_network)

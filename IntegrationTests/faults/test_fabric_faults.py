@@ -45,6 +45,9 @@ def routes(pkg):
         ("POST", "/api/v1/channels/{channel}/chaincodes/{name}/submit", CC + "/submit",
          {"function": "CreateAsset", "args": ["fault-asset", "red", "1", "Ann", "10"]}, set()),
         ("POST", "/api/v1/installs", "/api/v1/installs", {"packageId": pkg}, {202}),  # answers at once: an operation
+        # Another chaincode: a deployment that gets through (slow network) must not touch CC's upgrades.
+        ("PUT", "/api/v1/channels/{channel}/chaincodes/{name}/deployment", "/api/v1/channels/mychannel/chaincodes/faultdeploy/deployment",
+         {"version": "1.0", "package": {"packageId": pkg}}, set()),
     ]
 
 

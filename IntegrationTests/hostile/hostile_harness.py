@@ -29,11 +29,11 @@ class Gateway:
     """One gateway process on a port of its own choosing, without a Fabric network (every test
     here is about the HTTP path, tokens and the audit log)."""
 
-    def __init__(self, *flags, data_dir=None):
+    def __init__(self, *flags, data_dir=None, access_log=False):
         self.own_data = data_dir is None
         self.data = data_dir or tempfile.mkdtemp(prefix="cgw-hostile-")
         args = [str(binary()), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data, "--threads", "2",
-                "--no-access-log", *flags]
+                *([] if access_log else ["--no-access-log"]), *flags]
         self.lines = []
         self.listening = threading.Event()
         self.proc = subprocess.Popen(args, env=dict(os.environ, GATEWAY_ADMIN_TOKEN=ADMIN_TOKEN),
@@ -83,6 +83,7 @@ class Gateway:
             s.close()
 
     def stop(self):
+        """Graceful stop (SIGTERM), then the output is read to its end."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

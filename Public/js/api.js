@@ -52,10 +52,15 @@ function signalUnauthorized(status) {
 
 /** JSON request; resolves to the parsed body (null for 204), rejects with ApiError. */
 export async function api(method, path, body) {
-  const init = { method, headers: authHeaders(), credentials: 'omit', cache: 'no-store' };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
+}
+
+/** A request whose body is text of `contentType` (a YAML deployment spec); answers like `api`. */
+export async function send(method, path, text, contentType, signal) {
+  const init = { method, headers: authHeaders(), credentials: 'omit', cache: 'no-store', signal };
+  if (text !== undefined) {
+    init.headers['Content-Type'] = contentType;
+    init.body = text;
   }
   let res;
   try {

@@ -15,6 +15,8 @@ public final class LifecycleServices: Sendable {
     public let runningOrgs = RunningOrgsCache()
     /// Installs and `wait:false` submits under way; drained by `drainBackgroundTasks` at shutdown.
     public let background: BackgroundTasks
+    /// Declarative deployments: `PUT/GET .../deployment` and their reconciling operations.
+    public let deployments: DeploymentService
     /// Commits `autoCommit` drafts once ready; runs between `startAutoCommit()` and `stopAutoCommit()`.
     let autoCommitter: AutoCommitter
 
@@ -27,6 +29,11 @@ public final class LifecycleServices: Sendable {
         background = BackgroundTasks(logger: logger)
         installs = InstallService(network: network, packages: packages, operations: operations, background: background)
         definitions = DefinitionService(network: network, queue: queue, operations: operations, events: events)
+        let (defs, ops, tasks, running) = (definitions, operations, background, runningOrgs)
+        deployments = DeploymentService(network: network, queue: queue, packages: packages, operations: ops, installs: installs,
+                                        definitions: defs,
+                                        invocations: { InvokeService(network: network, definitions: defs, operations: ops, cache: running, background: tasks) },
+                                        events: events, background: tasks, runningOrgs: running, logger: logger)
         autoCommitter = AutoCommitter(definitions: definitions, queue: queue, events: events, runningOrgs: runningOrgs, logger: logger,
                                       statusOf: statusOf)
     }
@@ -66,6 +73,7 @@ public final class LifecycleServices: Sendable {
     public func reconcile(logger: Logger) async -> [GatewayOperation] {
         do {
             let done = try await OperationReconciler(network: network, operations: operations, definitions: definitions).reconcile()
+            await deployments.resume()
             for op in done { logger.notice("reconciled unfinished operation", metadata: ["operation": "\(op.id)", "kind": "\(op.kind.rawValue)", "state": "\(op.state.rawValue)"]) }
             return done
         } catch {

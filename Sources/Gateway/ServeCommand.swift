@@ -42,7 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfig.host = host
         serverConfig.port = port
         serverConfig.threads = settings.threads
-        serverConfig.accessLog = settings.accessLog
+        // Access-log lines are info lines (written by the server in batches, not through the
+        // Logger): a higher --log-level silences them as it did when they went through it.
+        serverConfig.accessLog = settings.accessLog && level <= .info
         serverConfig.minBodyBytes = settings.minBodyBytes
         serverConfig.minBodyRateWindowNanos = UInt64(settings.minBodyRateWindow) * 1_000_000_000
         serverConfig.headerTimeoutNanos = UInt64(settings.headerTimeout) * 1_000_000_000

@@ -20,6 +20,16 @@ public struct PKCS11Error: Error, CustomStringConvertible, Sendable, Hashable {
         self.message = message
     }
 
+    /// A login refusal reworded with the token's name, keeping the return value.
+    init(refusedPIN returnValue: UInt, _ message: String) {
+        call = "C_Login"
+        self.returnValue = returnValue
+        self.message = message
+    }
+
+    /// `C_Login` refused the PIN (incorrect, locked or expired): trying again cannot help.
+    public var refusesPIN: Bool { call == "C_Login" && [0xA0, 0xA3, 0xA4].contains(returnValue) }
+
     public var description: String { message }
 
     /// The failure says the token, the session or the login is gone: a new session (and login)

@@ -83,11 +83,19 @@ final class PKCS11Library: @unchecked Sendable {
         return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
-    /// A read-only serial session (signing needs no R/W session).
-    func openSession(slot: CK_SLOT_ID) throws -> CK_SESSION_HANDLE {
+    /// A serial session, read-only unless `readWrite` (signing needs no R/W session; `setPIN` does).
+    func openSession(slot: CK_SLOT_ID, readWrite: Bool = false) throws -> CK_SESSION_HANDLE {
         var session: CK_SESSION_HANDLE = 0
-        try check(functions.pointee.C_OpenSession(slot, CK_FLAGS(CKF_SERIAL_SESSION), nil, nil, &session), "C_OpenSession")
+        let flags = CKF_SERIAL_SESSION | (readWrite ? CKF_RW_SESSION : 0)
+        try check(functions.pointee.C_OpenSession(slot, CK_FLAGS(flags), nil, nil, &session), "C_OpenSession")
         return session
+    }
+
+    /// Changes the logged-in user's PIN (`C_SetPIN`, an R/W session). The gateway never does;
+    /// tests use it to make a token refuse the PIN a signer holds.
+    func setPIN(_ session: CK_SESSION_HANDLE, old: String, new: String) throws {
+        var oldBytes = Array(old.utf8), newBytes = Array(new.utf8)
+        try check(functions.pointee.C_SetPIN(session, &oldBytes, CK_ULONG(oldBytes.count), &newBytes, CK_ULONG(newBytes.count)), "C_SetPIN")
     }
 
     /// Closes `session`; a failure only means it is gone already.

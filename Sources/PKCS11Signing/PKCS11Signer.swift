@@ -5,7 +5,7 @@ import TLSCrypto
 
 /// A `Signer` whose EC private key stays in a PKCS#11 token: `CKM_ECDSA` over the SHA-256 digest,
 /// the token's raw `r || s` turned into low-S DER exactly as `PrivateKeySigner` does
-/// (bccsp/pkcs11/ecdsa.go `signP11ECDSA` then `utils.SignatureToLowS`).
+/// (Fabric's bccsp/pkcs11/pkcs11.go `signECDSA`: `signP11ECDSA`, `utils.ToLowS`, `utils.MarshalECDSASignature`).
 ///
 /// Sessions come from a small pool (one per concurrent signer, reused). When the token goes away
 /// or logs out, the next signature drops every session, finds the token by label again, logs in
@@ -25,6 +25,10 @@ public final class PKCS11Signer: Signer {
         var idle: [CK_SESSION_HANDLE] = []
         /// Bumped on every reconnect, so a session from before it is closed, not pooled.
         var generation = 0
+        /// Set when the token refused the PIN at run time: no further login is tried, because
+        /// tokens lock a PIN after a few wrong attempts (`CKF_USER_PIN_LOCKED`) and every API
+        /// call would make one. A restart (with the right PIN) clears it.
+        var pinRefused: String?
     }
 
     /// Opens the token, logs in, finds the key and checks it against `certificate` by signing a
@@ -90,10 +94,15 @@ public final class PKCS11Signer: Signer {
     /// An idle session (or a new one) and the key handle; connects first when needed.
     private func checkOut() throws -> (CK_SESSION_HANDLE, CK_OBJECT_HANDLE, Int) {
         try state.withLock { c in
+            if let refused = c.pinRefused {
+                throw SignerUnavailableError("\(location.keyName) is unavailable: \(refused); no further login is tried"
+                                             + " (a token locks its PIN after a few wrong ones): restart the gateway with the right PIN")
+            }
             if c.key == nil {
                 do {
                     try connect(&c)
                 } catch let error as PKCS11Error {
+                    if error.refusesPIN { c.pinRefused = error.message }
                     throw SignerUnavailableError("\(location.keyName) is unavailable: \(error.message)")
                 }
             }
@@ -143,8 +152,9 @@ public final class PKCS11Signer: Signer {
         do {
             do {
                 try library.login(session, pin: location.pin)
-            } catch let error as PKCS11Error where [0xA0, 0xA4, 0xA3].contains(error.returnValue) {
-                throw PKCS11Error("cannot log in to PKCS#11 token '\(location.tokenLabel)': \(PKCS11Error.name(of: error.returnValue))"
+            } catch let error as PKCS11Error where error.refusesPIN {
+                throw PKCS11Error(refusedPIN: error.returnValue,
+                                  "cannot log in to PKCS#11 token '\(location.tokenLabel)': \(PKCS11Error.name(of: error.returnValue))"
                                   + " (check the PIN reference)")
             }
             let keys = try library.findPrivateKeys(session, label: location.keyLabel, id: location.keyID)

@@ -67,6 +67,8 @@ extension AccessControlTests {
         lifecycle("PUT", chaincode + "/draft", basic + "/draft", "orgs:operate", json: #"{"version":"1.0"}"#),
         lifecycle("POST", chaincode + "/draft/upgrade", basic + "/draft/upgrade", "orgs:operate", json: "{}"),
         lifecycle("POST", chaincode + "/draft/adopt", basic + "/draft/adopt", "orgs:operate", json: "{}"),
+        lifecycle("PUT", chaincode + "/deployment", basic + "/deployment", "orgs:operate", json: #"{"version":"1.0","package":{"packageId":"nope:00"}}"#),
+        lifecycle("GET", chaincode + "/deployment", basic + "/deployment?wait=1s", "read"),
         lifecycle("GET", chaincode + "/approvals", basic + "/approvals", "read"),
         lifecycle("GET", chaincode + "/history", basic + "/history", "read"),
         lifecycle("POST", chaincode + "/approvals", basic + "/approvals", "orgs:operate", json: #"{"orgs":["Org2MSP"]}"#),

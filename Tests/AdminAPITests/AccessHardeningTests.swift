@@ -49,6 +49,34 @@ import WebServer
         }
     }
 
+    @Test("a streamed upload with Expect: 100-continue: 100 only for a token that may upload, then the package is stored")
+    func uploadContinue() async throws {
+        try await withGateway { fx in
+            let bytes = try PackageFixtures.golang(label: "continue")
+            let port = fx.port
+            @Sendable func head(_ token: String) -> String {
+                "POST /api/v1/packages HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/gzip\r\n" +
+                    "Content-Length: \(bytes.count)\r\nExpect: 100-continue\r\n\r\n"
+            }
+            let refused = try await onThread { () -> String in
+                let c = try TestClient(port: port)
+                try c.send(head(fx.viewer))
+                return try c.readText(until: "\r\n\r\n")
+            }
+            #expect(refused.hasPrefix("HTTP/1.1 403 "), "\(refused)")
+            let stored = try await onThread { () -> (String, TestClient.Response) in
+                let c = try TestClient(port: port)
+                try c.send(head(fx.operatorToken))
+                let interim = try c.readText(until: "\r\n\r\n")
+                try c.send(bytes)
+                return (interim, try c.readResponse())
+            }
+            #expect(stored.0 == "HTTP/1.1 100 Continue\r\n\r\n")
+            #expect(stored.1.status == 201, "\(stored.1.text)")
+            #expect(stored.1.headers["cache-control"] == "no-store")
+        }
+    }
+
     @Test("a refused upload is answered before its body arrives (a declared 50 MB never sent)")
     func refusedBeforeBody() async throws {
         try await withGateway { fx in

@@ -20,8 +20,10 @@ import WebServer
                 throw CancellationError()
             }
         }
+        // Not before the bound (how soon after it depends on the machine's load: no upper bound here;
+        // the fault suite checks each route's documented bound against the real binary).
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(5), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(200), "\(elapsed)")
         #expect(cancelled.isSet, "the handler must be cancelled")
         let error = RouteDeadlineExceededError(route: "GET /x", limit: .seconds(15)).httpError
         #expect(error.status == 504 && error.code == "deadline_exceeded")

@@ -100,16 +100,23 @@ private final class PipeReader: IOHandler {
             spins.withLock { $0 += 1 }
             if running.withLock({ $0 }) { t.loop.execute(spin) }
         }
+        // Both the pipe's data and the timer must arrive while the chain runs; which comes first
+        // does not matter (a loaded machine may see both ready in one poll), a starved one never
+        // arrives and fails the test by its time limit.
         let (got, timerFired): ([UInt8], Bool) = await withCheckedContinuation { cont in
             t.loop.execute {
                 spin()
                 nonisolated(unsafe) var reg: IORegistration?
                 nonisolated(unsafe) var fired = false
-                t.loop.scheduleTimer(afterNanos: 1_000_000) { fired = true }
-                let reader = PipeReader(fd: readFD) { data in
+                nonisolated(unsafe) var data: [UInt8]?
+                func finishWhenBoth() {
+                    if fired, let data { cont.resume(returning: (data, fired)) }
+                }
+                t.loop.scheduleTimer(afterNanos: 1_000_000) { fired = true; finishWhenBoth() }
+                let reader = PipeReader(fd: readFD) { bytes in
                     t.loop.deregister(reg!)
-                    // The pipe is written 20 ms after the timer's deadline.
-                    cont.resume(returning: (data, fired))
+                    data = bytes
+                    finishWhenBoth()
                 }
                 reg = try! t.loop.register(fd: readFD, interest: .read, handler: reader)
             }

@@ -22,6 +22,38 @@ import Testing
         }
     }
 
+    @Test("two identical approvals at once (a retry racing the first attempt): one lands, the other answers alreadyApproved")
+    func racingApprovals() async throws {
+        try await LifecycleFixture.run { f in
+            #expect(try await f.admin.put(Self.cc + "/draft", ["version": "1.0"]).status == 200)
+            // Both are endorsed before either commits: in one block the second is an MVCC_READ_CONFLICT
+            // (the crash suite's killed-and-retried approval), later it is refused as unchanged content.
+            async let a = f.admin.post(Self.cc + "/approvals", ["orgs": ["Org1MSP"]])
+            async let b = f.admin.post(Self.cc + "/approvals", ["orgs": ["Org1MSP"]])
+            let answers = try await [a, b]
+            let results = answers.compactMap { SeedScenario.result($0, "Org1MSP") }
+            #expect(answers.allSatisfy { $0.status == 200 } && results.count == 2, "\(answers.map(\.text))")
+            #expect(results.filter { $0["alreadyApproved"] as? Bool == true }.count == 1, "\(answers.map(\.text))")
+            #expect(results.filter { $0["validationCode"] as? String == "VALID" && $0["alreadyApproved"] as? Bool == false }.count == 1)
+            #expect(results.allSatisfy { $0["error"] == nil }, "\(answers.map(\.text))")
+        }
+    }
+
+    @Test("two commits of the same definition at once: one commits, the other answers 409 already_committed")
+    func racingCommits() async throws {
+        try await LifecycleFixture.run { f in
+            #expect(try await f.admin.put(Self.cc + "/draft", ["version": "1.0"]).status == 200)
+            let approved = try await f.admin.post(Self.cc + "/approvals", ["orgs": ["Org1MSP", "Org2MSP"]])
+            #expect(approved.status == 200, "\(approved.text)")
+            async let a = f.admin.post(Self.cc + "/commit", ["allowNoPackage": true])
+            async let b = f.admin.post(Self.cc + "/commit", ["allowNoPackage": true])
+            let answers = try await [a, b]
+            #expect(answers.filter { $0.status == 200 }.count == 1, "\(answers.map(\.text))")
+            #expect(answers.filter { $0.status == 409 && SeedScenario.errorCode($0) == "already_committed" }.count == 1,
+                    "\(answers.map(\.text))")
+        }
+    }
+
     @Test("when every requested org fails, the answer has the first failure's status and each org's result in details")
     func everyOrgFailed() async throws {
         try await LifecycleFixture.run { f in

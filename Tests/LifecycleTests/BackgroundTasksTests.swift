@@ -10,11 +10,9 @@ import Testing
 struct BackgroundTasksTests {
     @Test("drain with nothing registered returns at once")
     func empty() async {
+        // A drain that waited for its timeout (an hour) would fail by the suite's time limit.
         let tasks = BackgroundTasks()
-        let clock = ContinuousClock()
-        let started = clock.now
-        #expect(await tasks.drain(timeout: .seconds(60)).isEmpty)
-        #expect(clock.now - started < .seconds(10))
+        #expect(await tasks.drain(timeout: .seconds(3600)).isEmpty)
     }
 
     @Test("a registered task that finishes is awaited by drain")

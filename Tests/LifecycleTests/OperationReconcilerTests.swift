@@ -1,4 +1,5 @@
 @testable import ChaincodeLifecycle
+import Fabric
 import Testing
 
 @Suite("operation reconciler")
@@ -11,5 +12,21 @@ struct OperationReconcilerTests {
         op.settle()
         #expect(op.state == .failed)
         #expect(op.steps[0].message.hasPrefix("interrupted after a gateway restart; outcome unknown, its recorded input does not decode"))
+    }
+}
+
+extension OperationReconcilerTests {
+    @Test("an approval's fingerprint tells this definition from another at the same sequence, as `differences` does")
+    func approvalFingerprint() {
+        let base = ChaincodeDefinition(name: "cc", version: "1.0", sequence: 2)
+        var other = base
+        other.version = "1.1"
+        var defaults = base
+        (defaults.endorsementPlugin, defaults.validationPlugin) = ("escc", "vscc")
+        #expect(ApprovalStatus.fingerprint(base) != ApprovalStatus.fingerprint(other))
+        #expect(ApprovalStatus.differences(base, other).isEmpty == false)
+        // The peer's defaults spelled out are the same definition.
+        #expect(ApprovalStatus.fingerprint(base) == ApprovalStatus.fingerprint(defaults))
+        #expect(ApprovalStatus.differences(base, defaults).isEmpty)
     }
 }

@@ -26,10 +26,12 @@ struct PKCS11SignerTests {
             certFile = dir.path("cert.pem")
             let key = ECPrivateKey(generating: curve == "secp384r1" ? .p384 : .p256)
             try Data(key.pkcs8PEM.utf8).write(to: URL(fileURLWithPath: keyFile))
-            _ = try runCommand(["openssl", "req", "-x509", "-new", "-key", keyFile, "-subj", "/CN=Admin@org1.example.com/O=Org1",
-                            "-days", "2", "-out", certFile], standardError: .capture).checked()
+            // One child process for both steps (fewer Process/Pipe teardowns, see SoftHSM).
+            _ = try runCommand(["SOFTHSM2_CONF=\(SoftHSM.shared.configFile)", "sh", "-c",
+                                "openssl req -x509 -new -key \(keyFile) -subj /CN=Admin@org1.example.com/O=Org1 -days 2 -out \(certFile)"
+                                + " && softhsm2-util --import \(keyFile) --token \(label) --pin \(pin) --label admin --id a1b2 >/dev/null"],
+                               standardError: .capture).checked()
             certificate = try X509Certificate(pem: String(contentsOfFile: certFile, encoding: .utf8))
-            try SoftHSM.shared.importKey(pemFile: keyFile, token: label, pin: pin, keyLabel: "admin", keyID: "a1b2")
         }
 
         func location(pin: String? = nil, keyLabel: String? = "admin", keyID: [UInt8]? = nil, token: String? = nil,
@@ -172,6 +174,31 @@ struct PKCS11SignerTests {
         try library.logout(session)
         library.closeSession(session)
         #expect(try token.publicKey().isValidSignature(try signer.sign(digest: digest), forDigest: digest))
+    }
+
+    @Test("the PIN refused at run time: 503 once, then no further login is tried until a restart")
+    func pinRefusedAtRunTime() throws {
+        let token = try Token()
+        let signer = try token.signer()
+        let digest = SHA256.hash(Array("d".utf8))
+        _ = try signer.sign(digest: digest)
+        let library = try PKCS11Library.shared(path: SoftHSM.library)
+        let session = try library.openSession(slot: try #require(try library.slot(tokenLabel: token.label)), readWrite: true)
+        defer { library.closeSession(session) }
+        try library.setPIN(session, old: token.pin, new: "8642")
+        try library.logout(session)
+        let first = #expect(throws: SignerUnavailableError.self) { try signer.sign(digest: digest) }
+        #expect(first?.message == "key 'admin' on PKCS#11 token '\(token.label)' is unavailable: cannot log in to PKCS#11 token '\(token.label)':"
+                + " CKR_PIN_INCORRECT (check the PIN reference)", "\(String(describing: first))")
+        // The PIN back as the signer knows it: still refused, since the signer tries no login again.
+        try library.login(session, pin: "8642")
+        try library.setPIN(session, old: "8642", new: token.pin)
+        try library.logout(session)
+        let second = #expect(throws: SignerUnavailableError.self) { try signer.sign(digest: digest) }
+        #expect(second?.message.hasSuffix("no further login is tried (a token locks its PIN after a few wrong ones): restart the gateway with the right PIN")
+                == true, "\(String(describing: second))")
+        // A new signer (a restart) works.
+        #expect(try token.publicKey().isValidSignature(try token.signer().sign(digest: digest), forDigest: digest))
     }
 
     /// Removes every key object of `token` (what a token leaves behind when taken out, as far as

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// A long-running child (fabric-sim, the gateway binary) started for a test: it runs with an
@@ -131,6 +132,13 @@ public final class ChildProcess: Sendable {
         }
         await waitForExit()
         killer.cancel()
+    }
+
+    /// Sends `signal` (SIGKILL: a crash, no shutdown code runs) and returns once the child has exited.
+    public func deliver(_ signal: Int32) async {
+        guard process.processIdentifier != 0 else { return }
+        if shared.state.withLock({ !$0.exited }) { Glibc.kill(process.processIdentifier, signal) }
+        await waitForExit()
     }
 
     /// Waits until the child has exited (however that happens).

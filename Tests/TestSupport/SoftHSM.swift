@@ -42,7 +42,12 @@ public final class SoftHSM: Sendable {
         let conf = "directories.tokendir = \(directory.appendingPathComponent("tokens").path)\nobjectstore.backend = file\nlog.level = ERROR\n"
         try Data(conf.utf8).write(to: URL(fileURLWithPath: configFile))
         setenv("SOFTHSM2_CONF", configFile, 1)
-        for i in 1...Self.tokenCount { try createToken(label: Self.tokenLabel(i), pin: Self.pin) }
+        // One shell for all of them: each child process is a chance for Foundation's Process/Pipe
+        // teardown race on Linux (a crash in libdispatch's _dispatch_event_loop_drain).
+        let script = (1...Self.tokenCount).map { i in
+            "softhsm2-util --init-token --free --label \(Self.tokenLabel(i)) --pin \(Self.pin) --so-pin so-\(Self.pin) >/dev/null"
+        }.joined(separator: " && ")
+        _ = try runCommand(["SOFTHSM2_CONF=\(configFile)", "sh", "-c", script], standardError: .merge).checked()
     }
 
     private let claimed = Mutex(0)
@@ -68,11 +73,6 @@ public final class SoftHSM: Sendable {
     @discardableResult
     public func util(_ arguments: [String]) throws -> String {
         try runCommand(["SOFTHSM2_CONF=\(configFile)", "softhsm2-util"] + arguments, standardError: .merge).checked().text
-    }
-
-    /// Initializes a free slot's token as `label` with user PIN `pin`.
-    func createToken(label: String, pin: String) throws {
-        try util(["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "so-\(pin)"])
     }
 
     /// Imports a PKCS#8 PEM private key file into token `token` as `keyLabel`/`keyID` (hex).

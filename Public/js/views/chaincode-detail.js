@@ -5,6 +5,7 @@ import { h, replace, card, errorBox, errorSlot, notAvailable, busy, badge, dl, p
 import { describePolicy } from '../policy.js';
 import { draftForm } from './draft-form.js';
 import { pendingCard } from './pending-card.js';
+import { deploymentCard } from './deployment-card.js';
 
 const STATE_TEXT = { approved: 'approved', 'approved-different': 'approved a different definition', 'not-approved': 'not yet approved' };
 
@@ -27,6 +28,8 @@ export default async function renderDetail(root, ctx, flash) {
   else root.append(h('p', { class: 'muted', id: 'not-committed' }, 'Not committed on this channel yet.'));
   if (pending) root.append(pendingCard({ ctx, base, pending, draft, refresh }));
   if (draft) root.append(await draftCard({ ctx, base, draft, refresh }));
+  const deployment = await deploymentCard({ ctx, base, refresh });
+  if (deployment && !ctx.signal.aborted) root.append(deployment);
   root.append(draftForm({ channel, name, committed, draft, onSaved: () => refresh(h('p', { class: 'success' }, 'Draft saved.')) }));
 }
 

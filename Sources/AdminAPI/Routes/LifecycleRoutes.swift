@@ -17,6 +17,7 @@ enum LifecycleRoutes {
 
     static func routes(_ services: LifecycleServices?) -> [APIRoute] {
         let lc = provider(services)
-        return NetworkRoutes.routes(lc) + InstallRoutes.routes(lc) + OperationRoutes.routes(lc) + ChaincodeRoutes.routes(lc) + EventRoutes.routes(lc)
+        return NetworkRoutes.routes(lc) + InstallRoutes.routes(lc) + OperationRoutes.routes(lc) + ChaincodeRoutes.routes(lc) + DeploymentRoutes.routes(lc)
+            + EventRoutes.routes(lc)
     }
 }

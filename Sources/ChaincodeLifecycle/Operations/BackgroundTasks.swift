@@ -12,6 +12,9 @@ public final class BackgroundTasks: Sendable {
     private struct Entry: Sendable {
         var name: String
         var task: Task<Void, Never>
+        /// Cancelled as soon as `drain` begins: work that may wait indefinitely and resumes at the
+        /// next start (a deployment waiting for approvals), which the drain must not wait for.
+        var cancelOnDrain = false
     }
 
     private struct State: Sendable {
@@ -39,9 +42,9 @@ public final class BackgroundTasks: Sendable {
 
     /// Starts `work` on the global concurrent executor (a handler runs on its connection's
     /// event loop, which the work must not hold) and tracks it until it returns. Returns false,
-    /// with nothing started, once `drain` has begun.
+    /// with nothing started, once `drain` has begun. `cancelOnDrain`: see `Entry`.
     @discardableResult
-    public func start(_ name: String, _ work: @escaping @Sendable () async -> Void) -> Bool {
+    public func start(_ name: String, cancelOnDrain: Bool = false, _ work: @escaping @Sendable () async -> Void) -> Bool {
         state.withLock { s in
             guard !s.draining else { return false }
             let id = s.takeID()
@@ -50,7 +53,7 @@ public final class BackgroundTasks: Sendable {
                 await work()
                 self?.finished(id)
             }
-            s.running[id] = Entry(name: name, task: task)
+            s.running[id] = Entry(name: name, task: task, cancelOnDrain: cancelOnDrain)
             return true
         }
     }
@@ -60,10 +63,11 @@ public final class BackgroundTasks: Sendable {
     /// that ignores cancellation must not hold the process past the bound.
     @discardableResult
     public func drain(timeout: Duration) async -> [String] {
-        let id = state.withLock { s in
+        let (id, resumable) = state.withLock { s in
             s.draining = true
-            return s.takeID()
+            return (s.takeID(), s.running.values.filter(\.cancelOnDrain).map(\.task))
         }
+        for task in resumable { task.cancel() }
         let timer = Task { [weak self] in
             // Cancelled when every task finished first: nothing is left to wake.
             do { try await Task.sleep(for: timeout) } catch { return }

@@ -5,7 +5,7 @@ import Store
 /// An asynchronous or recorded gateway action (install, approve, commit, submit) and its
 /// per-target steps, as stored in `operations` and returned by `/operations`.
 public struct GatewayOperation: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case install, approve, commit, submit }
+    public enum Kind: String, Sendable, Codable { case install, approve, commit, submit, deployment }
     public enum State: String, Sendable, Codable { case queued, running, succeeded, failed }
 
     public struct Step: Sendable, Codable, Equatable {
@@ -29,6 +29,9 @@ public struct GatewayOperation: Sendable, Codable, Equatable {
     /// JSON text.
     public var result: String?
     public var error: String?
+    /// What a running operation is doing or waiting for, beyond its steps (a deployment's
+    /// `waiting-for-approvals`); nil when there is nothing to say.
+    public var phase: String?
 
     public init(kind: Kind, createdBy: String, target: String, input: String, steps: [Step]) {
         id = UUID().uuidString.lowercased()
@@ -63,6 +66,7 @@ public struct GatewayOperation: Sendable, Codable, Equatable {
                 return .object(o)
             })),
         ]
+        if let p = phase { f.append(("phase", .string(p))) }
         if let r = result { f.append(("result", .raw(Array(r.utf8)))) }
         if let e = error { f.append(("error", .string(e))) }
         return .object(f)

@@ -16,10 +16,12 @@ struct OperationReconciler: Sendable {
     /// Returns the reconciled operations.
     func reconcile() async throws -> [GatewayOperation] {
         var done: [GatewayOperation] = []
-        for var op in try await operations.unfinished() {
+        // A deployment is resumed by `DeploymentService.resume`, which checks the ledger itself.
+        for var op in try await operations.unfinished() where op.kind != .deployment {
             switch op.kind {
             case .install: await reconcileInstall(&op)
             case .approve, .commit: await reconcileDefinition(&op)
+            case .deployment: continue
             case .submit:
                 for i in op.steps.indices where op.steps[i].state != .succeeded {
                     op.steps[i].state = .failed

@@ -1,21 +1,22 @@
 import Foundation
 import Store
 
-/// Rows of `operations` (migration 0003); steps are stored as a JSON array.
+/// Rows of `operations` (migrations 0003, 0008); steps are stored as a JSON array.
 struct OperationRepository {
     let connection: Connection
     init(_ connection: Connection) { self.connection = connection }
 
-    static let columns = "id, kind, state, created_at, updated_at, created_by, target, input_json, steps_json, result_json, error"
+    static let columns = "id, kind, state, created_at, updated_at, created_by, target, input_json, steps_json, result_json, error, phase"
 
     func save(_ op: GatewayOperation) throws {
         let steps = String(decoding: try JSONEncoder().encode(op.steps), as: UTF8.self)
         try connection.execute("""
-            INSERT INTO operations (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO operations (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-              steps_json = excluded.steps_json, result_json = excluded.result_json, error = excluded.error
+              steps_json = excluded.steps_json, result_json = excluded.result_json, error = excluded.error,
+              phase = excluded.phase
             """, [op.id, op.kind.rawValue, op.state.rawValue, op.createdAt, op.updatedAt, op.createdBy, op.target,
-                  op.input, steps, op.result, op.error])
+                  op.input, steps, op.result, op.error, op.phase])
     }
 
     func find(_ id: String) throws -> GatewayOperation? {
@@ -49,6 +50,7 @@ struct OperationRepository {
         op.updatedAt = s.string(4)
         op.result = s.optionalString(9)
         op.error = s.optionalString(10)
+        op.phase = s.optionalString(11)
         return op
     }
 }
