@@ -367,23 +367,33 @@ def dockerfile_stages():
             continue
         word, _, rest = line.partition(" ")
         if word.upper() == "FROM":
-            stages.append({"from": rest.split()[0], "instructions": []})
+            parts = rest.split()
+            name = parts[2] if len(parts) > 2 and parts[1].upper() == "AS" else None
+            stages.append({"from": parts[0], "name": name, "instructions": []})
         elif stages:
             stages[-1]["instructions"].append((word.upper(), rest.strip()))
     return stages
 
 
 def test_dockerfile_is_multi_stage_with_a_slim_non_root_runtime():
-    stages = dockerfile_stages()
-    assert len(stages) == 2
-    build, runtime = stages
+    stages = {s["name"]: s for s in dockerfile_stages()}
+    # runtime-base and prebuilt come before the Swift stage: the classic builder runs every stage up
+    # to --target, so `--target prebuilt` must not need the swift image.
+    assert [s["name"] for s in dockerfile_stages()] == ["runtime-base", "prebuilt", "build", "runtime"]
+    build, base = stages["build"], stages["runtime-base"]
     assert build["from"].startswith("swift:") and "bookworm" in build["from"]
     build_runs = " ".join(r for w, r in build["instructions"] if w == "RUN")
     assert "--product chaincode-gateway" in build_runs and "--static-swift-stdlib" in build_runs
-    assert runtime["from"] == "debian:bookworm-slim"
-    instructions = runtime["instructions"]
-    users = [r for w, r in instructions if w == "USER"]
-    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    assert base["from"] == "debian:bookworm-slim"
+    assert stages["runtime"]["from"] == "runtime-base" and stages["prebuilt"]["from"] == "runtime-base"
+    instructions = base["instructions"]
+    for final in ("runtime", "prebuilt"):
+        own = stages[final]["instructions"]
+        users = [r for w, r in own if w == "USER"]
+        assert users and users[-1].split(":")[0] not in {"root", "0"}, final
+        assert any(w == "COPY" and r.endswith(" /usr/local/bin/chaincode-gateway") for w, r in own), final
+        assert any(w == "RUN" and "ldd /usr/local/bin/chaincode-gateway" in r for w, r in own), final
+    assert ("COPY", "--from=build /out/chaincode-gateway /usr/local/bin/chaincode-gateway") in stages["runtime"]["instructions"]
     assert any(w == "HEALTHCHECK" and "CMD" in r for w, r in instructions)
     assert ("EXPOSE", "8080") in instructions
     assert ("VOLUME", "/var/lib/gateway") in instructions
@@ -401,6 +411,22 @@ def test_dockerfile_is_multi_stage_with_a_slim_non_root_runtime():
                  '"--public-dir", "/app/Public"', '"--migrations-dir", "/app/migrations"'):
         assert flag in cmd
 
+
+def test_prebuilt_binary_is_the_one_file_of_build_static_in_the_context():
+    prebuilt = next(s for s in dockerfile_stages() if s["name"] == "prebuilt")
+    source = next(r.split()[0] for w, r in prebuilt["instructions"] if w == "COPY")
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    assert f"!{source}" in ignore and ".build*/" in ignore
+    assert ignore.index(f"!{source}") > ignore.index(".build*/"), "the exception must follow the exclusion"
+    assert "--target prebuilt" in (ROOT / "scripts" / "docker-images.sh").read_text()
+
+
+def test_sim_compose_file_is_read_by_compose_v1_too():
+    sim = load(ROOT / "docker-compose.sim.yml")
+    assert "name" not in sim and "version" not in sim
+    assert sim["services"]["gateway"]["network_mode"] == "service:fabric-sim"
+    assert sim["services"]["fabric-sim"]["ports"] == ["127.0.0.1:${GATEWAY_PORT:-}:8080"]
+    assert sim["services"]["gateway"]["depends_on"] == {"fabric-sim": {"condition": "service_healthy"}}
 
 
 def test_package_dependencies_are_exact_versions():

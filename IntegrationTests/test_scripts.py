@@ -152,3 +152,17 @@ def test_run_stops_everything_when_the_gateway_exits_by_itself(tmp_path, mode):
         for pid in processes_mentioning(str(data)):
             os.kill(pid, signal.SIGTERM)
         time.sleep(0.2)
+
+
+def test_test_sh_starts_a_docker_engine_for_the_smoke_test_and_stops_only_what_it_started():
+    lines = script_lines("scripts/test.sh")
+    assert any("scripts/docker-engine.sh start" in line for line in lines)
+    assert "trap 'scripts/docker-engine.sh stop' EXIT" in lines
+    assert any("export COMPOSE_SMOKE_UNAVAILABLE=" in line for line in lines), "no engine: the reason reaches the skipped test"
+    # `stop` without a pid file of its own (nothing started) touches nothing and succeeds.
+    engine = ROOT / "scripts" / "docker-engine.sh"
+    text = engine.read_text()
+    assert "pidfile=" in text and 'kill "$pid"' in text and "pkill" not in text and "killall" not in text
+    if not pathlib.Path("/run/chaincode-gateway-dockerd.pid").exists():
+        assert subprocess.run(["bash", str(engine), "stop"], capture_output=True).returncode == 0
+    assert subprocess.run(["bash", str(engine), "bogus"], capture_output=True).returncode == 2
