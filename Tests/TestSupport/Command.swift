@@ -29,7 +29,10 @@ public struct CommandResult: Sendable {
 
     /// This result if the command exited 0; throws `CommandFailed` otherwise.
     public func checked() throws -> CommandResult {
-        guard status == 0 else { throw CommandFailed(arguments: arguments, status: status, errorText: errorText) }
+        // With standard error merged, the output is what says why.
+        guard status == 0 else {
+            throw CommandFailed(arguments: arguments, status: status, errorText: errorOutput.isEmpty ? text : errorText)
+        }
         return self
     }
 }
@@ -44,7 +47,9 @@ public struct CommandFailed: Error, CustomStringConvertible {
     public let errorText: String
 
     public var description: String {
-        "\(arguments.first ?? "?") exited \(status)" + (errorText.isEmpty ? "" : ": \(errorText)")
+        // Leading VAR=value words name nothing: the first word that is not one is the program.
+        "\(arguments.first { !$0.contains("=") } ?? arguments.first ?? "?") exited \(status)"
+            + (errorText.isEmpty ? "" : ": \(errorText.suffix(2000))")
     }
 }
 

@@ -76,8 +76,15 @@ public final class SoftHSM: Sendable {
     }
 
     /// Imports a PKCS#8 PEM private key file into token `token` as `keyLabel`/`keyID` (hex).
+    /// softhsm2-util reads every token of the directory, which other tests of this process change
+    /// at the same time (keys removed and imported): a failed import is tried twice more.
     public func importKey(pemFile: String, token: String, pin: String, keyLabel: String, keyID: String) throws {
-        try util(["--import", pemFile, "--token", token, "--pin", pin, "--label", keyLabel, "--id", keyID])
+        let arguments = ["--import", pemFile, "--token", token, "--pin", pin, "--label", keyLabel, "--id", keyID]
+        for _ in 1..<3 {
+            if (try? util(arguments)) != nil { return }
+            usleep(500_000)
+        }
+        try util(arguments)
     }
 
     /// The directory holding token `label`'s objects (its `token.object` names the label).

@@ -11,8 +11,9 @@ public final class TestClient: @unchecked Sendable {
     /// The connection failed, was closed, or timed out.
     public struct Closed: Error {}
 
-    /// Connects to `port`; reads and writes time out after `timeoutSeconds`.
-    public init(port: Int, timeoutSeconds: Int = 10) throws {
+    /// Connects to `port`; reads and writes time out after `timeoutSeconds` (30 by default: a full
+    /// parallel test run on two cores has stalled an answer past 10 s).
+    public init(port: Int, timeoutSeconds: Int = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -137,7 +138,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// One request on a fresh connection (`Connection: close`; `Content-Length` when there is a body).
     public static func request(port: Int, method: String, path: String, headers: [(String, String)] = [],
-                               body: [UInt8]? = nil, timeoutSeconds: Int = 10) throws -> Response {
+                               body: [UInt8]? = nil, timeoutSeconds: Int = 30) throws -> Response {
         let c = try TestClient(port: port, timeoutSeconds: timeoutSeconds)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
