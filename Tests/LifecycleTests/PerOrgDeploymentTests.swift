@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Declarative deployment in the consortium shape (issues 18 and 16): two gateways, each holding
+/// only its own organization's keys and peers. Org1's gateway applies the spec and waits for
+/// Org2MSP (seen in the blocks); Org2's gateway applies the same spec, approves, and the
+/// definition is committed; both deployments end succeeded.
+@Suite("Declarative deployment, one gateway per organization", .serialized, .timeLimit(.minutes(4)))
+struct PerOrgDeploymentTests {
+    @Test("Org1's gateway waits for Org2MSP; Org2's gateway applies the same spec; committed once, both succeed")
+    func twoGateways() async throws {
+        try await PerOrgFixture.run { f in
+            let spec = DeploymentTests.spec(version: "1.0")
+            let first = try await DeploymentTests.putYAML(f.org1.admin, "perorg", spec)
+            #expect(first.status == 202, "\(first.text)")
+            let id1 = try #require((first.json["operation"] as? [String: Any])?["id"] as? String, "\(first.text)")
+            var waiting: [String: Any] = [:]
+            for _ in 0..<30 {
+                waiting = try await f.org1.admin.get("/api/v1/operations/\(id1)?wait=2s").json
+                if waiting["phase"] as? String == "waiting-for-approvals" { break }
+            }
+            #expect(waiting["phase"] as? String == "waiting-for-approvals", "\(waiting)")
+            #expect((waiting["result"] as? [String: Any])?["waitingFor"] as? [String] == ["Org2MSP"], "\(waiting)")
+
+            let second = try await DeploymentTests.putYAML(f.org2.admin, "perorg", spec)
+            #expect(second.status == 202, "\(second.text)")
+            let id2 = try #require((second.json["operation"] as? [String: Any])?["id"] as? String, "\(second.text)")
+            let done2 = try await DeploymentTests.poll(f.org2.admin, id2)
+            #expect(done2["state"] as? String == "succeeded", "\(done2)")
+            let done1 = try await DeploymentTests.poll(f.org1.admin, id1)
+            #expect(done1["state"] as? String == "succeeded", "\(done1)")
+            for gw in [f.org1, f.org2] {
+                var committed: [String: Any]?
+                for _ in 0..<50 {
+                    committed = try await gw.admin.get("/api/v1/channels/mychannel/chaincodes/perorg").json["committed"] as? [String: Any]
+                    if committed != nil { break }
+                    try await Task.sleep(for: .milliseconds(200))  // the other gateway's tracker may be a block behind
+                }
+                #expect(committed?["sequence"] as? Int == 1 && committed?["version"] as? String == "1.0", "\(gw.mspID): \(String(describing: committed))")
+            }
+            // The same spec again on either side: nothing to do.
+            let again = try await DeploymentTests.putYAML(f.org1.admin, "perorg", spec)
+            #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
+        }
+    }
+}
