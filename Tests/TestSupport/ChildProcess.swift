@@ -15,6 +15,8 @@ public final class ChildProcess: Sendable {
     public let arguments: [String]
     private let process: Process
     private let shared = Shared()
+    /// The read end of the child's output pipe (`readOutput`).
+    private let outputHandle: FileHandle
 
     /// What the pipe and termination handlers share with the caller.
     private final class Shared: Sendable {
@@ -67,24 +69,12 @@ public final class ChildProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = mergeStandardError ? pipe : FileHandle.nullDevice
         let shared = self.shared
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            shared.state.withLock { s in
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                } else if s.output.count < Self.maxKeptOutput {
-                    s.output += data.prefix(Self.maxKeptOutput - s.output.count)
-                }
-                guard let waiter = s.readyWaiter else { return }
-                if Self.contains(s.output, waiter.marker) {
-                    s.readyWaiter = nil
-                    waiter.continuation.resume()
-                } else if data.isEmpty {
-                    s.readyWaiter = nil
-                    waiter.continuation.resume(throwing: NotReady(arguments: arguments, output: String(decoding: s.output, as: UTF8.self)))
-                }
-            }
-        }
+        // Read by a thread of its own with blocking reads until end of file, not with a
+        // FileHandle readabilityHandler: that registers the descriptor with libdispatch's epoll,
+        // and a descriptor closed while still registered (the FileHandle freed before the
+        // source's cancellation completed, or a grandchild keeping the pipe open) has crashed
+        // the test process in `_dispatch_event_loop_drain` once its number was reused.
+        outputHandle = pipe.fileHandleForReading
         process.terminationHandler = { _ in
             let waiters = shared.state.withLock { s in
                 s.exited = true
@@ -98,7 +88,10 @@ public final class ChildProcess: Sendable {
     private func launch(readyMarker: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             shared.state.withLock { $0.readyWaiter = (readyMarker, continuation) }
-            do { try process.run() } catch {
+            do {
+                try process.run()
+                Self.readOutput(outputHandle, shared: shared, arguments: arguments)
+            } catch {
                 let waiter = shared.state.withLock { s in
                     defer { s.readyWaiter = nil }
                     return s.readyWaiter
@@ -106,6 +99,39 @@ public final class ChildProcess: Sendable {
                 waiter?.continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// Reads the child's output with blocking reads until end of file, on a thread of its own,
+    /// keeping it for `output` and waking the ready waiter; then closes the pipe.
+    private static func readOutput(_ reader: FileHandle, shared: Shared, arguments: [String]) {
+        let thread = Thread {
+            withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 1) { buffer in
+                while true {
+                    let n = Glibc.read(reader.fileDescriptor, buffer.baseAddress, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    let data = n > 0 ? Array(buffer[..<n]) : []
+                    let finished = shared.state.withLock { s -> Bool in
+                        if s.output.count < Self.maxKeptOutput {
+                            s.output += data.prefix(Self.maxKeptOutput - s.output.count)
+                        }
+                        if let waiter = s.readyWaiter {
+                            if Self.contains(s.output, waiter.marker) {
+                                s.readyWaiter = nil
+                                waiter.continuation.resume()
+                            } else if data.isEmpty {
+                                s.readyWaiter = nil
+                                waiter.continuation.resume(throwing: NotReady(arguments: arguments, output: String(decoding: s.output, as: UTF8.self)))
+                            }
+                        }
+                        return data.isEmpty
+                    }
+                    if finished { break }
+                }
+            }
+            try? reader.close()
+        }
+        thread.name = "child-output"
+        thread.start()
     }
 
     /// The child's process ID.

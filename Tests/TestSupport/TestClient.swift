@@ -33,11 +33,10 @@ public final class TestClient: @unchecked Sendable {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if rc != 0 {
-            let reason = "to port \(port) failed: \(String(cString: strerror(errno)))"
-            close(fd)
-            throw Closed(reason)
-        }
+        // No close here: the object is fully initialized, so throwing runs `deinit`, which
+        // closes the socket. Closing it here too closed whatever descriptor another thread
+        // had opened under the same number meanwhile (a libdispatch crash, EBADF elsewhere).
+        if rc != 0 { throw Closed("to port \(port) failed: \(String(cString: strerror(errno)))") }
     }
 
     deinit { close(fd) }
