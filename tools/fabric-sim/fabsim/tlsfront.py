@@ -239,6 +239,7 @@ class TlsFront:
         self.commands = []
         self.lock = threading.Lock()
         self.conns = set()
+        self.handshaking = set()      # the part of conns still in their TLS handshake
         self.sel.register(self.listener, selectors.EVENT_READ, None)
         self.sel.register(self.wake_r, selectors.EVENT_READ, None)
         self.thread = threading.Thread(target=self._run, name=f"tlsfront-{name}", daemon=True)
@@ -286,13 +287,12 @@ class TlsFront:
         while True:
             timeout = 1.0
             now = time.monotonic()
-            for c in list(self.conns):
-                if c.deadline is not None:
-                    if c.deadline <= now:
-                        log.debug("%s: handshake timeout", self.name)
-                        self._drop(c)
-                    else:
-                        timeout = min(timeout, c.deadline - now)
+            for c in list(self.handshaking):
+                if c.deadline <= now:
+                    log.debug("%s: handshake timeout", self.name)
+                    self._drop(c)
+                else:
+                    timeout = min(timeout, c.deadline - now)
             for key, mask in self.sel.select(timeout):
                 sock, c = key.fileobj, key.data
                 if c is not None:
@@ -343,23 +343,27 @@ class TlsFront:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             c = _Conn(self, sock)
             self.conns.add(c)
+            self.handshaking.add(c)
             self._service(c)
 
     def _service(self, c):
         try:
-            if c.back is None and not c.handshake():
-                self._register(c)
-                return
+            if c.back is None:
+                if not c.handshake():
+                    self._register(c)
+                    return
+                self.handshaking.discard(c)
             c.pump()
+            self._register(c)
         except ConnectionError as e:
             log.debug("%s: %s", self.name, e)
             self._drop(c)
-            return
         except (SSL.Error, OSError) as e:   # handshake failures must not kill the front
             log.debug("%s: handshake: %s", self.name, e)
             self._drop(c)
-            return
-        self._register(c)
+        except Exception:  # noqa: BLE001 - nor anything else one connection does
+            log.exception("%s: connection failed", self.name)
+            self._drop(c)
 
     def _register(self, c):
         for sock, ev in c.interest().items():
@@ -384,6 +388,7 @@ class TlsFront:
         c.events = {}
         c.close()
         self.conns.discard(c)
+        self.handshaking.discard(c)
 
     def _close_all(self):
         for c in list(self.conns):
