@@ -217,6 +217,7 @@ class _Conn:
             except (SSL.Error, OSError):
                 pass
             self.back.close()
+        if self.port is not None:
             with _hashes_lock:
                 _hashes.pop(self.port, None)
         self.sock.close()
