@@ -75,7 +75,12 @@ public struct GatewayServices: Sendable {
         let metrics = MetricsRegistry()
         FabricMetrics.declare(in: metrics)
         if let network {
-            let services = LifecycleServices(network: try FabricNetwork(config: network, metrics: metrics), queue: queue,
+            let fabric = try FabricNetwork(config: network, metrics: metrics)
+            if let hash = fabric.generatedClientCertificateHash {
+                logger.info("TLS connections without a configured client certificate present a generated self-signed one (peers request one; discovery binds requests to it)",
+                            metadata: ["sha256": "\(hash.map { String(format: "%02x", $0) }.joined())"])
+            }
+            let services = LifecycleServices(network: fabric, queue: queue,
                                              packages: packages, metrics: metrics, logger: logger,
                                              statusOf: { HTTPError.mapping($0, requestID: "auto-commit", logger: logger).status })
             await services.reconcile(logger: logger)

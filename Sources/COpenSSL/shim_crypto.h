@@ -18,3 +18,17 @@ static inline const ASN1_STRING *copenssl_GENERAL_NAME_string(const GENERAL_NAME
     default: return NULL;
     }
 }
+
+// Adds an X.509v3 extension written in openssl.cnf syntax ("critical,digitalSignature") to a
+// self-signed certificate (issuer = subject = x): X509V3_set_ctx_nodb is a macro.
+static inline int copenssl_X509_add_ext_conf(X509 *x, int nid, const char *value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (ext == NULL) return 0;
+    int ok = X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    return ok;
+}
+static inline int copenssl_MBSTRING_UTF8(void) { return MBSTRING_UTF8; }

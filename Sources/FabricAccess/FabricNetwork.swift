@@ -22,6 +22,9 @@ public final class FabricNetwork: Sendable {
     let clientClients: [String: FabricClient]
     /// Node address -> the hash of the client TLS certificate its connection presents (`endpoint`).
     let clientCertificateHashes: [String: [UInt8]]
+    /// SHA-256 of the generated client certificate that TLS connections without a configured
+    /// one present (`GeneratedClientCertificate`); nil when every TLS node has its own.
+    public let generatedClientCertificateHash: [UInt8]?
     /// Deadline for quick reads (peer status, queries).
     public let queryTimeout: Duration
     /// Deadline for InstallChaincode (the peer builds the package).
@@ -36,9 +39,11 @@ public final class FabricNetwork: Sendable {
         self.config = config
         self.queryTimeout = queryTimeout
         self.installTimeout = installTimeout
+        let generated = try GeneratedClientCertificate.ifNeeded(config)
+        generatedClientCertificateHash = generated?.hash
         var tlsConfigs: [String: TLSClientConfiguration] = [:]
         for node in config.peers + config.orderers {
-            tlsConfigs[node.address] = try node.tls.map { try Self.tlsConfiguration($0, node: node.name) }
+            tlsConfigs[node.address] = try node.tls.map { try Self.tlsConfiguration($0, node: node.name, generated: generated) }
         }
         var admins: [String: SigningIdentity] = [:], clients: [String: SigningIdentity] = [:]
         for org in config.organizations {
@@ -60,10 +65,11 @@ public final class FabricNetwork: Sendable {
         }
         let pool = LoopChannelPool(targets: targets, sharedLoop: loop.loop)
         self.loopChannels = pool
-        let hashes = try Self.clientCertificateHashes(config)
+        let hashes = try Self.clientCertificateHashes(config, generated: generated)
         clientCertificateHashes = hashes
         let discovery = DiscoveryService(config: config, loop: loop.loop, addressRewrites: config.addressRewrites,
-                                         clientTLS: try Self.clientTLS(config), certificateHashes: hashes)
+                                         clientTLS: try Self.clientTLS(config) ?? generated.map { ($0.certificatePEM, $0.keyPEM) },
+                                         certificateHashes: hashes)
         self.discovery = discovery
         let transport = GRPCFabricTransport { [channels] endpoint in
             guard let shared = channels[endpoint.address] ?? discovery.nodes.channel(to: endpoint.address) else {
@@ -73,7 +79,7 @@ public final class FabricNetwork: Sendable {
             let channel = pool.channel(to: endpoint.address) ?? shared
             return GRPCChannelConnection(channel: channel, node: endpoint.address, metrics: metrics)
         }
-        let hash = try Self.tlsCertificateHash(config)
+        let hash = try Self.tlsCertificateHash(config) ?? generated?.hash
         adminClients = admins.mapValues { FabricClient(transport: transport, signer: $0, tlsCertificateHash: hash) }
         clientClients = clients.mapValues { FabricClient(transport: transport, signer: $0, tlsCertificateHash: hash) }
     }
@@ -134,22 +140,35 @@ public final class FabricNetwork: Sendable {
         }
     }
 
-    public static func tlsConfiguration(_ tls: NetworkConfig.TLS, node: String) throws -> TLSClientConfiguration {
+    /// The TLS settings of a configured node: its configured client certificate, else the
+    /// `generated` one.
+    public static func tlsConfiguration(_ tls: NetworkConfig.TLS, node: String,
+                                        generated: GeneratedClientCertificate? = nil) throws -> TLSClientConfiguration {
         func read(_ path: String) throws -> String {
             do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw NetworkError(.tlsUnreadable, "cannot read TLS file '\(path)' for \(node)")
             }
         }
-        return TLSClientConfiguration(rootCertificatesPEM: [try tls.rootCertPEM ?? read(tls.rootCertFile)], serverNameOverride: tls.serverNameOverride,
-                                      clientCertificatePEM: try tls.clientCertFile.map(read), clientKeyPEM: try tls.clientKeyFile.map(read))
+        let roots = [try tls.rootCertPEM ?? read(tls.rootCertFile)]
+        guard let certFile = tls.clientCertFile else {
+            return TLSClientConfiguration(rootCertificatesPEM: roots, serverNameOverride: tls.serverNameOverride,
+                                          clientCertificatePEM: generated?.certificatePEM, clientKeyPEM: generated?.keyPEM)
+        }
+        return TLSClientConfiguration(rootCertificatesPEM: roots, serverNameOverride: tls.serverNameOverride,
+                                      clientCertificatePEM: try read(certFile), clientKeyPEM: try tls.clientKeyFile.map(read))
     }
 
-    /// Each node's client TLS certificate hash (mutual TLS): the certificate its connection
-    /// presents, which may be another organization's than the signer's (an all-keys test network).
-    static func clientCertificateHashes(_ config: NetworkConfig) throws -> [String: [UInt8]] {
+    /// Each TLS node's client certificate hash: the certificate its connection presents (its
+    /// configured one, which may be another organization's than the signer's in an all-keys test
+    /// network; else the generated one).
+    static func clientCertificateHashes(_ config: NetworkConfig, generated: GeneratedClientCertificate?) throws -> [String: [UInt8]] {
         var hashes: [String: [UInt8]] = [:]
         for node in config.peers + config.orderers {
-            guard let file = node.tls?.clientCertFile else { continue }
+            guard let tls = node.tls else { continue }
+            guard let file = tls.clientCertFile else {
+                hashes[node.address] = generated?.hash
+                continue
+            }
             hashes[node.address] = try FabricClient.tlsCertificateHash(certificatePEM: String(contentsOfFile: file, encoding: .utf8))
         }
         return hashes

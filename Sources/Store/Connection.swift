@@ -26,12 +26,9 @@ public final class Connection {
         }
         self.db = handle
         self.path = path
-        do {
-            try configure()
-        } catch {
-            sqlite3_close_v2(handle)
-            throw error
-        }
+        // A failure here needs no close: `self` is fully initialized, so throwing runs deinit,
+        // which closes the handle (closing it here as well was a double close).
+        try configure()
     }
 
     deinit { sqlite3_close_v2(db) }

@@ -98,6 +98,9 @@ final class GatewayFixture: Sendable {
             let files = TLSCertificateReloader.Files(certFile: pki.path("server.pem"), keyFile: pki.path("server-key.pem"),
                                                      clientCAFile: tls == .none ? nil : pki.path("ca.pem"), clientAuth: tls)
             config.tls = try TLSCertificateReloader(files: files, logger: logs.logger("tls")).provider
+            // These suites test identities, not handshake limits (WebServerTests do): a full
+            // parallel run on two cores has stalled the Python proxy's handshake for seconds.
+            config.tlsHandshakeTimeoutNanos = 60_000_000_000
             self.pki = pki
         } else {
             pki = nil

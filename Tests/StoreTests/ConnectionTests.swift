@@ -17,6 +17,25 @@ struct ConnectionTests {
         #expect(FileManager.default.fileExists(atPath: dir.path("a.db-wal")))
     }
 
+    @Test("a file that is not a database, and a database that cannot use WAL, are refused with SQLite's words")
+    func refusedSetUp() throws {
+        let dir = try TemporaryDirectory()
+        let garbage = dir.path("garbage.db")
+        try Data(repeating: 0x5a, count: 8192).write(to: URL(fileURLWithPath: garbage))
+        do {
+            _ = try Connection(path: garbage)
+            Issue.record("a garbage file opened as a database")
+        } catch let error as DatabaseError {
+            #expect(error.primaryCode == 26, "\(error)")  // SQLITE_NOTADB
+        }
+        do {
+            _ = try Connection(path: ":memory:")
+            Issue.record("an in-memory database accepted WAL")
+        } catch let error as DatabaseError {
+            #expect(error.message.contains("journal_mode=WAL not accepted"), "\(error)")
+        }
+    }
+
     @Test("double-quoted string literals are rejected")
     func noDoubleQuotedStrings() throws {
         let dir = try TemporaryDirectory()

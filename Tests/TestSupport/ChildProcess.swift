@@ -15,6 +15,10 @@ public final class ChildProcess: Sendable {
     public let arguments: [String]
     private let process: Process
     private let shared = Shared()
+    /// The read end of the child's output pipe (`readOutput`).
+    private let outputHandle: FileHandle
+    /// The read end of its standard error pipe, unless merged into the output.
+    private let errorHandle: FileHandle?
 
     /// What the pipe and termination handlers share with the caller.
     private final class Shared: Sendable {
@@ -23,6 +27,11 @@ public final class ChildProcess: Sendable {
 
     private struct State {
         var output: [UInt8] = []
+        /// How standard output ended ("end of file" or the read error).
+        var outputEnding = ""
+        /// The end of standard error (when not merged), for `NotReady`.
+        var errors: [UInt8] = []
+        var errorsEnded = false
         var exited = false
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
         var readyWaiter: (marker: [UInt8], continuation: CheckedContinuation<Void, any Error>)?
@@ -36,7 +45,12 @@ public final class ChildProcess: Sendable {
     public struct NotReady: Error, CustomStringConvertible {
         public let arguments: [String]
         public let output: String
-        public var description: String { "\(arguments.joined(separator: " ")) exited before it was ready: \(output)" }
+        /// How the output ended (end of file, or a read error), the exit status once known, and
+        /// the end of standard error when it was not merged.
+        public var details = ""
+        public var description: String {
+            "\(arguments.joined(separator: " ")) exited before it was ready: \(output)" + (details.isEmpty ? "" : " [\(details)]")
+        }
     }
 
     /// Starts `arguments` (looked up on `PATH`) in `directory` and returns once `readyMarker`
@@ -47,6 +61,14 @@ public final class ChildProcess: Sendable {
         let child = ChildProcess(arguments, in: directory, mergeStandardError: mergeStandardError)
         do {
             try await child.launch(readyMarker: Array(readyMarker.utf8))
+        } catch var notReady as NotReady {
+            await child.stop()
+            // Standard error is read by its own thread: give it a moment to reach the end.
+            for _ in 0..<20 where !child.shared.state.withLock({ $0.errorsEnded }) { try? await Task.sleep(for: .milliseconds(50)) }
+            let (ending, errors) = child.shared.state.withLock { ($0.outputEnding, $0.errors) }
+            let status = child.terminationStatus.map { "exit status \($0)" } ?? "still running"
+            notReady.details = "\(ending); \(status); stderr: \(String(decoding: errors.suffix(2000), as: UTF8.self))"
+            throw notReady
         } catch {
             await child.stop()
             throw error
@@ -65,26 +87,16 @@ public final class ChildProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = mergeStandardError ? pipe : FileHandle.nullDevice
+        let errorPipe = Pipe()
+        process.standardError = mergeStandardError ? pipe : errorPipe
+        errorHandle = mergeStandardError ? nil : errorPipe.fileHandleForReading
         let shared = self.shared
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            shared.state.withLock { s in
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                } else if s.output.count < Self.maxKeptOutput {
-                    s.output += data.prefix(Self.maxKeptOutput - s.output.count)
-                }
-                guard let waiter = s.readyWaiter else { return }
-                if Self.contains(s.output, waiter.marker) {
-                    s.readyWaiter = nil
-                    waiter.continuation.resume()
-                } else if data.isEmpty {
-                    s.readyWaiter = nil
-                    waiter.continuation.resume(throwing: NotReady(arguments: arguments, output: String(decoding: s.output, as: UTF8.self)))
-                }
-            }
-        }
+        // Read by a thread of its own with blocking reads until end of file, not with a
+        // FileHandle readabilityHandler: that registers the descriptor with libdispatch's epoll,
+        // and a descriptor closed while still registered (the FileHandle freed before the
+        // source's cancellation completed, or a grandchild keeping the pipe open) has crashed
+        // the test process in `_dispatch_event_loop_drain` once its number was reused.
+        outputHandle = pipe.fileHandleForReading
         process.terminationHandler = { _ in
             let waiters = shared.state.withLock { s in
                 s.exited = true
@@ -98,7 +110,11 @@ public final class ChildProcess: Sendable {
     private func launch(readyMarker: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             shared.state.withLock { $0.readyWaiter = (readyMarker, continuation) }
-            do { try process.run() } catch {
+            do {
+                try process.run()
+                Self.readOutput(outputHandle, shared: shared, arguments: arguments)
+                if let errorHandle { Self.readErrors(errorHandle, shared: shared) } else { shared.state.withLock { $0.errorsEnded = true } }
+            } catch {
                 let waiter = shared.state.withLock { s in
                     defer { s.readyWaiter = nil }
                     return s.readyWaiter
@@ -106,6 +122,62 @@ public final class ChildProcess: Sendable {
                 waiter?.continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// Reads the child's output with blocking reads until end of file, on a thread of its own,
+    /// keeping it for `output` and waking the ready waiter; then closes the pipe.
+    private static func readOutput(_ reader: FileHandle, shared: Shared, arguments: [String]) {
+        let thread = Thread {
+            withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 1) { buffer in
+                while true {
+                    let n = Glibc.read(reader.fileDescriptor, buffer.baseAddress, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    let ending = n == 0 ? "end of file" : n < 0 ? "read error: \(String(cString: strerror(errno)))" : ""
+                    let data = n > 0 ? Array(buffer[..<n]) : []
+                    let finished = shared.state.withLock { s -> Bool in
+                        if data.isEmpty { s.outputEnding = ending }
+                        if s.output.count < Self.maxKeptOutput {
+                            s.output += data.prefix(Self.maxKeptOutput - s.output.count)
+                        }
+                        if let waiter = s.readyWaiter {
+                            if Self.contains(s.output, waiter.marker) {
+                                s.readyWaiter = nil
+                                waiter.continuation.resume()
+                            } else if data.isEmpty {
+                                s.readyWaiter = nil
+                                waiter.continuation.resume(throwing: NotReady(arguments: arguments, output: String(decoding: s.output, as: UTF8.self)))
+                            }
+                        }
+                        return data.isEmpty
+                    }
+                    if finished { break }
+                }
+            }
+            try? reader.close()
+        }
+        thread.name = "child-output"
+        thread.start()
+    }
+
+    /// Keeps the last 64 KiB of the child's standard error, on a thread of its own, until end of file.
+    private static func readErrors(_ reader: FileHandle, shared: Shared) {
+        let thread = Thread {
+            withUnsafeTemporaryAllocation(byteCount: 16384, alignment: 1) { buffer in
+                while true {
+                    let n = Glibc.read(reader.fileDescriptor, buffer.baseAddress, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { break }
+                    shared.state.withLock { s in
+                        s.errors += buffer[..<n]
+                        if s.errors.count > 65536 { s.errors.removeFirst(s.errors.count - 65536) }
+                    }
+                }
+            }
+            shared.state.withLock { $0.errorsEnded = true }
+            try? reader.close()
+        }
+        thread.name = "child-errors"
+        thread.start()
     }
 
     /// The child's process ID.

@@ -8,12 +8,20 @@ public final class TestClient: @unchecked Sendable {
     public let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// The connection failed, was closed, or timed out.
-    public struct Closed: Error {}
+    /// The connection failed, was closed, or timed out; `reason` says which.
+    public struct Closed: Error, CustomStringConvertible {
+        public var reason: String
+        public init(_ reason: String = "closed") { self.reason = reason }
+        public var description: String { "connection \(reason)" }
+    }
+    private let timeoutSeconds: Int
+    /// Why the last read returned nothing: end of stream, a timeout or an error.
+    private var readFailure = "closed by the server"
 
     /// Connects to `port`; reads and writes time out after `timeoutSeconds` (30 by default: a full
     /// parallel test run on two cores has stalled an answer past 10 s).
     public init(port: Int, timeoutSeconds: Int = 30) throws {
+        self.timeoutSeconds = timeoutSeconds
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -25,7 +33,10 @@ public final class TestClient: @unchecked Sendable {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if rc != 0 { close(fd); throw Closed() }
+        // No close here: the object is fully initialized, so throwing runs `deinit`, which
+        // closes the socket. Closing it here too closed whatever descriptor another thread
+        // had opened under the same number meanwhile (a libdispatch crash, EBADF elsewhere).
+        if rc != 0 { throw Closed("to port \(port) failed: \(String(cString: strerror(errno)))") }
     }
 
     deinit { close(fd) }
@@ -44,7 +55,8 @@ public final class TestClient: @unchecked Sendable {
             let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n <= 0 {
                 if allowingEarlyClose { return }
-                throw Closed()
+                throw Closed(errno == EAGAIN || errno == EWOULDBLOCK ? "timed out writing after \(timeoutSeconds) s"
+                             : "broken while writing: \(String(cString: strerror(errno)))")
             }
             off += n
         }
@@ -54,6 +66,10 @@ public final class TestClient: @unchecked Sendable {
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
+        if n < 0 {
+            readFailure = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out reading after \(timeoutSeconds) s"
+                : "broken while reading: \(String(cString: strerror(errno)))"
+        }
         if n <= 0 { return false }
         buffer.append(contentsOf: chunk[0..<n])
         return true
@@ -79,7 +95,7 @@ public final class TestClient: @unchecked Sendable {
                 if chunk.isEmpty { break }
             }
         } else if let length = headers["content-length"].flatMap({ Int($0) }) {
-            while buffer.count < length { guard fill() else { throw Closed() } }
+            while buffer.count < length { guard fill() else { throw Closed(readFailure) } }
             body = Array(buffer[..<length])
             buffer.removeFirst(length)
         }
@@ -91,7 +107,7 @@ public final class TestClient: @unchecked Sendable {
         var end: Int?
         while end == nil {
             if let r = buffer.firstRange(of: Array("\r\n\r\n".utf8)) { end = r.upperBound; break }
-            guard fill() else { throw Closed() }
+            guard fill() else { throw Closed(readFailure) }
         }
         let headText = String(decoding: buffer[..<end!], as: UTF8.self)
         buffer.removeFirst(end!)
@@ -107,11 +123,11 @@ public final class TestClient: @unchecked Sendable {
 
     /// Reads one chunk of a chunked body (streaming responses); empty for the last chunk.
     public func readChunk() throws -> [UInt8] {
-        while buffer.firstRange(of: Array("\r\n".utf8)) == nil { guard fill() else { throw Closed() } }
+        while buffer.firstRange(of: Array("\r\n".utf8)) == nil { guard fill() else { throw Closed(readFailure) } }
         let r = buffer.firstRange(of: Array("\r\n".utf8))!
         let size = Int(String(decoding: buffer[..<r.lowerBound], as: UTF8.self), radix: 16)!
         buffer.removeFirst(r.upperBound)
-        while buffer.count < size + 2 { guard fill() else { throw Closed() } }
+        while buffer.count < size + 2 { guard fill() else { throw Closed(readFailure) } }
         let chunk = Array(buffer[..<size])
         buffer.removeFirst(size + 2)
         return chunk

@@ -19,6 +19,7 @@ import hashlib
 import http.client
 import json
 import os
+import select
 import signal
 import socket
 import ssl
@@ -101,33 +102,62 @@ def reload(args):
     return {"before": before, "after": after, "oldConnectionStatus": again.status, "oldConnectionPeer": peer_cn(a.sock)}
 
 
+def relay(client, upstream):
+    """Copies bytes both ways between a plain client and its TLS upstream, in one thread: an
+    SSLSocket must not be read in one thread while another writes it (CPython does not lock the
+    SSL object). The upstream is non-blocking for reads (a TLS 1.3 session ticket wakes select but
+    carries no data), blocking for writes."""
+    try:
+        upstream.setblocking(False)
+        while True:
+            ready = [upstream] if upstream.pending() else select.select([client, upstream], [], [], 300)[0]
+            if not ready:
+                return
+            for s in ready:
+                try:
+                    data = s.recv(65536)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                    continue
+                if not data:
+                    return
+                if s is client:
+                    upstream.setblocking(True)
+                    upstream.sendall(data)
+                    upstream.setblocking(False)
+                else:
+                    client.sendall(data)
+    except OSError as e:  # ssl.SSLError included
+        print(f"proxy: relay ended: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+    finally:
+        for s in (client, upstream):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
 def proxy(args):
     ctx = context(args)
-    listener = socket.create_server(("127.0.0.1", 0))
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
 
-    def pipe(src, dst):
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+    def connect(client):
+        # Under a loaded machine a handshake can fail or stall; try three times before giving up.
+        for attempt in range(3):
+            try:
+                raw = socket.create_connection(("127.0.0.1", args.port), timeout=60)
+                upstream = ctx.wrap_socket(raw, server_hostname="localhost")
+                upstream.settimeout(None)
+                relay(client, upstream)
+                return
+            except (ssl.SSLError, OSError) as e:
+                print(f"proxy: upstream handshake failed (attempt {attempt + 1}): {type(e).__name__}: {e}",
+                      file=sys.stderr, flush=True)
+        client.close()
 
     def serve():
         while True:
             client, _ = listener.accept()
-            try:
-                upstream = ctx.wrap_socket(socket.create_connection(("127.0.0.1", args.port)), server_hostname="localhost")
-            except (ssl.SSLError, OSError):
-                client.close()
-                continue
-            threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+            threading.Thread(target=connect, args=(client,), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
     print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
