@@ -3,6 +3,7 @@ import datetime
 import hashlib
 
 
+from . import tlsfront
 from .pb import ab, common, events
 from .pb import transaction as T
 from .policy import PolicyError
@@ -21,10 +22,13 @@ class DeliverSource:
 
 
 def client_cert_hash(context):
+    """SHA-256 of the DER of the TLS client certificate of this call's connection, or None
+    (comm.ExtractCertificateHashFromContext): from grpcio's TLS under --mutual-tls, from the
+    node's TlsFront under --tls."""
     auth = context.auth_context()
     pem = (auth.get("x509_pem_cert") or [None])[0]
     if not pem:
-        return None
+        return tlsfront.cert_hash(context.peer())
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)

@@ -16,6 +16,7 @@ from .orderer import Orderer
 from .pb import ab_grpc, events_grpc, gateway_grpc, peer_grpc
 from fabric_protos.discovery import protocol_pb2_grpc as discovery_grpc
 from .peer import Peer
+from .tlsfront import TlsFront
 
 log = logging.getLogger("fabsim.network")
 MAX_MSG = 100 * 1024 * 1024
@@ -48,6 +49,7 @@ class Network:
             n.port = base_port + i if base_port else free_port()
             n.faults = Faults()
             n.server = None
+            n.front = None
         for p in self.peers:
             p.endorser = Endorser(p)
             p.gateway = Gateway(p, self)
@@ -75,7 +77,9 @@ class Network:
 
     # ------------------------------------------------------------ servers
     def _credentials(self, node):
-        if self.tls == "plaintext":
+        """grpcio's own TLS, for --mutual-tls only: --tls needs a TlsFront (grpcio cannot request a
+        client certificate without verifying it), --plaintext none."""
+        if self.tls != "mutual":
             return None
         roots = b"".join(o.tlsca_cert_pem for o in self.orgs + [self.oorg])
         return grpc.ssl_server_credentials([(node.node.tls_key_pem, node.node.tls_cert_pem)],
@@ -103,13 +107,32 @@ class Network:
             gateway_grpc.add_GatewayServicer_to_server(services.GatewayServicer(node.gateway), server)
             discovery_grpc.add_DiscoveryServicer_to_server(services.DiscoveryServicer(node, self), server)
         addr = f"127.0.0.1:{node.port}"
+        if self.tls == "tls":
+            addr = "127.0.0.1:0"   # internal; the node's port is the TLS front's
         creds = self._credentials(node)
         port = server.add_secure_port(addr, creds) if creds else server.add_insecure_port(addr)
         if port == 0:
             raise RuntimeError(f"could not bind {addr}")
         server.start()
+        if self.tls == "tls":
+            try:
+                node.front = TlsFront(node.name, node.port, port, node.node.tls_cert_pem, node.node.tls_key_pem)
+            except Exception:
+                server.stop(0).wait()
+                raise
         node.server = server
         node.running = True
+
+    def _unserve(self, node):
+        """As a stopped Fabric node: new connections refused, open ones (and their streams) dropped."""
+        if node.front:
+            node.front.stop_accepting()
+        if node.server:
+            node.server.stop(0).wait()
+            node.server = None
+        if node.front:
+            node.front.stop()   # after the gRPC server: what it sent on the way out still reaches clients
+            node.front = None
 
     def start(self):
         self.orderer.start()
@@ -125,9 +148,7 @@ class Network:
     def stop_node(self, name):
         n = self.node(name)
         n.running = False
-        if n.server:
-            n.server.stop(0).wait()
-            n.server = None
+        self._unserve(n)
 
     def start_node(self, name):
         n = self.node(name)
@@ -143,8 +164,7 @@ class Network:
     def shutdown(self):
         self.orderer.stop()
         for n in [self.orderer] + self.peers:
-            if n.server:
-                n.server.stop(0).wait()
+            self._unserve(n)
 
     # ------------------------------------------------------------ files
     def status(self):
