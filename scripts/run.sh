@@ -7,8 +7,9 @@
 # exiting by itself (e.g. its port is taken): nothing this script started is left running.
 #
 # scripts/run.sh --per-org: one gateway per organization (README, "Consortium: one gateway per
-# organization"): fabric-sim with mutual TLS (service discovery binds requests to the client's
-# TLS certificate) under ./data/sim-per-org, and two gateways, Org1MSP's on 127.0.0.1:8080 and
+# organization"): fabric-sim with TLS as the test network runs it (client certificates requested,
+# not required; the gateways present generated ones, which discovery binds requests to) under
+# ./data/sim-per-org, and two gateways, Org1MSP's on 127.0.0.1:8080 and
 # Org2MSP's on 127.0.0.1:8081, each configured only with its own organization's identities and
 # peer (the sim's gateway-<MSP ID>.yaml; the other org's peer and the orderer come from
 # discovery), with data in ./data/org1 and ./data/org2. Each prints its own bootstrap token
@@ -75,7 +76,7 @@ start_sim() {
 status=0
 if [ "$per_org" = 1 ]; then
   sim=$data/sim-per-org
-  start_sim "$sim" --orgs 2 --mutual-tls --per-org-configs
+  start_sim "$sim" --orgs 2 --tls --per-org-configs
   host=${listen%:*} port=${listen##*:}
   for org in 1 2; do
     mkdir -p "$data/org$org"

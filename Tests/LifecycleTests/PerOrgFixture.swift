@@ -7,11 +7,13 @@ import Testing
 import TestSupport
 import WebServer
 
-/// One gateway per organization: one fabric-sim (2 orgs, mutual TLS so discovery can bind
-/// requests to the client's TLS certificate, docs/fabric-notes.md §15) and two gateways, each
+/// One gateway per organization: one fabric-sim (2 orgs, TLS as the test network runs it: the
+/// nodes request a client certificate without requiring one) and two gateways, each
 /// with its own data directory and HTTP socket (port 0), configured from the sim's
 /// `gateway-<MSP ID>.yaml` (`--per-org-configs`): only its own organization's identities and
-/// peer, no orderer. The other organization's peer and the orderer come from discovery.
+/// peer, no orderer, no client TLS certificate. The other organization's peer and the orderer
+/// come from discovery, which binds each request to the certificate the gateway generates
+/// (`GeneratedClientCertificate`; docs/fabric-notes.md §15).
 final class PerOrgFixture: @unchecked Sendable {
     /// One organization's gateway and an admin token for it.
     final class Gateway: @unchecked Sendable {
@@ -84,7 +86,7 @@ final class PerOrgFixture: @unchecked Sendable {
     static func start() async throws -> PerOrgFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perorg-\(UUID().uuidString.prefix(8))")
         let simDir = dir.appendingPathComponent("sim")
-        let sim = try await FabricSimulator.start(directory: simDir, arguments: ["--orgs", "2", "--base-port", "0", "--mutual-tls",
+        let sim = try await FabricSimulator.start(directory: simDir, arguments: ["--orgs", "2", "--base-port", "0", "--tls",
                                                                                  "--per-org-configs"])
         var started: [Gateway] = []
         do {

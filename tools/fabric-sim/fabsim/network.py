@@ -22,10 +22,27 @@ log = logging.getLogger("fabsim.network")
 MAX_MSG = 100 * 1024 * 1024
 
 
+_reserved = {}
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port, kept bound (not listening) until `release_port` just before the
+    node binds it. A port let go at once can be taken while the network is set up, above all by
+    the kernel handing it out as the local port of another process's outgoing connection (both
+    come from the ephemeral range; Linux skips ports bound like this one): parallel test runs
+    saw "Failed to bind to address ... Address already in use" at start-up."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    _reserved[port] = s
+    return port
+
+
+def release_port(port):
+    """Closes `free_port`'s reservation of `port`, if any (a restarted node has none)."""
+    s = _reserved.pop(port, None)
+    if s is not None:
+        s.close()
 
 
 class Network:
@@ -109,6 +126,8 @@ class Network:
         addr = f"127.0.0.1:{node.port}"
         if self.tls == "tls":
             addr = "127.0.0.1:0"   # internal; the node's port is the TLS front's
+        else:
+            release_port(node.port)
         creds = self._credentials(node)
         port = server.add_secure_port(addr, creds) if creds else server.add_insecure_port(addr)
         if port == 0:
@@ -116,6 +135,7 @@ class Network:
         server.start()
         if self.tls == "tls":
             try:
+                release_port(node.port)
                 node.front = TlsFront(node.name, node.port, port, node.node.tls_cert_pem, node.node.tls_key_pem)
             except Exception:
                 server.stop(0).wait()
