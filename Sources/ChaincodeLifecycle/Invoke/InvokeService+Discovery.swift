@@ -22,7 +22,17 @@ extension InvokeService {
         } catch is DiscoveryUnavailableError {
             return nil
         } catch {
-            throw NetworkError.classify(error, peer: asked.first?.address, org: own)
+            let refused = NetworkError.classify(error, peer: asked.first?.address, org: own)
+            // Discovery builds no descriptor for a chaincode no peer runs (e.g. every org approved
+            // the committed sequence without a package): say that, as the static path does
+            // (409 chaincode_unavailable), rather than only Fabric's words. Anything else that
+            // check finds (not committed, no configured org) leaves Fabric's refusal as the answer.
+            if refused.kind == .discoveryRefused, calls == nil {
+                do { _ = try await runningOrgs(channel: channel, name: name) } catch let unavailable as ChaincodeUnavailableError {
+                    throw unavailable
+                } catch {}
+            }
+            throw refused
         }
     }
 
