@@ -222,5 +222,5 @@ func withGateway(limits: PackageLimits = PackageLimits(), network: NetworkConfig
     let port = fx.port
     #expect(DescriptorAudit.openSockets(port: port, end: .localOrRemote) > 0, "the audit must see the listener")
     await fx.stop()
-    #expect(DescriptorAudit.openSockets(port: port, end: .localOrRemote) == 0, "socket descriptors leaked")
+    #expect(DescriptorAudit.openSocketsSettled(port: port, end: .localOrRemote) == 0, "socket descriptors leaked")
 }

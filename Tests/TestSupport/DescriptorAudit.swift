@@ -24,6 +24,21 @@ public enum DescriptorAudit {
         }.count
     }
 
+    /// The number of such descriptors once it reaches 0, or after about `seconds` (then the
+    /// last count). A leak stays; what may pass is a client socket of another test running in
+    /// parallel that the kernel gave this port as its local port once the server had let it go
+    /// (servers here listen on ephemeral ports), or a connection a stopping peer is closing.
+    public static func openSocketsSettled(port: Int, end: End, seconds: Double = 3) -> Int {
+        var count = openSockets(port: port, end: end)
+        var waited = 0.0
+        while count > 0 && waited < seconds {
+            usleep(100_000)
+            waited += 0.1
+            count = openSockets(port: port, end: end)
+        }
+        return count
+    }
+
     private static func socketInodes(port: Int, end: End) -> Set<String> {
         let suffix = ":" + String(format: "%04X", port)
         var inodes = Set<String>()

@@ -11,7 +11,7 @@ import TestSupport
                     _ body: @escaping @Sendable (ServerFixture) throws -> Void) async throws {
         let port = try await run(configure: configure, body)
         // The listener and every connection the server accepted are closed by now.
-        #expect(DescriptorAudit.openSockets(port: port, end: .local) == 0, "socket descriptors leaked")
+        #expect(DescriptorAudit.openSocketsSettled(port: port, end: .local) == 0, "socket descriptors leaked")
     }
 
     private func run(configure: (inout HTTPServerConfiguration) -> Void,

@@ -18,7 +18,7 @@ import TLSCrypto
         }
         do { try await onThread { try body(fx, tls, reloader) } } catch { await fx.stop(); throw error }
         await fx.stop()
-        #expect(DescriptorAudit.openSockets(port: fx.port, end: .local) == 0, "socket descriptors leaked")
+        #expect(DescriptorAudit.openSocketsSettled(port: fx.port, end: .local) == 0, "socket descriptors leaked")
     }
 
     @Test("Python's ssl module: TLS 1.3 and 1.2 handshakes, ALPN http/1.1, a GET answered")
