@@ -53,6 +53,32 @@ import TLSCrypto
         }
     }
 
+    @Test("bindings are cached per certificate, and one revoked or created through another connection to the database is seen by the next request")
+    func bindingCacheFollowsTheDatabase() async throws {
+        try await withGateway(tls: .optional) { fx in
+            let pki = try #require(fx.pki)
+            let (proxy, certPort) = try await pki.startProxy(to: fx.port, client: "client")
+            defer { Task { await proxy.stop() } }
+            // Unbound: the empty answer is cached too, and a binding written elsewhere still counts at once.
+            #expect(try await fx.request("GET", "/api/v1/me", via: certPort).status == 401)
+            let other = try DatabaseQueue(path: fx.services.queue.path)
+            let record = CertificateBindingRecord(bindingID: "crt-0123456789abcdef", name: "cli-made", subject: "CN=ci,O=Org1",
+                                                  fingerprintSHA256: nil, role: "viewer", orgs: [], createdAt: Timestamp.now(), expiresAt: nil)
+            try await other.write { try CertificateBindingRepository($0).insert(record) }
+            // The first success records the binding's last use (a write: the cache forgets);
+            // later requests are answered from memory.
+            let hitsBefore = fx.services.tokens.cache.bindingHits
+            for _ in 0..<3 {
+                let me = try await fx.request("GET", "/api/v1/me", via: certPort)
+                #expect(me.status == 200 && me.json["role"] as? String == "viewer", "\(me.text)")
+            }
+            #expect(fx.services.tokens.cache.bindingHits > hitsBefore, "repeated requests read the bindings from the cache")
+            #expect(try await other.write { try CertificateBindingRepository($0).revoke(bindingID: record.bindingID, at: Timestamp.now()) })
+            await other.close()
+            #expect(try await fx.request("GET", "/api/v1/me", via: certPort).status == 401)
+        }
+    }
+
     @Test("a fingerprint binding matches that certificate only, and wins over a subject binding")
     func fingerprintBinding() async throws {
         try await withGateway(tls: .optional) { fx in

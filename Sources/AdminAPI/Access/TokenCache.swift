@@ -3,7 +3,8 @@ import Foundation
 import Store
 import SystemIO
 
-/// Remembers token rows that authenticated, so a request need not read SQLite each time, and
+/// Remembers token rows that authenticated, and the certificate bindings found for a client
+/// certificate (none included), so a request need not read SQLite each time, and
 /// forgets them all as soon as anything in the database's directory changes: a revocation by
 /// `chaincode-gateway token revoke` (another process) or through the API is seen by the very
 /// next request, because the inotify event is queued inside the revoking write. Without inotify
@@ -18,8 +19,18 @@ final class TokenCache: Sendable {
         let digest: [UInt8]
     }
 
+    /// A verified client certificate: its SHA-256 (hex) and subject.
+    struct CertificateKey: Hashable, Sendable {
+        let fingerprint: String
+        let subject: String
+    }
+
     private struct State {
         var entries: [Key: TokenRecord] = [:]
+        /// Active bindings matching a certificate, as read (expiry is checked on each use).
+        var bindings: [CertificateKey: [CertificateBindingRecord]] = [:]
+        /// Binding lookups answered from memory (tests read it).
+        var bindingHits = 0
         /// Bumped on every observed change; a lookup that started before a bump must not insert.
         var generation: UInt64 = 0
     }
@@ -54,17 +65,44 @@ final class TokenCache: Sendable {
         }
     }
 
-    /// Forgets everything (this process changed tokens).
+    /// The cached bindings for a certificate and the generation to pass to `insertBindings`.
+    func lookupBindings(_ key: CertificateKey) -> (bindings: [CertificateBindingRecord]?, generation: UInt64) {
+        state.withLock { s in
+            refresh(&s)
+            if s.bindings[key] != nil { s.bindingHits += 1 }
+            return (s.bindings[key], s.generation)
+        }
+    }
+
+    /// How many binding lookups were answered from memory.
+    var bindingHits: Int { state.withLock { $0.bindingHits } }
+
+    /// Caches the bindings read at `generation` for a certificate, unless the database changed since.
+    func insertBindings(_ bindings: [CertificateBindingRecord], for key: CertificateKey, readAt generation: UInt64) {
+        guard watch != nil else { return }
+        state.withLock { s in
+            refresh(&s)
+            guard s.generation == generation else { return }
+            if s.bindings.count >= Self.capacity { s.bindings.removeAll(keepingCapacity: true) }
+            s.bindings[key] = bindings
+        }
+    }
+
+    /// Forgets everything (this process changed tokens or bindings).
     func invalidate() {
         state.withLock { s in
-            s.entries.removeAll(keepingCapacity: true)
-            s.generation &+= 1
+            Self.forget(&s)
         }
     }
 
     private func refresh(_ s: inout State) {
         guard let watch, watch.changedSinceLastCheck() else { return }
+        Self.forget(&s)
+    }
+
+    private static func forget(_ s: inout State) {
         s.entries.removeAll(keepingCapacity: true)
+        s.bindings.removeAll(keepingCapacity: true)
         s.generation &+= 1
     }
 }

@@ -30,6 +30,7 @@ extension TokenService {
             }
             try repo.insert(record)
         }
+        cache.invalidate()
         return record
     }
 
@@ -38,8 +39,16 @@ extension TokenService {
     public func authenticate(certificate: ClientCertificate) async throws -> Principal? {
         let fingerprint = certificate.fingerprintSHA256, subject = certificate.subject
         let now = Date()
-        let candidates = try await queue.read {
-            try CertificateBindingRepository($0).active(fingerprintSHA256: fingerprint, subject: subject)
+        let key = TokenCache.CertificateKey(fingerprint: fingerprint, subject: subject)
+        let (cached, generation) = cache.lookupBindings(key)
+        let candidates: [CertificateBindingRecord]
+        if let cached {
+            candidates = cached
+        } else {
+            candidates = try await queue.read {
+                try CertificateBindingRepository($0).active(fingerprintSHA256: fingerprint, subject: subject)
+            }
+            cache.insertBindings(candidates, for: key, readAt: generation)
         }
         guard let binding = candidates.first(where: { b in b.expiresAt.flatMap(Timestamp.parse).map { $0 > now } ?? true }),
               let role = Role(rawValue: binding.role) else { return nil }
@@ -54,8 +63,10 @@ extension TokenService {
         try await queue.read { try CertificateBindingRepository($0).list() }
     }
 
+    /// Effective on the next request (the cache forgets on any database change).
     public func revokeBinding(bindingID: String) async throws -> Bool {
-        try await queue.write { try CertificateBindingRepository($0).revoke(bindingID: bindingID, at: Timestamp.now()) }
+        defer { cache.invalidate() }
+        return try await queue.write { try CertificateBindingRepository($0).revoke(bindingID: bindingID, at: Timestamp.now()) }
     }
 
     static func invalid(_ message: String) -> HTTPError {

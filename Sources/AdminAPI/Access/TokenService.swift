@@ -16,7 +16,7 @@ public final class TokenService: Sendable {
     /// last_used_at is written at most this often per token: a write per request would be waste.
     static let touchIntervalSeconds: TimeInterval = 60
     private let lastTouch = Locked<[String: Date]>([:])
-    private let cache: TokenCache
+    let cache: TokenCache
 
     public init(queue: DatabaseQueue) {
         self.queue = queue
