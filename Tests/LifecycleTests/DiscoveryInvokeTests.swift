@@ -56,11 +56,12 @@ import Testing
         /// Installs on `orgs`, approves for `approveOrgs` (default: the same); `commit: false` stops
         /// after the approvals; `collections`: peer CLI's collections config JSON.
         func deploy(_ name: String, policy: String?, orgs: String = "Org1MSP,Org2MSP,Org3MSP", approveOrgs: String? = nil,
-                    commit: Bool = true, collections: String? = nil) throws {
+                    commit: Bool = true, collections: String? = nil, withoutPackage: Bool = false) throws {
             let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
             _ = try runCommand([LifecycleFixture.python, script, simDir, name, "--orgs", orgs] + (policy.map { ["--policy", $0] } ?? [])
                                + (approveOrgs.map { ["--approve-orgs", $0] } ?? []) + (commit ? [] : ["--no-commit"])
-                               + (collections.map { ["--collections", $0] } ?? []), standardError: .capture).checked()
+                               + (collections.map { ["--collections", $0] } ?? []) + (withoutPackage ? ["--no-package"] : []),
+                               standardError: .capture).checked()
         }
 
         /// Another one-organization gateway on the same simulator: `msp`'s identities and peer only.
@@ -145,6 +146,25 @@ import Testing
             } catch let e as NetworkError {
                 #expect(e.kind == .discoveryRefused)
                 #expect(e.fabricMessage == "failed constructing descriptor for chaincodes:<name:\"nosuchcc\" > ")
+            }
+        }
+    }
+
+    @Test("a chaincode every org approved without a package (another tool): this org's gateway says chaincode_unavailable, not only discovery's refusal")
+    func approvedWithoutPackage() async throws {
+        try await Org2Gateway.run { g in
+            try g.deploy("cc-nopkg", policy: nil, withoutPackage: true)
+            for submit in [false, true] {
+                do {
+                    if submit {
+                        _ = try await g.invoke.submit(Self.call("InitLedger"), channel: "mychannel", name: "cc-nopkg")
+                    } else {
+                        _ = try await g.invoke.evaluate(Self.call("GetAllAssets"), channel: "mychannel", name: "cc-nopkg")
+                    }
+                    Issue.record("an invocation of a chaincode nobody runs succeeded")
+                } catch let e as ChaincodeUnavailableError {
+                    #expect(e.approvedWithoutPackage == ["Org2MSP"] && e.sequence == 1, "\(e)")
+                }
             }
         }
     }

@@ -57,6 +57,8 @@ def main():
     ap.add_argument("--no-commit", action="store_true")
     ap.add_argument("--policy", default="", help="signature policy DSL (default: the channel's Endorsement)")
     ap.add_argument("--collections", help="collections config JSON, as peer CLI's --collections-config file holds")
+    ap.add_argument("--no-package", action="store_true",
+                    help="approve without a package ID (approveformyorg without --package-id): no peer runs it")
     a = ap.parse_args()
     kw = {}
     if a.policy:
@@ -77,7 +79,7 @@ def main():
             if r.response.status != 200 and "already successfully installed" not in r.response.message:
                 sys.exit(f"install on {m}: {r.response.message}")
         for m in approving:
-            code, r = lc.approve(m, a.name, a.sequence, pid, version=a.version, **kw)
+            code, r = lc.approve(m, a.name, a.sequence, None if a.no_package else pid, version=a.version, **kw)
             if code != 0:
                 sys.exit(f"approve by {m}: {r.response.message if r else code}")
         if a.no_commit:
