@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["TestSupport", "Configuration", "FabricAccess"]),
         .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Fabric", "TLSCrypto", "EventLoop", "FabricAccess", "GRPCClient", "ChaincodeLifecycle"]),
-        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "Store", "ChaincodePackages", "Archive", "TLSCrypto", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "AdminAPITests", dependencies: ["TestSupport", "JSON", "AdminAPI", "Configuration", "WebServer", "SystemIO", "Store", "ChaincodePackages", "Archive", "TLSCrypto", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EmbeddedAssetsTests", dependencies: ["TestSupport", "EmbeddedAssets", "Store"]),
         // Runs the built chaincode-gateway executable as a user would (copied elsewhere, any directory).
         .testTarget(name: "GatewayTests", dependencies: ["TestSupport", "Store"]),

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Store
 import Synchronization
+import SystemIO
 import Testing
 import TLSCrypto
 import TestSupport
@@ -86,7 +87,6 @@ final class GatewayFixture: Sendable {
         secrets = Mutex([admin, operatorToken, viewer])
         application = GatewayApplication(services: services, logger: logs.logger("api"), maxFailedAuthentications: maxFailedAuthentications)
         var config = HTTPServerConfiguration()
-        config.port = 0
         config.threads = 1
         config.accessLog = true
         let recorder = logs
@@ -105,7 +105,11 @@ final class GatewayFixture: Sendable {
         } else {
             pki = nil
         }
-        server = try HTTPServer(config: config, app: try application.httpApplication(publicDirectory: nil, logger: logs.logger("http")))
+        let app = try application.httpApplication(publicDirectory: nil, logger: logs.logger("http"))
+        server = try TestPorts.bind(inUse: { ($0 as? SystemError)?.code == SystemError.addressInUse }) { port in
+            config.port = port
+            return try HTTPServer(config: config, app: app)
+        }
         do {
             proxy = try await pki?.startProxy(to: server.port)
         } catch {

@@ -59,8 +59,12 @@ struct PerOrgGatewaysTests {
                 (try await g.admin.get(cc).json["committed"] as? [String: Any])?["sequence"] as? Int == 2
             }
         }
-        let commits = try await f.org1.admin.get("/api/v1/operations?kind=commit").json["items"] as? [[String: Any]] ?? []
-        #expect(commits.contains { $0["createdBy"] as? String == "auto-commit" && $0["state"] as? String == "succeeded" }, "\(commits)")
+        // The block that commits sequence 2 can reach the gateway's tracking before the commit
+        // operation, which waits for its transaction's status at its own peer, is marked done.
+        try await PerOrgFixture.eventually("Org1's auto-commit operation succeeded") {
+            let commits = try await f.org1.admin.get("/api/v1/operations?kind=commit").json["items"] as? [[String: Any]] ?? []
+            return commits.contains { $0["createdBy"] as? String == "auto-commit" && $0["state"] as? String == "succeeded" }
+        }
         let committed = try await f.org2.admin.get(cc).json["committed"] as? [String: Any]
         let text = (committed?["endorsementPolicy"] as? [String: Any])?["text"] as? String
         #expect(committed?["sequence"] as? Int == 2 && text?.hasPrefix("OR(") == true, "\(committed ?? [:])")

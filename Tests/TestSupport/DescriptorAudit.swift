@@ -25,9 +25,10 @@ public enum DescriptorAudit {
     }
 
     /// The number of such descriptors once it reaches 0, or after about `seconds` (then the
-    /// last count). A leak stays; what may pass is a client socket of another test running in
-    /// parallel that the kernel gave this port as its local port once the server had let it go
-    /// (servers here listen on ephemeral ports), or a connection a stopping peer is closing.
+    /// last count). A leak stays; what may pass is a connection a stopping peer is closing.
+    /// Servers audited so listen on a port from `TestPorts`: with an ephemeral port, a client
+    /// socket of another test running in parallel could get the same number once the server had
+    /// let it go, and would count here for as long as it lived.
     public static func openSocketsSettled(port: Int, end: End, seconds: Double = 3) -> Int {
         var count = openSockets(port: port, end: end)
         var waited = 0.0

@@ -3,10 +3,11 @@ import Glibc
 import JSON
 import Logging
 import SystemIO
+import TestSupport
 import TLSCrypto
 @testable import WebServer
 
-/// Starts a server on 127.0.0.1:0 with test routes; `stop()` shuts it down.
+/// Starts a server on 127.0.0.1 (a port from TestPorts) with test routes; `stop()` shuts it down.
 struct ServerFixture {
     let server: HTTPServer
     let publicDir: String
@@ -77,7 +78,6 @@ struct ServerFixture {
 
     init(configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var config = HTTPServerConfiguration()
-        config.port = 0
         config.threads = 2
         config.accessLog = false
         configure(&config)
@@ -93,7 +93,10 @@ struct ServerFixture {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let app = HTTPApplication(router: Router(Self.routes(gate: gate, publicDir: dir)), staticFiles: try StaticFiles(root: dir), logger: logger)
-        server = try HTTPServer(config: config, app: app)
+        server = try TestPorts.bind(inUse: { ($0 as? SystemError)?.code == SystemError.addressInUse }) { port in
+            config.port = port
+            return try HTTPServer(config: config, app: app)
+        }
     }
 
     func stop() async {
