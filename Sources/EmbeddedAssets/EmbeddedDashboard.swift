@@ -964,39 +964,42 @@ public enum EmbeddedDashboard {
             IHN0YXRlPy5zcGVjIH0pKTsKICByZXR1cm4gZWw7Cn0KCmZ1bmN0aW9uIGRpZmZMaW5lKGQpIHsKICBpZiAoZC5raW5kID09PSAn
             aW5zdGFsbCcpIHJldHVybiBoKCdsaScsIHt9LCBgaW5zdGFsbCAke2QucGFja2FnZUlkfSBvbiAke2QucGVlcn1gKTsKICBpZiAo
             ZC5raW5kID09PSAnYXBwcm92ZScpIHJldHVybiBoKCdsaScsIHt9LCBgJHtkLm1zcElkfTogYXBwcm92YWwgJHtkLnN0YXRlfSAo
-            c2VxdWVuY2UgJHtkLnNlcXVlbmNlfSlgKTsKICByZXR1cm4gaCgnbGknLCB7fSwgYCR7ZC5maWVsZH06IHNwZWMgJHtmbXQoZC5z
-            cGVjKX0sIGNvbW1pdHRlZCAke2ZtdChkLmNvbW1pdHRlZCl9YCk7Cn0KCmZ1bmN0aW9uIGZtdCh2KSB7IHJldHVybiB2ID09PSBu
-            dWxsIHx8IHYgPT09IHVuZGVmaW5lZCA/ICfigJQnIDogU3RyaW5nKHYpOyB9CgovKiogUmVuZGVycyB0aGUgb3BlcmF0aW9uJ3Mg
-            c3RlcHMsIHRoZW4gbG9uZy1wb2xscyBmb3IgaXRzIG5leHQgY2hhbmdlIHVudGlsIGl0IGVuZHMgb3IgdGhlIHBhZ2UgZ29lcy4g
-            Ki8KYXN5bmMgZnVuY3Rpb24gZm9sbG93KG9wLCBlbCwgc2lnbmFsKSB7CiAgZm9yICg7OykgewogICAgcmVwbGFjZShlbCwgc3Rl
-            cHMob3ApKTsKICAgIGlmIChvcC5zdGF0ZSA9PT0gJ3N1Y2NlZWRlZCcgfHwgb3Auc3RhdGUgPT09ICdmYWlsZWQnIHx8IHNpZ25h
-            bC5hYm9ydGVkKSByZXR1cm47CiAgICB0cnkgewogICAgICBvcCA9IGF3YWl0IHNlbmQoJ0dFVCcsIGAvb3BlcmF0aW9ucy8ke3Nl
-            ZyhvcC5pZCl9P3dhaXQ9MzBzYCwgdW5kZWZpbmVkLCB1bmRlZmluZWQsIHNpZ25hbCk7CiAgICB9IGNhdGNoIChlcnIpIHsKICAg
-            ICAgaWYgKCFzaWduYWwuYWJvcnRlZCkgZWwuYXBwZW5kKGVycm9yQm94KGVycikpOwogICAgICByZXR1cm47CiAgICB9CiAgfQp9
-            CgpmdW5jdGlvbiBzdGVwcyhvcCkgewogIGNvbnN0IHdhaXRpbmcgPSBvcC5waGFzZSA/IGgoJ3AnLCB7IGlkOiAnZGVwbG95bWVu
-            dC1waGFzZScgfSwgYmFkZ2UoJ3BlbmRpbmcnLCBvcC5waGFzZSksCiAgICBvcC5yZXN1bHQ/LndhaXRpbmdGb3I/Lmxlbmd0aCA/
-            IGAgJHtvcC5yZXN1bHQud2FpdGluZ0Zvci5qb2luKCcsICcpfWAgOiAnJykgOiBudWxsOwogIHJldHVybiBbaCgnaDMnLCB7fSwg
-            J09wZXJhdGlvbiAnLCBoKCdhJywgeyBocmVmOiBgIy9vcGVyYXRpb25zLyR7ZW5jb2RlVVJJQ29tcG9uZW50KG9wLmlkKX1gIH0s
-            IG9wLmlkLnNsaWNlKDAsIDgpKSwgJyAnLCBiYWRnZShvcC5zdGF0ZSkpLAogICAgd2FpdGluZywKICAgIGgoJ29sJywgeyBjbGFz
-            czogJ3N0ZXBzJywgaWQ6ICdkZXBsb3ltZW50LXN0ZXBzJyB9LCBvcC5zdGVwcy5tYXAoKHMpID0+IGgoJ2xpJywgeyBkYXRhc2V0
-            OiB7IHN0ZXA6IHMubmFtZSwgc3RhdGU6IHMuc3RhdGUgfSB9LAogICAgICBoKCdzdHJvbmcnLCB7fSwgcy5uYW1lKSwgJyAnLCBi
-            YWRnZShzLnN0YXRlKSwgYCAke3MubWVzc2FnZX1gLCBzLmRldGFpbCA/IGgoJ2RpdicsIHsgY2xhc3M6ICdtdXRlZCBzbWFsbCcg
-            fSwgcy5kZXRhaWwpIDogbnVsbCkpKSwKICAgIG9wLmVycm9yID8gaCgncCcsIHsgY2xhc3M6ICdlcnJvci10ZXh0JywgaWQ6ICdk
-            ZXBsb3ltZW50LWVycm9yJyB9LCBvcC5lcnJvcikgOiBudWxsXTsKfQoKZnVuY3Rpb24gYXBwbHlGb3JtKHsgYmFzZSwgcmVmcmVz
-            aCwgY3VycmVudCB9KSB7CiAgY29uc3QgdGV4dCA9IGgoJ3RleHRhcmVhJywgeyBpZDogJ2RlcGxveW1lbnQtc3BlYycsIHJvd3M6
-            IDEwLCBzcGVsbGNoZWNrOiAnZmFsc2UnLCAnYXJpYS1sYWJlbCc6ICdEZXBsb3ltZW50IHNwZWMgKFlBTUwgb3IgSlNPTiknIH0p
-            OwogIHRleHQudmFsdWUgPSBjdXJyZW50ID8gSlNPTi5zdHJpbmdpZnkoY3VycmVudCwgbnVsbCwgMikgOiBFWEFNUExFOwogIGNv
-            bnN0IHNsb3QgPSBlcnJvclNsb3QoKTsKICBzbG90LmlkID0gJ2RlcGxveW1lbnQtYXBwbHktZXJyb3InOwogIGNvbnN0IGJ1dHRv
-            biA9IGgoJ2J1dHRvbicsIHsgdHlwZTogJ2J1dHRvbicsIGNsYXNzOiAncHJpbWFyeScsIGlkOiAnZGVwbG95bWVudC1hcHBseScg
-            fSwgJ0FwcGx5IHNwZWMnKTsKICBidXR0b24uYWRkRXZlbnRMaXN0ZW5lcignY2xpY2snLCAoKSA9PiBidXN5KGJ1dHRvbiwgc2xv
-            dCwgYXN5bmMgKCkgPT4gewogICAgY29uc3QgYm9keSA9IHRleHQudmFsdWU7CiAgICBjb25zdCB0eXBlID0gYm9keS50cmltU3Rh
-            cnQoKS5zdGFydHNXaXRoKCd7JykgPyAnYXBwbGljYXRpb24vanNvbicgOiAnYXBwbGljYXRpb24veWFtbCc7CiAgICBjb25zdCBy
-            ID0gYXdhaXQgc2VuZCgnUFVUJywgYCR7YmFzZX0vZGVwbG95bWVudGAsIGJvZHksIHR5cGUpOwogICAgYXdhaXQgcmVmcmVzaCho
-            KCdwJywgeyBjbGFzczogJ3N1Y2Nlc3MnLCBpZDogJ2RlcGxveW1lbnQtYXBwbGllZCcgfSwKICAgICAgci51cFRvRGF0ZSA/ICdV
-            cCB0byBkYXRlOiBub3RoaW5nIHRvIGRvLicgOiBgRGVwbG95bWVudCBzdGFydGVkOiBvcGVyYXRpb24gJHtyLm9wZXJhdGlvbi5p
-            ZH0uYCkpOwogIH0pKTsKICByZXR1cm4gaCgnZm9ybScsIHsgY2xhc3M6ICdkZXBsb3ltZW50LWZvcm0nLCBvbnN1Ym1pdDogKGUp
-            ID0+IGUucHJldmVudERlZmF1bHQoKSB9LAogICAgaCgnaDMnLCB7fSwgJ0FwcGx5IHNwZWMnKSwgdGV4dCwgaCgnZGl2JywgeyBj
-            bGFzczogJ2FjdGlvbnMnIH0sIGJ1dHRvbiksIHNsb3QpOwp9Cg==
+            c2VxdWVuY2UgJHtkLnNlcXVlbmNlfSlgKTsKICBpZiAoZC5raW5kID09PSAnaW5pdCcpIHsKICAgIGNvbnN0IHdoeSA9IGQuaW5p
+            dGlhbGl6ZWQgPT09IGZhbHNlID8gJ25vdCBpbml0aWFsaXplZCcgOiBgaW5pdGlhbGl6YXRpb24gdW5rbm93bjogJHtkLmVycm9y
+            ID8/ICdubyBhbnN3ZXInfWA7CiAgICByZXR1cm4gaCgnbGknLCB7fSwgYGluaXQgJHtkLmZ1bmN0aW9ufTogdmVyc2lvbiAke2Qu
+            dmVyc2lvbn0gJHt3aHl9YCk7CiAgfQogIHJldHVybiBoKCdsaScsIHt9LCBgJHtkLmZpZWxkfTogc3BlYyAke2ZtdChkLnNwZWMp
+            fSwgY29tbWl0dGVkICR7Zm10KGQuY29tbWl0dGVkKX1gKTsKfQoKZnVuY3Rpb24gZm10KHYpIHsgcmV0dXJuIHYgPT09IG51bGwg
+            fHwgdiA9PT0gdW5kZWZpbmVkID8gJ+KAlCcgOiBTdHJpbmcodik7IH0KCi8qKiBSZW5kZXJzIHRoZSBvcGVyYXRpb24ncyBzdGVw
+            cywgdGhlbiBsb25nLXBvbGxzIGZvciBpdHMgbmV4dCBjaGFuZ2UgdW50aWwgaXQgZW5kcyBvciB0aGUgcGFnZSBnb2VzLiAqLwph
+            c3luYyBmdW5jdGlvbiBmb2xsb3cob3AsIGVsLCBzaWduYWwpIHsKICBmb3IgKDs7KSB7CiAgICByZXBsYWNlKGVsLCBzdGVwcyhv
+            cCkpOwogICAgaWYgKG9wLnN0YXRlID09PSAnc3VjY2VlZGVkJyB8fCBvcC5zdGF0ZSA9PT0gJ2ZhaWxlZCcgfHwgc2lnbmFsLmFi
+            b3J0ZWQpIHJldHVybjsKICAgIHRyeSB7CiAgICAgIG9wID0gYXdhaXQgc2VuZCgnR0VUJywgYC9vcGVyYXRpb25zLyR7c2VnKG9w
+            LmlkKX0/d2FpdD0zMHNgLCB1bmRlZmluZWQsIHVuZGVmaW5lZCwgc2lnbmFsKTsKICAgIH0gY2F0Y2ggKGVycikgewogICAgICBp
+            ZiAoIXNpZ25hbC5hYm9ydGVkKSBlbC5hcHBlbmQoZXJyb3JCb3goZXJyKSk7CiAgICAgIHJldHVybjsKICAgIH0KICB9Cn0KCmZ1
+            bmN0aW9uIHN0ZXBzKG9wKSB7CiAgY29uc3Qgd2FpdGluZyA9IG9wLnBoYXNlID8gaCgncCcsIHsgaWQ6ICdkZXBsb3ltZW50LXBo
+            YXNlJyB9LCBiYWRnZSgncGVuZGluZycsIG9wLnBoYXNlKSwKICAgIG9wLnJlc3VsdD8ud2FpdGluZ0Zvcj8ubGVuZ3RoID8gYCAk
+            e29wLnJlc3VsdC53YWl0aW5nRm9yLmpvaW4oJywgJyl9YCA6ICcnKSA6IG51bGw7CiAgcmV0dXJuIFtoKCdoMycsIHt9LCAnT3Bl
+            cmF0aW9uICcsIGgoJ2EnLCB7IGhyZWY6IGAjL29wZXJhdGlvbnMvJHtlbmNvZGVVUklDb21wb25lbnQob3AuaWQpfWAgfSwgb3Au
+            aWQuc2xpY2UoMCwgOCkpLCAnICcsIGJhZGdlKG9wLnN0YXRlKSksCiAgICB3YWl0aW5nLAogICAgaCgnb2wnLCB7IGNsYXNzOiAn
+            c3RlcHMnLCBpZDogJ2RlcGxveW1lbnQtc3RlcHMnIH0sIG9wLnN0ZXBzLm1hcCgocykgPT4gaCgnbGknLCB7IGRhdGFzZXQ6IHsg
+            c3RlcDogcy5uYW1lLCBzdGF0ZTogcy5zdGF0ZSB9IH0sCiAgICAgIGgoJ3N0cm9uZycsIHt9LCBzLm5hbWUpLCAnICcsIGJhZGdl
+            KHMuc3RhdGUpLCBgICR7cy5tZXNzYWdlfWAsIHMuZGV0YWlsID8gaCgnZGl2JywgeyBjbGFzczogJ211dGVkIHNtYWxsJyB9LCBz
+            LmRldGFpbCkgOiBudWxsKSkpLAogICAgb3AuZXJyb3IgPyBoKCdwJywgeyBjbGFzczogJ2Vycm9yLXRleHQnLCBpZDogJ2RlcGxv
+            eW1lbnQtZXJyb3InIH0sIG9wLmVycm9yKSA6IG51bGxdOwp9CgpmdW5jdGlvbiBhcHBseUZvcm0oeyBiYXNlLCByZWZyZXNoLCBj
+            dXJyZW50IH0pIHsKICBjb25zdCB0ZXh0ID0gaCgndGV4dGFyZWEnLCB7IGlkOiAnZGVwbG95bWVudC1zcGVjJywgcm93czogMTAs
+            IHNwZWxsY2hlY2s6ICdmYWxzZScsICdhcmlhLWxhYmVsJzogJ0RlcGxveW1lbnQgc3BlYyAoWUFNTCBvciBKU09OKScgfSk7CiAg
+            dGV4dC52YWx1ZSA9IGN1cnJlbnQgPyBKU09OLnN0cmluZ2lmeShjdXJyZW50LCBudWxsLCAyKSA6IEVYQU1QTEU7CiAgY29uc3Qg
+            c2xvdCA9IGVycm9yU2xvdCgpOwogIHNsb3QuaWQgPSAnZGVwbG95bWVudC1hcHBseS1lcnJvcic7CiAgY29uc3QgYnV0dG9uID0g
+            aCgnYnV0dG9uJywgeyB0eXBlOiAnYnV0dG9uJywgY2xhc3M6ICdwcmltYXJ5JywgaWQ6ICdkZXBsb3ltZW50LWFwcGx5JyB9LCAn
+            QXBwbHkgc3BlYycpOwogIGJ1dHRvbi5hZGRFdmVudExpc3RlbmVyKCdjbGljaycsICgpID0+IGJ1c3koYnV0dG9uLCBzbG90LCBh
+            c3luYyAoKSA9PiB7CiAgICBjb25zdCBib2R5ID0gdGV4dC52YWx1ZTsKICAgIGNvbnN0IHR5cGUgPSBib2R5LnRyaW1TdGFydCgp
+            LnN0YXJ0c1dpdGgoJ3snKSA/ICdhcHBsaWNhdGlvbi9qc29uJyA6ICdhcHBsaWNhdGlvbi95YW1sJzsKICAgIGNvbnN0IHIgPSBh
+            d2FpdCBzZW5kKCdQVVQnLCBgJHtiYXNlfS9kZXBsb3ltZW50YCwgYm9keSwgdHlwZSk7CiAgICBhd2FpdCByZWZyZXNoKGgoJ3An
+            LCB7IGNsYXNzOiAnc3VjY2VzcycsIGlkOiAnZGVwbG95bWVudC1hcHBsaWVkJyB9LAogICAgICByLnVwVG9EYXRlID8gJ1VwIHRv
+            IGRhdGU6IG5vdGhpbmcgdG8gZG8uJyA6IGBEZXBsb3ltZW50IHN0YXJ0ZWQ6IG9wZXJhdGlvbiAke3Iub3BlcmF0aW9uLmlkfS5g
+            KSk7CiAgfSkpOwogIHJldHVybiBoKCdmb3JtJywgeyBjbGFzczogJ2RlcGxveW1lbnQtZm9ybScsIG9uc3VibWl0OiAoZSkgPT4g
+            ZS5wcmV2ZW50RGVmYXVsdCgpIH0sCiAgICBoKCdoMycsIHt9LCAnQXBwbHkgc3BlYycpLCB0ZXh0LCBoKCdkaXYnLCB7IGNsYXNz
+            OiAnYWN0aW9ucycgfSwgYnV0dG9uKSwgc2xvdCk7Cn0K
             """),
         EmbeddedFile(path: "js/views/draft-form.js", base64: """
             Ly8gVGhlIGRyYWZ0IGRlZmluaXRpb24gZm9ybTogdmVyc2lvbiwgc2VxdWVuY2UsIGVuZG9yc2VtZW50IHBvbGljeSAoY2hlY2tl

@@ -79,6 +79,9 @@ struct DeploymentTests {
             let id2 = try #require((changed.json["operation"] as? [String: Any])?["id"] as? String)
             let upgraded = try await Self.poll(f.admin, id2)
             #expect(upgraded["state"] as? String == "succeeded", "\(upgraded)")
+            // A policy change keeps the version: the peers refuse another init, and nothing more is sent.
+            let initStep = (upgraded["steps"] as? [[String: Any]])?.first { $0["name"] as? String == "init" }
+            #expect((initStep?["message"] as? String)?.contains("already initialized") == true, "\(upgraded)")
             let state = try await f.admin.get(Self.path("basic")).json
             let observed = state["observed"] as? [String: Any] ?? [:]
             #expect(observed["committedSequence"] as? Int == 2, "\(state)")
@@ -162,6 +165,44 @@ struct DeploymentTests {
             let failed = try await Self.poll(f.admin, id)
             #expect(failed["state"] as? String == "failed", "\(failed)")
             #expect((failed["error"] as? String)?.contains("nope:00") == true, "\(failed)")
+        }
+    }
+
+    @Test("a chaincode another tool committed with init required but never initialized: the spec is not up to date until its init call is made")
+    func committedElsewhereUninitialized() async throws {
+        try await LifecycleFixture.run { f in
+            let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
+            let sim = f.directory.appendingPathComponent("sim").path
+            let out = try await onThread {
+                try runCommand([LifecycleFixture.python, script, sim, "uninit", "--label", "uninit_1.0", "--init-required"],
+                               standardError: .capture).checked()
+            }
+            let packageID = try #require((try JSONSerialization.jsonObject(with: Data(out.output)) as? [String: Any])?["packageId"] as? String)
+            let spec: [String: Any] = ["version": "1.0", "package": ["packageId": packageID], "initRequired": true,
+                                       "init": ["function": "InitLedger", "args": [String]()]]
+            // Everything else matches; the peer refuses a plain call until init is made, and so does the spec.
+            let refused = try await f.admin.post("/api/v1/channels/\(Self.channel)/chaincodes/uninit/evaluate", ["function": "GetAllAssets", "args": [String]()])
+            #expect(refused.status != 200 && refused.text.contains("has not been initialized"), "\(refused.text)")
+            let before = try await Self.height(f)
+            let put = try await f.admin.put(Self.path("uninit"), spec)
+            #expect(put.status == 202, "\(put.text)")
+            #expect((put.json["diff"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["init"], "\(put.text)")
+            let entry = (put.json["diff"] as? [[String: Any]])?.first
+            #expect(entry?["initialized"] as? Bool == false && entry?["function"] as? String == "InitLedger" && entry?["version"] as? String == "1.0",
+                    "\(put.text)")
+            let id = try #require((put.json["operation"] as? [String: Any])?["id"] as? String, "\(put.text)")
+            let done = try await Self.poll(f.admin, id)
+            #expect(done["state"] as? String == "succeeded", "\(done)")
+            let steps = done["steps"] as? [[String: Any]] ?? []
+            #expect(steps.first { $0["name"] as? String == "commit" }?["message"] as? String == "nothing to commit", "\(steps)")
+            #expect((steps.first { $0["name"] as? String == "init" }?["message"] as? String)?.hasPrefix("InitLedger submitted in block") == true, "\(steps)")
+            #expect(try await Self.height(f) == before + 1, "one block: the init transaction")
+            let read = try await f.admin.post("/api/v1/channels/\(Self.channel)/chaincodes/uninit/evaluate", ["function": "ReadAsset", "args": ["asset1"]])
+            #expect(read.status == 200 && read.text.contains("asset1"), "\(read.text)")
+            // Initialized now: the same spec is up to date, and asking submitted nothing.
+            let again = try await f.admin.put(Self.path("uninit"), spec)
+            #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
+            #expect(try await Self.height(f) == before + 1)
         }
     }
 

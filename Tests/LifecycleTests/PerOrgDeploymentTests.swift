@@ -5,13 +5,13 @@ import TestSupport
 /// Declarative deployment in the consortium shape (issues 18 and 16): two gateways, each holding
 /// only its own organization's keys and peers. Org1's gateway applies the spec and waits for
 /// Org2MSP (seen in the blocks); Org2's gateway applies the same spec, approves, and the
-/// definition is committed; both deployments end succeeded.
+/// definition is committed; both deployments end succeeded, and the spec's init call is made once.
 @Suite("Declarative deployment, one gateway per organization", .serialized, .timeLimit(.minutes(4)))
 struct PerOrgDeploymentTests {
-    @Test("Org1's gateway waits for Org2MSP; Org2's gateway applies the same spec; committed once, both succeed")
+    @Test("Org1's gateway waits for Org2MSP; Org2's gateway applies the same spec; committed and initialized once, both succeed")
     func twoGateways() async throws {
         try await PerOrgFixture.run { f in
-            let spec = DeploymentTests.spec(version: "1.0")
+            let spec = DeploymentTests.spec(version: "1.0", initLedger: true)
             let first = try await DeploymentTests.putYAML(f.org1.admin, "perorg", spec)
             #expect(first.status == 202, "\(first.text)")
             let id1 = try #require((first.json["operation"] as? [String: Any])?["id"] as? String, "\(first.text)")
@@ -30,6 +30,13 @@ struct PerOrgDeploymentTests {
             #expect(done2["state"] as? String == "succeeded", "\(done2)")
             let done1 = try await DeploymentTests.poll(f.org1.admin, id1)
             #expect(done1["state"] as? String == "succeeded", "\(done1)")
+            // Both deployments reach init once the definition is committed (each endorsed through
+            // discovery by both orgs' peers): one init transaction, the other finds it made.
+            let inits = [done1, done2].map { op in
+                ((op["steps"] as? [[String: Any]])?.first { $0["name"] as? String == "init" }?["message"] as? String) ?? ""
+            }
+            #expect(inits.filter { $0.hasPrefix("InitLedger submitted in block") }.count == 1
+                    && inits.filter { $0.contains("already initialized") }.count == 1, "\(inits)")
             for gw in [f.org1, f.org2] {
                 var committed: [String: Any]?
                 for _ in 0..<50 {
@@ -39,6 +46,8 @@ struct PerOrgDeploymentTests {
                 }
                 #expect(committed?["sequence"] as? Int == 1 && committed?["version"] as? String == "1.0", "\(gw.mspID): \(String(describing: committed))")
             }
+            let read = try await f.org1.admin.post("/api/v1/channels/mychannel/chaincodes/perorg/evaluate", ["function": "ReadAsset", "args": ["asset1"]])
+            #expect(read.status == 200 && read.text.contains("asset1"), "\(read.text)")
             // The same spec again on either side: nothing to do.
             let again = try await DeploymentTests.putYAML(f.org1.admin, "perorg", spec)
             #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")

@@ -40,6 +40,10 @@ export async function deploymentCard({ ctx, base, refresh }) {
 function diffLine(d) {
   if (d.kind === 'install') return h('li', {}, `install ${d.packageId} on ${d.peer}`);
   if (d.kind === 'approve') return h('li', {}, `${d.mspId}: approval ${d.state} (sequence ${d.sequence})`);
+  if (d.kind === 'init') {
+    const why = d.initialized === false ? 'not initialized' : `initialization unknown: ${d.error ?? 'no answer'}`;
+    return h('li', {}, `init ${d.function}: version ${d.version} ${why}`);
+  }
   return h('li', {}, `${d.field}: spec ${fmt(d.spec)}, committed ${fmt(d.committed)}`);
 }
 

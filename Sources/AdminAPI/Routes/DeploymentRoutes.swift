@@ -48,9 +48,11 @@ enum DeploymentRoutes {
             var fields: [(String, JSONValue)] = [("upToDate", .bool(true)), ("spec", spec.json)]
             if case .object(let o) = observed.json { fields += o.filter { $0.0 != "upToDate" } }
             return .json(.object(fields))
-        case .started(let op):
+        case .started(let op, let diff):
             ctx.auditDetail = "version \(spec.version): operation \(op.id)"
-            return .json(.object([("upToDate", .bool(false)), ("spec", spec.json), ("operation", op.json)]), status: 202)
+            var fields: [(String, JSONValue)] = [("upToDate", .bool(false)), ("spec", spec.json), ("operation", op.json)]
+            if let diff { fields.append(("diff", diff)) }
+            return .json(.object(fields), status: 202)
         }
     }
 }

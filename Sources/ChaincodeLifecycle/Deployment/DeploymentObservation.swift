@@ -27,17 +27,29 @@ public struct DeploymentObservation: Sendable {
         var differences: [ApprovalStatus.Difference] = []
     }
 
+    /// Whether the committed version is initialized, asked when the spec has an init call and
+    /// the committed definition is the spec's (otherwise the deployment commits a new one and
+    /// calls init after it).
+    struct Initialization: Sendable {
+        var function: String
+        var version: String
+        /// nil: the peer could not tell (`error`).
+        var initialized: Bool?
+        var error: String?
+    }
+
     var peers: [Peer]
     var committed: ChaincodeDefinition?
     /// The definition the spec means, at the sequence it would take (committed, or committed + 1).
     var desired: ChaincodeDefinition
     var definitionDifferences: [ApprovalStatus.Difference]
     var orgs: [Org]
+    var initialization: Initialization?
 
-    /// Nothing to install, approve or commit.
+    /// Nothing to install, approve, commit or initialize.
     public var upToDate: Bool {
         committed != nil && definitionDifferences.isEmpty && peers.allSatisfy { $0.installed == true }
-            && orgs.allSatisfy { $0.state == "approved" }
+            && orgs.allSatisfy { $0.state == "approved" } && initialization.map { $0.initialized == true } ?? true
     }
 
     var diff: [JSONValue] {
@@ -54,6 +66,12 @@ public struct DeploymentObservation: Sendable {
         for o in orgs where o.state != "approved" {
             out.append(.object([("kind", .string("approve")), ("mspId", .string(o.mspID)), ("state", .string(o.state)),
                                 ("sequence", .int(Int(desired.sequence)))]))
+        }
+        if let i = initialization, i.initialized != true {
+            var f: [(String, JSONValue)] = [("kind", .string("init")), ("function", .string(i.function)), ("version", .string(i.version)),
+                                            ("initialized", i.initialized.map(JSONValue.bool) ?? .null)]
+            if let e = i.error { f.append(("error", .string(e))) }
+            out.append(.object(f))
         }
         return out
     }
@@ -184,8 +202,32 @@ extension DeploymentService {
             differences.append(ApprovalStatus.Difference(field: "packageId", expected: "as in the spec", actual: "another package approved"))
             orgs = await approvals(of: desired, plan: plan, channel: channel)
         }
+        var initialization: DeploymentObservation.Initialization?
+        if let call = spec.initCall, let c = committed?.definition, differences.isEmpty, c.initRequired {
+            initialization = await self.initialization(call, version: c.version, channel: channel, name: name)
+        }
         return DeploymentObservation(peers: peers, committed: committed?.definition, desired: desired,
-                                     definitionDifferences: differences, orgs: orgs)
+                                     definitionDifferences: differences, orgs: orgs, initialization: initialization)
+    }
+
+    /// Whether `version` is initialized, asked of a peer with the spec's init call as an init
+    /// proposal that is evaluated, never submitted: Fabric refuses it once the version is
+    /// initialized (DeploymentRunner.alreadyInitialized), and otherwise simulates it. A chaincode
+    /// committed elsewhere, or whose init failed earlier (its service not yet running), is
+    /// found uninitialized, and a deployment of the same spec then calls init.
+    func initialization(_ call: DeploymentSpec.Init, version: String, channel: String, name: String) async
+        -> DeploymentObservation.Initialization {
+        var state = DeploymentObservation.Initialization(function: call.function, version: version)
+        let probe = InvokeService.Call(function: call.function, arguments: call.args.map { Array($0.utf8) }, transient: [:], isInit: true)
+        do {
+            _ = try await invocations().evaluate(probe, channel: channel, name: name)
+            state.initialized = false
+        } catch where DeploymentRunner.alreadyInitialized(error) {
+            state.initialized = true
+        } catch {
+            state.error = "\(error)"
+        }
+        return state
     }
 
     /// QueryInstalledChaincode of each org's package on each planned peer, concurrently.

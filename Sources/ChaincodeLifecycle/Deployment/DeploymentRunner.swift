@@ -38,18 +38,7 @@ struct DeploymentRunner: Sendable {
     struct Progress: Sendable {
         var sequence: Int64 = 0
         var nothingToDo = false
-        /// The commit step committed (in this run or, recorded in the step, before a restart).
-        var committed = false
-        /// The init call is due after the commit: Fabric records which definition version was
-        /// initialized (core/chaincode/chaincode_support.go, CheckInvocation: the "initialized" key
-        /// holds the version; init is refused when it equals the definition's), so a new version,
-        /// or init newly required, needs it; a policy change does not.
-        var initNeeded = false
     }
-
-    /// Ends the define step's message when init is due (read back when a restarted run resumes).
-    static let initDue = "; init due"
-
 
     struct Superseded: Error { var by: String? }
     struct StepFailed: Error { var message: String; var detail: String? }
@@ -76,9 +65,6 @@ struct DeploymentRunner: Sendable {
         op.state = .running
         op = await service.operations.record(op)
         var progress = Progress()
-        // A commit recorded before a restart still calls for the init step.
-        progress.committed = op.steps.contains { $0.name == "commit" && $0.state == .succeeded && $0.message.hasPrefix("sequence") }
-        progress.initNeeded = op.steps.contains { $0.name == "define" && $0.state == .succeeded && $0.message.hasSuffix(Self.initDue) }
         do {
             for i in op.steps.indices where op.steps[i].state != .succeeded || op.steps[i].name == "define" {
                 try await checkCurrent(op)
@@ -154,12 +140,8 @@ struct DeploymentRunner: Sendable {
         case "define": return try await defineStep(&progress)
         case "approve": return progress.nothingToDo ? "nothing to approve" : try await approveStep(progress.sequence)
         case "commit":
-            if progress.nothingToDo { return "nothing to commit" }
-            let message = try await commitStep(&op, sequence: progress.sequence)
-            progress.committed = true
-            return message
-        case "init":
-            return progress.committed && progress.initNeeded ? try await initStep() : "nothing to initialize (version \(spec.version) is initialized)"
+            return progress.nothingToDo ? "nothing to commit" : try await commitStep(&op, sequence: progress.sequence)
+        case "init": return try await initStep()
         default: return progress.nothingToDo ? "up to date at sequence \(progress.sequence)" : "sequence \(progress.sequence) committed"
         }
     }
@@ -229,9 +211,7 @@ struct DeploymentRunner: Sendable {
         input.autoCommit = false
         _ = try await service.definitions.saveDraft(channel: channel, name: name, input: input, by: "deployment")
         let why = observed.committed == nil ? "first definition" : observed.definitionDifferences.map(\.field).joined(separator: ", ") + " differ"
-        let before = observed.committed
-        progress.initNeeded = spec.initCall != nil && (before == nil || before?.version != spec.version || before?.initRequired == false)
-        return "sequence \(sequence) (\(why))" + (progress.initNeeded ? Self.initDue : "")
+        return "sequence \(sequence) (\(why))"
     }
 
     /// Approves for each planned org whose approval at `sequence` is missing or different (asked
@@ -316,11 +296,43 @@ struct DeploymentRunner: Sendable {
         }
     }
 
-    /// Submits the init call once, after the commit of `sequence` that requires it.
+    /// Submits the spec's init call once the definition (which requires init: the spec refuses an
+    /// init call otherwise) is committed, unless the committed version is initialized. The network
+    /// is the one to say so: Fabric keeps the initialized version in the chaincode's namespace
+    /// (core/chaincode/chaincode_support.go, CheckInvocation) and refuses the init proposal
+    /// when it is the definition's, so a policy-only upgrade, an init made by another tool
+    /// while this gateway was down, or one this step made before a crash kept it from being
+    /// recorded, all end here as "already initialized", with nothing submitted.
     private func initStep() async throws -> String {
         guard let call = spec.initCall else { return "nothing to initialize" }
         let invoke = InvokeService.Call(function: call.function, arguments: call.args.map { Array($0.utf8) }, transient: [:], isInit: true)
-        let (_, status) = try await service.invocations().submit(invoke, channel: channel, name: name)
-        return "\(call.function) submitted in block \(status.blockNumber)"
+        // Two gateways deploying the same spec (one per organization) may both be endorsed before
+        // either init is ordered: one is valid, the other an MVCC read conflict on the initialized
+        // key. Asked again, the peers then refuse it as already initialized.
+        for attempt in 1...2 {
+            do {
+                let (_, status) = try await service.invocations().submit(invoke, channel: channel, name: name)
+                return "\(call.function) submitted in block \(status.blockNumber)"
+            } catch where Self.alreadyInitialized(error) {
+                return "version \(spec.version) is already initialized (an init call landed earlier); \(call.function) not called again"
+            } catch where attempt == 1 && Self.readConflict(error) {
+                continue
+            }
+        }
+        preconditionFailure("the second attempt returns or throws")
+    }
+
+    /// The transaction was ordered but invalidated by an MVCC read conflict.
+    static func readConflict(_ error: any Error) -> Bool {
+        if (error as? CommitError)?.validationCode == .mvccReadConflict { return true }
+        if case .transactionInvalid(let code)? = (error as? NetworkError)?.kind { return code == .mvccReadConflict }
+        return false
+    }
+
+    /// Fabric's refusal of an init call for the version the chaincode's `initialized` key holds
+    /// (core/chaincode/chaincode_support.go, CheckInvocation: "chaincode '%s' is already
+    /// initialized but called as init"), in whichever error carries the peer's words.
+    static func alreadyInitialized(_ error: any Error) -> Bool {
+        String(describing: error).contains("is already initialized but called as init")
     }
 }

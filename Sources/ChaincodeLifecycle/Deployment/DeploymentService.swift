@@ -25,7 +25,9 @@ public struct DeploymentService: Sendable {
     /// The outcome of a PUT: nothing to do (with what was observed), or the operation started.
     public enum Applied: Sendable {
         case upToDate(DeploymentObservation)
-        case started(GatewayOperation)
+        /// `diff`: what the observation before starting found to differ; nil when the answer is
+        /// the deployment of the same spec already running.
+        case started(GatewayOperation, diff: JSONValue?)
     }
 
     /// The steps of a deployment operation, in order (`init` only when the spec gives one).
@@ -44,13 +46,15 @@ public struct DeploymentService: Sendable {
         var running: GatewayOperation?
         if let id = previous?.operationID, let op = try await operations.find(id), op.state == .queued || op.state == .running { running = op }
         // The same spec while its deployment runs: that deployment is the answer.
-        if let running, previous?.spec == spec { return .started(running) }
+        if let running, previous?.spec == spec { return .started(running, diff: nil) }
+        var diff: JSONValue?
         if running == nil {
             let observed = try await observe(spec, plan: plan, channel: channel, name: name)
             if observed.upToDate {
                 try await record(spec, channel: channel, name: name, operationID: previous?.operationID, by: actor)
                 return .upToDate(observed)
             }
+            diff = .array(observed.diff)
         }
         let input = String(decoding: try JSONEncoder().encode(DeploymentRunner.Input(channel: channel, name: name, orgs: plan.orgs)), as: UTF8.self)
         var op = GatewayOperation(kind: .deployment, createdBy: actor, target: "\(channel)/\(name)", input: input, steps: Self.steps(for: spec))
@@ -61,7 +65,7 @@ public struct DeploymentService: Sendable {
         let runner = DeploymentRunner(service: self, channel: channel, name: name, spec: spec, plan: plan)
         let (queued, predecessor) = (op, running?.id)
         guard background.start("deployment \(op.id)", cancelOnDrain: true, { await runner.run(queued, after: predecessor) }) else { throw await operations.notStarted(op) }
-        return .started(op)
+        return .started(op, diff: diff)
     }
 
     private func record(_ spec: DeploymentSpec, channel: String, name: String, operationID: String?, by actor: String) async throws {
