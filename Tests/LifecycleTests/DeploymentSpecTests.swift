@@ -1,4 +1,6 @@
 @testable import ChaincodeLifecycle
+import Foundation
+import JSON
 import Testing
 
 /// The deployment spec read from YAML and from JSON (no network).
@@ -57,6 +59,7 @@ struct DeploymentSpecTests {
         ("version: '1'\npackage: { packageId: x }\norgs: []", "orgs"),
         ("version: '1'\npackage: { packageId: x }\ninit: { function: Init }", "init"),
         ("version: '1'\npackage: { packageId: x }\ncolor: blue", "color"),
+        ("version: '1'\npackage: { ccaas: { label: a, address: 'b:1', clientKeyFile: k.pem } }", "package.ccaas.clientKeyFile"),
         ("version: [1", "spec"),
     ])
     func refusals(text: String, field: String) {
@@ -65,6 +68,41 @@ struct DeploymentSpecTests {
         } throws: { error in
             guard let e = error as? LifecycleError, case .invalidField(let f) = e.kind else { return false }
             return f == field
+        }
+    }
+
+    static let key = "-----BEGIN PRIVATE KEY-----\nTEST-ONLY-NOT-A-KEY\n-----END PRIVATE KEY-----\n"
+
+    static func mutualTLS(key: String) throws -> DeploymentSpec {
+        let json = JSONValue.object([("version", .string("1.0")), ("package", .object([("ccaas", .object([
+            ("label", .string("mtls_1.0")), ("address", .string("mtls-{org}:9999")), ("tlsRequired", .bool(true)),
+            ("clientAuthRequired", .bool(true)), ("rootCert", .string("ROOT")), ("clientCert", .string("CERT")), ("clientKey", .string(key)),
+        ]))]))])
+        return try DeploymentSpec.parse(json.encoded(), yaml: false)
+    }
+
+    @Test("a ccaas client key is kept in the record, shown redacted, and a redacted spec sent back keeps it")
+    func clientKeyRedacted() throws {
+        let spec = try Self.mutualTLS(key: Self.key)
+        guard case .ccaas(let c)? = spec.package(for: "Org1MSP") else { Issue.record("not ccaas"); return }
+        #expect(c.clientCert == "CERT" && c.clientKey == Self.key)
+        let shown = String(decoding: spec.json.encoded(), as: UTF8.self)
+        #expect(!shown.contains("TEST-ONLY-NOT-A-KEY") && shown.contains(#""clientKey":"<redacted>""#), "\(shown)")
+        // The record (Codable) keeps the key.
+        let stored = try JSONDecoder().decode(DeploymentSpec.self, from: JSONEncoder().encode(spec))
+        #expect(stored == spec)
+        // What GET shows, applied again, is the same spec once the recorded key is kept.
+        let echoed = try DeploymentSpec.parse(spec.json.encoded(), yaml: false)
+        #expect(echoed != spec)
+        #expect(try echoed.keepingClientKeys(of: stored) == spec)
+        // A new key replaces the recorded one; a redacted key with nothing recorded is refused.
+        let other = try Self.mutualTLS(key: "OTHER")
+        #expect(try other.keepingClientKeys(of: stored) == other)
+        #expect {
+            _ = try echoed.keepingClientKeys(of: nil)
+        } throws: { error in
+            guard let e = error as? LifecycleError, case .invalidField(let f) = e.kind else { return false }
+            return f == "package.ccaas.clientKey" && e.message.contains("give the key's PEM")
         }
     }
 }

@@ -1,4 +1,5 @@
 @testable import ChaincodeLifecycle
+import ChaincodePackages
 import Foundation
 import Testing
 import TestSupport
@@ -203,6 +204,46 @@ struct DeploymentTests {
             let again = try await f.admin.put(Self.path("uninit"), spec)
             #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
             #expect(try await Self.height(f) == before + 1)
+        }
+    }
+
+    @Test("a ccaas server requiring client authentication: the key goes into the package, never into a response; the spec read back applies as up to date")
+    func clientAuthenticatedCCaaS() async throws {
+        let pki = try TestPKI()
+        let (root, cert, key) = try (String(contentsOfFile: pki.path("ca.pem"), encoding: .utf8),
+                                     String(contentsOfFile: pki.path("client.pem"), encoding: .utf8),
+                                     String(contentsOfFile: pki.path("client-key.pem"), encoding: .utf8))
+        let keyBody = try #require(key.split(separator: "\n").dropFirst().first.map(String.init))
+        try await LifecycleFixture.run { f in
+            let ccaas: [String: Any] = ["label": "mtls_1.0", "address": "mtls-{org}:9999", "tlsRequired": true, "clientAuthRequired": true,
+                                        "rootCert": root, "clientCert": cert, "clientKey": key]
+            let put = try await f.admin.put(Self.path("mtls"), ["version": "1.0", "package": ["ccaas": ccaas]])
+            #expect(put.status == 202, "\(put.text)")
+            #expect(!put.text.contains(keyBody) && put.text.contains(#""clientKey":"<redacted>""#), "\(put.text)")
+            let id = try #require((put.json["operation"] as? [String: Any])?["id"] as? String, "\(put.text)")
+            let done = try await Self.poll(f.admin, id)
+            #expect(done["state"] as? String == "succeeded", "\(done)")
+            // Org1's package is the one built with the key (connection.json client_key), and installed.
+            let built = try CCaaSPackageBuilder().build(.init(label: "mtls_1.0", address: "mtls-org1:9999", tlsRequired: true,
+                                                              clientAuthRequired: true, rootCert: root, clientCert: cert, clientKey: key))
+            let state = try await f.admin.get(Self.path("mtls"))
+            let peers = (state.json["observed"] as? [String: Any])?["peers"] as? [[String: Any]] ?? []
+            #expect(peers.contains { $0["mspId"] as? String == "Org1MSP" && $0["packageId"] as? String == built.packageID
+                                     && $0["installed"] as? Bool == true }, "\(state.text)")
+            let package = try await f.admin.get("/api/v1/packages/\(built.packageID)")
+            #expect(package.status == 200 && !package.text.contains(keyBody) && !package.text.contains(#""client_key":"#)
+                    && package.text.contains(#""client_key_present":true"#), "\(package.text)")
+            #expect(!state.text.contains(keyBody), "\(state.text)")
+            let audit = try await f.admin.get("/api/v1/audit?action=chaincode.deploy")
+            #expect(audit.status == 200 && audit.text.contains("mtls") && !audit.text.contains(keyBody), "\(audit.text)")
+
+            // The spec as GET shows it (key redacted), applied again: the recorded key is kept, nothing to do.
+            let shown = try #require(state.json["spec"] as? [String: Any])
+            let again = try await f.admin.put(Self.path("mtls"), shown)
+            #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
+            // A redacted key with no recorded spec to take it from is refused, naming the field.
+            let orphan = try await f.admin.put(Self.path("mtls2"), shown)
+            #expect(orphan.status == 422 && SeedScenario.errorField(orphan) == "package.ccaas.clientKey", "\(orphan.text)")
         }
     }
 

@@ -149,7 +149,8 @@ struct DeploymentPlan: Sendable {
             case .ccaas(let c):
                 let input = CCaaSPackageBuilder.Input(label: c.label, address: c.address.replacingOccurrences(of: "{org}", with: DeploymentSpec.orgToken(org)),
                                                       dialTimeout: c.dialTimeout, tlsRequired: c.tlsRequired,
-                                                      clientAuthRequired: c.clientAuthRequired, rootCert: c.rootCert)
+                                                      clientAuthRequired: c.clientAuthRequired, rootCert: c.rootCert,
+                                                      clientCert: c.clientCert, clientKey: c.clientKey)
                 do {
                     let out = try CCaaSPackageBuilder().build(input)
                     packages[org] = Package(packageID: out.packageID, built: out.bytes)

@@ -40,9 +40,10 @@ public struct DeploymentService: Sendable {
     /// deployment of the chaincode is under way (then nothing is submitted). A deployment under
     /// way for the same chaincode is superseded: it stops at its next safe point.
     /// `actingOrgs`: the organizations the caller may act for whose admin identity the gateway holds.
-    public func apply(_ spec: DeploymentSpec, channel: String, name: String, actingOrgs: [String], by actor: String) async throws -> Applied {
-        let plan = try DeploymentPlan(spec: spec, network: network, actingOrgs: actingOrgs)
+    public func apply(_ given: DeploymentSpec, channel: String, name: String, actingOrgs: [String], by actor: String) async throws -> Applied {
         let previous = try await queue.read { try DeploymentRepository($0).find(channel: channel, name: name) }
+        let spec = try given.keepingClientKeys(of: previous?.spec)
+        let plan = try DeploymentPlan(spec: spec, network: network, actingOrgs: actingOrgs)
         var running: GatewayOperation?
         if let id = previous?.operationID, let op = try await operations.find(id), op.state == .queued || op.state == .running { running = op }
         // The same spec while its deployment runs: that deployment is the answer.

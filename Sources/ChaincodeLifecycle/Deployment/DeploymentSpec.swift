@@ -23,7 +23,16 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
         public var tlsRequired = false
         public var clientAuthRequired = false
         public var rootCert: String?
+        /// The peer's client certificate and key for a chaincode server that requires client
+        /// authentication (connection.json `client_cert`, `client_key`). The key is kept with
+        /// the recorded spec (as it is in the package's connection.json) and never shown:
+        /// `json` gives `redacted` in its place.
+        public var clientCert: String?
+        public var clientKey: String?
     }
+
+    /// What `json` shows for a client key, and what a PUT may send back to keep the recorded one.
+    public static let redacted = "<redacted>"
 
     public struct Init: Sendable, Equatable, Codable {
         public var function: String
@@ -46,7 +55,8 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
     public var commit: CommitMode
     public var initCall: Init?
 
-    /// The spec as JSON (also what is stored, and what `GET .../deployment` returns).
+    /// The spec as JSON, what `GET .../deployment` returns, with any client key redacted (the
+    /// record keeps it: `DeploymentRepository` stores the Codable form).
     public var json: JSONValue {
         func source(_ p: Package) -> JSONValue {
             switch p {
@@ -57,6 +67,8 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
                 if c.tlsRequired { f.append(("tlsRequired", .bool(true))) }
                 if c.clientAuthRequired { f.append(("clientAuthRequired", .bool(true))) }
                 if let r = c.rootCert { f.append(("rootCert", .string(r))) }
+                if let cert = c.clientCert { f.append(("clientCert", .string(cert))) }
+                if c.clientKey != nil { f.append(("clientKey", .string(Self.redacted))) }
                 return .object([("ccaas", .object(f))])
             }
         }
@@ -172,13 +184,18 @@ extension DeploymentSpec {
         case ("ccaas", .object(let c)):
             let m = Dictionary(c, uniquingKeysWith: { _, last in last })
             let f = "\(field).ccaas"
+            let known: Set = ["label", "address", "dialTimeout", "tlsRequired", "clientAuthRequired", "rootCert", "clientCert", "clientKey"]
+            if let unknown = c.first(where: { !known.contains($0.0) }) {
+                throw LifecycleError.invalid("\(f).\(unknown.0)", "is not a ccaas field (known: \(known.sorted().joined(separator: ", ")))")
+            }
             guard let label = try string(m["label"], f + ".label"), let address = try string(m["address"], f + ".address") else {
                 throw LifecycleError.invalid(f, "needs label and address")
             }
             return .ccaas(CCaaS(label: label, address: address, dialTimeout: try string(m["dialTimeout"], f + ".dialTimeout"),
                                 tlsRequired: try bool(m["tlsRequired"], f + ".tlsRequired") ?? false,
                                 clientAuthRequired: try bool(m["clientAuthRequired"], f + ".clientAuthRequired") ?? false,
-                                rootCert: try string(m["rootCert"], f + ".rootCert")))
+                                rootCert: try string(m["rootCert"], f + ".rootCert"), clientCert: try string(m["clientCert"], f + ".clientCert"),
+                                clientKey: try string(m["clientKey"], f + ".clientKey")))
         default: throw LifecycleError.invalid(field, "must be exactly one of {packageId: \"...\"} or {ccaas: {label, address}}")
         }
     }
@@ -201,5 +218,24 @@ extension DeploymentSpec {
             return Init(function: function, args: args)
         default: throw LifecycleError.invalid("init", "must be {function, args}")
         }
+    }
+}
+
+extension DeploymentSpec {
+    /// The spec with each client key given as `redacted` replaced by the key `recorded` holds for
+    /// the same package source (a spec read back from GET and applied again, as the dashboard's
+    /// form does); refused when there is none to keep.
+    func keepingClientKeys(of recorded: DeploymentSpec?) throws -> DeploymentSpec {
+        var spec = self
+        for (org, source) in packages {
+            guard case .ccaas(var c) = source, c.clientKey == Self.redacted else { continue }
+            guard case .ccaas(let old)? = recorded?.packages[org], let key = old.clientKey else {
+                let field = org == "*" ? "package.ccaas.clientKey" : "package.\(org).ccaas.clientKey"
+                throw LifecycleError.invalid(field, "is \(Self.redacted), but the recorded spec has no client key to keep; give the key's PEM")
+            }
+            c.clientKey = key
+            spec.packages[org] = .ccaas(c)
+        }
+        return spec
     }
 }
