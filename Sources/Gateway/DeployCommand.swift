@@ -149,9 +149,31 @@ struct StatusCommand: ParsableCommand {
         for o in observed["orgs"] as? [[String: Any]] ?? [] {
             print("org \(o["mspId"] as? String ?? "?"): \(o["state"] as? String ?? "?") (sequence \(o["sequence"] as? Int ?? 0))")
         }
+        let diff = s["diff"] as? [[String: Any]] ?? []
+        for d in diff { print("differs: " + Self.describe(d)) }
         let upToDate = s["upToDate"] as? Bool ?? false
-        print(upToDate ? "up to date" : "differs: \((s["diff"] as? [Any])?.count ?? 0) item(s)")
+        print(upToDate ? "up to date" : "differs: \(diff.count) item(s)")
         if !upToDate { throw ExitCode(2) }
+    }
+
+    /// One line for a diff entry of `GET .../deployment` (openapi.yaml DeploymentDiff).
+    static func describe(_ d: [String: Any]) -> String {
+        func text(_ v: Any?) -> String {
+            switch v {
+            case let s as String: s
+            case let n as Int: String(n)
+            case let b as Bool: String(b)
+            default: "none"
+            }
+        }
+        switch d["kind"] as? String {
+        case "install": return "install \(text(d["packageId"])) on \(text(d["peer"]))"
+        case "approve": return "approve by \(text(d["mspId"])): \(text(d["state"])) (sequence \(text(d["sequence"])))"
+        case "init":
+            let state = d["initialized"] as? Bool == false ? "not initialized" : "unknown (\(text(d["error"])))"
+            return "init \(text(d["function"])): version \(text(d["version"])) \(state)"
+        default: return "definition \(text(d["field"])): spec \(text(d["spec"])), committed \(text(d["committed"]))"
+        }
     }
 }
 

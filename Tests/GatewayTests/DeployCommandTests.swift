@@ -57,6 +57,11 @@ struct DeployCommandTests {
         #expect(waiting.status == 2, "\(waiting.text)")
         #expect(waiting.text.contains("waiting-for-approvals: Org2MSP"), "\(waiting.text)")
         #expect(waiting.text.contains("approve: succeeded"), "\(waiting.text)")
+        let pending = try await install.run(["status", "--server", "http://127.0.0.1:\(port)", "--token-file", "org1.token",
+                                             "--channel", "mychannel", "--name", "basic"])
+        #expect(pending.status == 2, "\(pending.text)")
+        #expect(pending.text.contains("differs: definition sequence: spec 1, committed none") && pending.text.contains("differs: 1 item(s)"),
+                "\(pending.text)")
 
         // Killed between approve and commit; Org2 approves with another tool meanwhile.
         await gateway.deliver(SIGKILL)
