@@ -53,4 +53,40 @@ struct PerOrgDeploymentTests {
             #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
         }
     }
+
+    @Test("Org1's gateway alone, on a chaincode another tool committed with init required and never initialized: the spec finds it, calls init through both orgs' peers")
+    func initOfChaincodeDeployedElsewhere() async throws {
+        try await PerOrgFixture.run { f in
+            let script = LifecycleFixture.repoRoot.appendingPathComponent("tools/fabric-sim/tests/peer_cli_deploy.py").path
+            let sim = f.directory.appendingPathComponent("sim").path
+            let out = try await onThread {
+                try runCommand([LifecycleFixture.python, script, sim, "elsewhere", "--label", "elsewhere_1.0", "--init-required"],
+                               standardError: .capture).checked()
+            }
+            let packageID = try #require((try JSONSerialization.jsonObject(with: Data(out.output)) as? [String: Any])?["packageId"] as? String)
+            let cc = "/api/v1/channels/mychannel/chaincodes/elsewhere"
+            let refused = try await f.org1.admin.post(cc + "/evaluate", ["function": "GetAllAssets", "args": [String]()])
+            #expect(refused.status != 200 && refused.text.contains("has not been initialized"), "\(refused.text)")
+
+            let spec: [String: Any] = ["version": "1.0", "package": ["packageId": packageID], "initRequired": true,
+                                       "init": ["function": "InitLedger", "args": [String]()]]
+            let put = try await f.org1.admin.put(cc + "/deployment", spec)
+            #expect(put.status == 202, "\(put.text)")
+            let diff = put.json["diff"] as? [[String: Any]] ?? []
+            #expect(diff.count == 1 && diff.first?["kind"] as? String == "init" && diff.first?["initialized"] as? Bool == false, "\(put.text)")
+            let id = try #require((put.json["operation"] as? [String: Any])?["id"] as? String, "\(put.text)")
+            let done = try await DeploymentTests.poll(f.org1.admin, id)
+            #expect(done["state"] as? String == "succeeded", "\(done)")
+            let initStep = (done["steps"] as? [[String: Any]])?.first { $0["name"] as? String == "init" }
+            #expect((initStep?["message"] as? String)?.hasPrefix("InitLedger submitted in block") == true, "\(done)")
+
+            // Org2's gateway, which did nothing, reads what the init wrote.
+            try await PerOrgFixture.eventually("asset1 readable at Org2's gateway") {
+                let read = try await f.org2.admin.post(cc + "/evaluate", ["function": "ReadAsset", "args": ["asset1"]])
+                return read.status == 200 && read.text.contains("asset1")
+            }
+            let again = try await f.org1.admin.put(cc + "/deployment", spec)
+            #expect(again.status == 200 && again.json["upToDate"] as? Bool == true, "\(again.text)")
+        }
+    }
 }
